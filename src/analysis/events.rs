@@ -1,0 +1,66 @@
+//! What the event-log records that matter here mean.
+
+use crate::ingest::evtx::EventRecord;
+use crate::model::EntryKind;
+
+/// The timeline kind and meaning of an event record, if it is one halfopen puts on the timeline:
+/// Tcpip 4226/4227/4231/4266 (netevent.h, KB969710) and EventLog 6005/6006/6008.
+pub fn classify(provider: &str, event_id: u16) -> Option<(EntryKind, &'static str)> {
+    let p = provider.to_ascii_lowercase();
+    match (p.as_str(), event_id) {
+        ("tcpip", 4226) => Some((
+            EntryKind::Tcpip4226,
+            "TCP/IP has reached the security limit imposed on the number of concurrent TCP connect attempts",
+        )),
+        ("tcpip", 4227) => Some((
+            EntryKind::Tcpip4227,
+            "TCP/IP failed to establish an outgoing connection because the selected local endpoint was recently used (TIME_WAIT collision)",
+        )),
+        ("tcpip", 4231) => Some((
+            EntryKind::Tcpip4231,
+            "all ephemeral ports of the global TCP port space are in use",
+        )),
+        ("tcpip", 4266) => Some((
+            EntryKind::Tcpip4266,
+            "all ephemeral ports of the global UDP port space are in use",
+        )),
+        ("eventlog", 6005) => Some((EntryKind::Boot, "the Event log service was started (boot)")),
+        ("eventlog", 6006) => Some((
+            EntryKind::Shutdown,
+            "the Event log service was stopped (clean shutdown)",
+        )),
+        ("eventlog", 6008) => Some((
+            EntryKind::UnexpectedShutdown,
+            "the previous system shutdown was unexpected",
+        )),
+        _ => None,
+    }
+}
+
+/// [`classify`] for a record.
+pub fn classify_record(r: &EventRecord) -> Option<(EntryKind, &'static str)> {
+    classify(&r.provider, r.event_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tcpip_and_eventlog_ids_are_classified_case_insensitively() {
+        assert_eq!(
+            classify("Tcpip", 4226).map(|c| c.0),
+            Some(EntryKind::Tcpip4226)
+        );
+        assert_eq!(
+            classify("tcpip", 4231).map(|c| c.0),
+            Some(EntryKind::Tcpip4231)
+        );
+        assert_eq!(
+            classify("EventLog", 6008).map(|c| c.0),
+            Some(EntryKind::UnexpectedShutdown)
+        );
+        assert_eq!(classify("Service Control Manager", 4226), None);
+        assert_eq!(classify("Tcpip", 4225), None);
+    }
+}

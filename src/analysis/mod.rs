@@ -1,0 +1,5 @@
+//! Pure functions over typed records: handshakes, half-open concurrency, event meanings.
+
+pub mod events;
+pub mod halfopen;
+pub mod handshake;

@@ -1,0 +1,186 @@
+//! The typed values that flow through the whole pipeline: UTC times, where a fact came from
+//! ([`Locator`], [`SourceRef`]), what a parser skipped ([`Problem`]), the input [`Format`]s, and the
+//! one timeline entry type ([`TimelineEntry`]) that ingest, analysis, correlation and the renderers
+//! all share.
+
+mod time;
+
+pub use time::UtcTime;
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where inside one input file a fact or a problem sits.
+///
+/// Rendered by `Display` (and in JSON) as a short human string, e.g. `record 4226`,
+/// `frame 17 @ byte 0x1a0`, `line 12`, `chunk 3 @ byte 0x31000`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Locator {
+    /// The whole file (e.g. a header problem).
+    File,
+    /// A byte offset from the start of the file.
+    Byte(u64),
+    /// An event-log record: the EventRecordID of the record header.
+    Record(u64),
+    /// An EVTX chunk (0-based) and the file offset of the problem.
+    Chunk { chunk: u64, byte: u64 },
+    /// A capture frame: 1-based frame number (as Wireshark counts) and its file offset.
+    Frame { number: u64, byte: u64 },
+    /// A 1-based text line.
+    Line(u64),
+    /// A netstat snapshot (1-based) starting at a 1-based line.
+    Snapshot { index: u64, line: u64 },
+}
+
+impl fmt::Display for Locator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Locator::File => f.write_str("file"),
+            Locator::Byte(b) => write!(f, "byte 0x{b:x}"),
+            Locator::Record(r) => write!(f, "record {r}"),
+            Locator::Chunk { chunk, byte } => write!(f, "chunk {chunk} @ byte 0x{byte:x}"),
+            Locator::Frame { number, byte } => write!(f, "frame {number} @ byte 0x{byte:x}"),
+            Locator::Line(l) => write!(f, "line {l}"),
+            Locator::Snapshot { index, line } => write!(f, "snapshot {index} @ line {line}"),
+        }
+    }
+}
+
+impl Serialize for Locator {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Something a parser could not read and skipped, with where it was and why.
+/// The rest of the file is kept; every `Problem` is counted in the input's `skipped`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub locator: Locator,
+    pub reason: String,
+}
+
+impl Problem {
+    pub fn new(locator: Locator, reason: impl Into<String>) -> Self {
+        Problem {
+            locator,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The format of one input, recognised from its content (never its name).
+/// Serialized in lowercase: `evtx`, `netstat`, `pcap`, `pcapng`, `unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Format {
+    Evtx,
+    Netstat,
+    Pcap,
+    Pcapng,
+    Unknown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Evtx => "evtx",
+            Format::Netstat => "netstat",
+            Format::Pcap => "pcap",
+            Format::Pcapng => "pcapng",
+            Format::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A file path and a locator inside it: where a timeline entry or a piece of evidence came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SourceRef {
+    #[serde(serialize_with = "ser_path")]
+    pub path: Arc<Path>,
+    pub locator: Locator,
+}
+
+fn ser_path<S: Serializer>(p: &Arc<Path>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&p.display())
+}
+
+/// What a timeline entry records. Serialized in snake_case (e.g. `tcpip_4226`, `syn_retransmission`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// Tcpip 4226: the half-open (concurrent connect attempt) limit was reached.
+    Tcpip4226,
+    /// Tcpip 4227: TIME_WAIT collision on an outgoing connect.
+    Tcpip4227,
+    /// Tcpip 4231: TCP ephemeral port space exhausted.
+    Tcpip4231,
+    /// Tcpip 4266: UDP ephemeral port space exhausted.
+    Tcpip4266,
+    /// EventLog 6005: the event log service started (boot).
+    Boot,
+    /// EventLog 6006: clean shutdown.
+    Shutdown,
+    /// EventLog 6008: the previous shutdown was unexpected.
+    UnexpectedShutdown,
+    /// A SYN retransmission seen in a capture.
+    SynRetransmission,
+    /// A connection attempt that was never answered (the sender gave up).
+    ConnectUnanswered,
+    /// A connection attempt refused with RST.
+    ConnectRefused,
+    /// The moment a host's concurrent half-open count reached the limit.
+    HalfOpenLimitReached,
+    /// A host's peak concurrent half-open count.
+    HalfOpenPeak,
+    /// A netstat snapshot (with its SYN_SENT count).
+    NetstatSnapshot,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Tcpip4226 => "tcpip_4226",
+            EntryKind::Tcpip4227 => "tcpip_4227",
+            EntryKind::Tcpip4231 => "tcpip_4231",
+            EntryKind::Tcpip4266 => "tcpip_4266",
+            EntryKind::Boot => "boot",
+            EntryKind::Shutdown => "shutdown",
+            EntryKind::UnexpectedShutdown => "unexpected_shutdown",
+            EntryKind::SynRetransmission => "syn_retransmission",
+            EntryKind::ConnectUnanswered => "connect_unanswered",
+            EntryKind::ConnectRefused => "connect_refused",
+            EntryKind::HalfOpenLimitReached => "half_open_limit_reached",
+            EntryKind::HalfOpenPeak => "half_open_peak",
+            EntryKind::NetstatSnapshot => "netstat_snapshot",
+        }
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of the timeline. The single type that flows from ingest through correlation to the
+/// renderers. `time` is UTC; `host` is the correlated host name (or address) once known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub time: UtcTime,
+    pub host: Option<String>,
+    pub kind: EntryKind,
+    pub message: String,
+    pub source: SourceRef,
+}
