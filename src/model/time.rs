@@ -142,10 +142,10 @@ mod tests {
 
     #[test]
     fn filetime_round_trip_keeps_100ns_and_prints_seven_digits() {
-        // 2020-09-15T19:28:49.3597720Z as FILETIME (from evtx_dump on the Zerologon sample).
+        // 2020-09-15T19:28:49.3597720Z (Zerologon sample) as FILETIME, computed with Python datetime.
         let t = UtcTime::parse_rfc3339("2020-09-15T19:28:49.3597720Z").unwrap();
         let ft = t.to_filetime().unwrap();
-        assert_eq!(ft, 132_446_549_293_597_720);
+        assert_eq!(ft, 132_446_717_293_597_720);
         assert_eq!(
             UtcTime::from_filetime(ft).to_string(),
             "2020-09-15T19:28:49.3597720Z"
