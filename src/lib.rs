@@ -1,7 +1,37 @@
-//! halfopen: finds the Windows half-open TCP connection limit (Event 4226) in event logs,
-//! netstat text and packet captures, and puts the evidence on one UTC timeline.
+//! halfopen finds the Windows half-open TCP connection limit (Event 4226) in the evidence a
+//! customer sends after an alarm-client incident, and puts it on one UTC timeline.
+//!
+//! The pipeline:
+//! 1. [`pipeline`] finds the files, recognises each format from its content ([`ingest::detect`])
+//!    and runs one ingester per file in parallel: [`ingest::evtx`], [`ingest::netstat`],
+//!    [`ingest::capture`]. Damage becomes [`model::Problem`]s, never panics.
+//! 2. [`analysis`] derives facts: TCP handshakes and SYN retransmissions
+//!    ([`analysis::handshake`]), concurrent half-open connections per host
+//!    ([`analysis::halfopen`]), the meaning of Tcpip/EventLog events ([`analysis::events`]).
+//! 3. [`correlate`] merges hosts across sources, builds the timeline of
+//!    [`model::TimelineEntry`]s and the findings.
+//! 4. [`report`] renders the [`correlate::Analysis`] (terminal tables or JSON).
+//!
+//! ```no_run
+//! let config = halfopen::config::Config::new(vec!["fixtures/demo".into()]);
+//! let analysis = halfopen::analyze(&config);
+//! for f in &analysis.findings {
+//!     println!("{}: {}", f.host, f.summary);
+//! }
+//! ```
 
 pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod correlate;
 pub mod ingest;
 pub mod model;
+pub mod pipeline;
+pub mod report;
 pub mod testgen;
+
+/// Runs the whole pipeline on `config.paths`: ingest, analysis, correlation.
+pub fn analyze(config: &config::Config) -> correlate::Analysis {
+    let (inputs, errors) = pipeline::ingest_all(config);
+    correlate::correlate(&inputs, &errors, config)
+}

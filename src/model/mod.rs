@@ -29,6 +29,8 @@ pub enum Locator {
     Chunk { chunk: u64, byte: u64 },
     /// A capture frame: 1-based frame number (as Wireshark counts) and its file offset.
     Frame { number: u64, byte: u64 },
+    /// A capture frame by its 1-based number only.
+    FrameNumber(u64),
     /// A 1-based text line.
     Line(u64),
     /// A netstat snapshot (1-based) starting at a 1-based line.
@@ -43,6 +45,7 @@ impl fmt::Display for Locator {
             Locator::Record(r) => write!(f, "record {r}"),
             Locator::Chunk { chunk, byte } => write!(f, "chunk {chunk} @ byte 0x{byte:x}"),
             Locator::Frame { number, byte } => write!(f, "frame {number} @ byte 0x{byte:x}"),
+            Locator::FrameNumber(n) => write!(f, "frame {n}"),
             Locator::Line(l) => write!(f, "line {l}"),
             Locator::Snapshot { index, line } => write!(f, "snapshot {index} @ line {line}"),
         }

@@ -1,0 +1,878 @@
+//! Correlation v1: joins every source on one UTC clock, merges host identities across sources,
+//! and derives the `half_open_limit` findings with their evidence.
+//!
+//! Hosts are matched by what the sources tell: an event log's `Computer`, the local names and
+//! addresses of one netstat file (one file = one machine), the SYN senders of a capture, and
+//! `--host NAME=IP`. Names match case-insensitively on their first DNS label
+//! (`WS-ALARM01.plant.local` = `ws-alarm01`).
+//!
+//! The timeline is sorted by (time, source path, locator), so the order is the same whatever the
+//! thread count.
+
+use crate::analysis::events::classify_record;
+use crate::analysis::handshake::Outcome;
+use crate::config::Config;
+use crate::ingest::IngestError;
+use crate::ingest::netstat::{NetstatFile, Snapshot};
+use crate::model::{EntryKind, Format, Locator, Problem, SourceRef, TimelineEntry, UtcTime};
+use crate::pipeline::{CaptureData, Input, InputData, TimeSource};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The whole result of one run: what every renderer prints. Keys of the JSON contract:
+/// `inputs`, `captures`, `netstat`, `hosts`, `findings`, `timeline` (more are added freely).
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub settings: Settings,
+    pub inputs: Vec<InputSummary>,
+    pub captures: Vec<CaptureSummary>,
+    pub netstat: Vec<NetstatSummary>,
+    pub hosts: Vec<HostSummary>,
+    pub findings: Vec<Finding>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Paths that could not be read at all (missing, unreadable, bad header).
+    pub errors: Vec<InputError>,
+}
+
+/// The settings that shaped the result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub half_open_limit: u32,
+    pub give_up_s: f64,
+    pub netstat_time: Option<UtcTime>,
+}
+
+/// One file: `records` counts event records, netstat rows or packets; `skipped` = `problems.len()`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    pub format: Format,
+    pub records: u64,
+    pub skipped: u64,
+    pub problems: Vec<Problem>,
+    /// Set when the file could not be read at all.
+    pub error: Option<String>,
+}
+
+/// A path that failed as a whole, with the one-line message shown on stderr.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputError {
+    pub path: String,
+    pub error: String,
+}
+
+/// Handshake outcomes of a capture's connection attempts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HandshakeCounts {
+    pub established: u64,
+    pub refused: u64,
+    pub unanswered: u64,
+    pub open_at_end: u64,
+}
+
+/// Per-host half-open summary inside one capture.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureHost {
+    pub address: IpAddr,
+    pub peak_half_open: u32,
+    pub peak_half_open_at: Option<UtcTime>,
+    pub limit_reached_at: Option<UtcTime>,
+    pub seconds_at_limit: f64,
+}
+
+/// One capture's TCP counts (Wireshark's meanings: `tcp_syn` = SYN without ACK, incl. retransmissions).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureSummary {
+    pub path: String,
+    pub format: Format,
+    pub packets: u64,
+    pub first_packet: Option<UtcTime>,
+    pub last_packet: Option<UtcTime>,
+    pub tcp_syn: u64,
+    pub syn_retransmissions: u64,
+    pub syn_ack: u64,
+    pub rst: u64,
+    pub handshakes: HandshakeCounts,
+    pub half_open: Vec<CaptureHost>,
+}
+
+/// One netstat snapshot. `by_state` counts TCP rows by standard English state name; UDP rows
+/// (which have no state) are counted in `udp_rows`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetstatSummary {
+    pub path: String,
+    pub snapshot: u64,
+    pub line: u64,
+    pub command: Option<String>,
+    pub time: UtcTime,
+    pub time_source: TimeSource,
+    pub rows: u64,
+    pub udp_rows: u64,
+    pub by_state: BTreeMap<String, u64>,
+    pub syn_sent_by_pid: BTreeMap<String, u64>,
+    pub syn_sent: u64,
+    pub host: Option<String>,
+}
+
+/// One machine, merged across sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostSummary {
+    pub name: String,
+    pub addresses: Vec<String>,
+    /// Other names seen for it (FQDNs, netstat names).
+    pub aliases: Vec<String>,
+    pub peak_half_open: Option<u32>,
+    pub peak_half_open_at: Option<UtcTime>,
+    pub seconds_at_limit: f64,
+    pub syn_retransmissions: u64,
+    /// Counts of the timeline events per id (`"4226"`, `"6005"`, …).
+    pub events: BTreeMap<String, u64>,
+    /// Most SYN_SENT rows in one netstat snapshot of this host.
+    pub max_syn_sent: Option<u64>,
+    /// How the identity was assembled: which source said which name or address.
+    pub merged_from: Vec<String>,
+}
+
+/// One piece of evidence: what, when, and where in which file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub kind: EntryKind,
+    pub time: UtcTime,
+    pub message: String,
+    pub source: SourceRef,
+}
+
+/// A process and its SYN_SENT rows in the netstat snapshot with the most SYN_SENT rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Culprit {
+    pub pid: u32,
+    pub syn_sent: u64,
+}
+
+/// A conclusion about a host with its evidence. `kind` is `half_open_limit` in this version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub kind: &'static str,
+    pub host: String,
+    pub start: UtcTime,
+    pub end: UtcTime,
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    pub events_4226: u64,
+    pub peak_half_open: Option<u32>,
+    pub syn_retransmissions: u64,
+    pub culprits: Vec<Culprit>,
+    /// Destinations (`addr:port`) whose connect attempts were never answered.
+    pub unanswered_destinations: Vec<String>,
+    /// The fix, with its sources.
+    pub resolution: &'static str,
+}
+
+/// Resolution text of `half_open_limit` (Tech Note 838; KB969710; Microsoft's Event 4226 advice).
+pub const HALF_OPEN_RESOLUTION: &str = "Run the alarm provider on a server OS (no half-open limit), or remove the limit \
+(Vista SP2/7: EnableConnectionRateLimiting under HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters, KB969710); \
+and find the process with many SYN_SENT connections (netstat -no) and stop what it is doing (Microsoft's Event 4226 advice; Tech Note 838).";
+
+/// Joins the inputs into one [`Analysis`].
+pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config) -> Analysis {
+    let mut hosts = HostRegistry::default();
+    for (name, ip) in &config.hosts {
+        hosts.add_group(
+            std::slice::from_ref(name),
+            &[*ip],
+            &format!("--host {name}={ip}"),
+        );
+    }
+    for input in inputs {
+        match &input.data {
+            Ok(InputData::EventLog(log)) => {
+                let computers: BTreeSet<&str> = log
+                    .records
+                    .iter()
+                    .map(|r| r.computer.as_str())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                for c in computers {
+                    let what = format!("event log {} Computer {c}", input.path.display());
+                    hosts.add_group(&[c.to_string()], &[], &what);
+                }
+            }
+            Ok(InputData::Netstat { file, .. }) => {
+                let (names, addrs) = netstat_identity(file);
+                if !names.is_empty() || !addrs.is_empty() {
+                    let what = format!("netstat {} local addresses", input.path.display());
+                    hosts.add_group(&names, &addrs, &what);
+                }
+            }
+            Ok(InputData::Capture(c)) => {
+                for h in &c.half_open {
+                    let what = format!("capture {} SYN sender", input.path.display());
+                    hosts.add_group(&[], &[h.host], &what);
+                }
+            }
+            _ => {}
+        }
+    }
+    let hosts = hosts.finish();
+
+    let mut a = Analysis {
+        settings: Settings {
+            half_open_limit: config.half_open_limit,
+            give_up_s: config.give_up_s,
+            netstat_time: config.netstat_time,
+        },
+        inputs: Vec::new(),
+        captures: Vec::new(),
+        netstat: Vec::new(),
+        hosts: Vec::new(),
+        findings: Vec::new(),
+        timeline: Vec::new(),
+        errors: list_errors
+            .iter()
+            .map(|e| InputError { path: error_path(e), error: e.to_string() })
+            .collect(),
+    };
+
+    for input in inputs {
+        let path_s = input.path.display().to_string();
+        let (records, problems, error) = match &input.data {
+            Err(e) => {
+                a.errors.push(InputError { path: path_s.clone(), error: e.to_string() });
+                (0, Vec::new(), Some(e.to_string()))
+            }
+            Ok(InputData::EventLog(log)) => {
+                event_log_entries(&input.path, log, &hosts, &mut a.timeline);
+                (log.records.len() as u64, log.problems.clone(), None)
+            }
+            Ok(InputData::Netstat { file, time, time_source }) => {
+                let host = hosts.host_of_netstat(file);
+                for s in &file.snapshots {
+                    let summary = netstat_summary(&path_s, s, *time, *time_source, host.clone());
+                    a.timeline.push(TimelineEntry {
+                        time: *time,
+                        host: host.clone(),
+                        kind: EntryKind::NetstatSnapshot,
+                        message: netstat_message(&summary),
+                        source: SourceRef {
+                            path: input.path.clone(),
+                            locator: Locator::Snapshot { index: s.index, line: s.line },
+                        },
+                    });
+                    a.netstat.push(summary);
+                }
+                let rows = file.snapshots.iter().map(|s| s.rows.len() as u64).sum();
+                (rows, file.problems.clone(), None)
+            }
+            Ok(InputData::Capture(c)) => {
+                capture_entries(&input.path, c, &hosts, config, &mut a.timeline);
+                a.captures.push(capture_summary(&path_s, input.format, c));
+                (c.read.packets, c.read.problems.clone(), None)
+            }
+            Ok(InputData::Unknown) => (0, Vec::new(), None),
+        };
+        a.inputs.push(InputSummary {
+            path: path_s,
+            format: input.format,
+            records,
+            skipped: problems.len() as u64,
+            problems,
+            error,
+        });
+    }
+    a.timeline.sort_by(|x, y| {
+        (x.time, &x.source.path, &x.source.locator, x.kind).cmp(&(
+            y.time,
+            &y.source.path,
+            &y.source.locator,
+            y.kind,
+        ))
+    });
+    a.hosts = host_summaries(&hosts, inputs, &a);
+    a.findings = findings(&hosts, inputs, &a, config);
+    a
+}
+
+fn error_path(e: &IngestError) -> String {
+    match e {
+        IngestError::Io { path, .. } | IngestError::BadHeader { path, .. } => {
+            path.display().to_string()
+        }
+    }
+}
+
+fn event_log_entries(
+    path: &Arc<Path>,
+    log: &crate::ingest::evtx::EventLog,
+    hosts: &Hosts,
+    out: &mut Vec<TimelineEntry>,
+) {
+    for r in &log.records {
+        if let Some((kind, meaning)) = classify_record(r) {
+            out.push(TimelineEntry {
+                time: r.time,
+                host: hosts.host_of_name(&r.computer),
+                kind,
+                message: format!("{} {}: {meaning}", r.provider, r.event_id),
+                source: SourceRef { path: path.clone(), locator: Locator::Record(r.record_id) },
+            });
+        }
+    }
+}
+
+fn capture_entries(
+    path: &Arc<Path>,
+    c: &CaptureData,
+    hosts: &Hosts,
+    config: &Config,
+    out: &mut Vec<TimelineEntry>,
+) {
+    let src = |frame: u64| SourceRef {
+        path: path.clone(),
+        locator: Locator::FrameNumber(frame),
+    };
+    for at in &c.handshakes.attempts {
+        let host = hosts.host_of_addr(at.src);
+        let tuple = format!("{} -> {}", sock(at.src, at.sport), sock(at.dst, at.dport));
+        for (i, t) in at.retransmissions.iter().enumerate() {
+            out.push(TimelineEntry {
+                time: *t,
+                host: host.clone(),
+                kind: EntryKind::SynRetransmission,
+                message: format!(
+                    "SYN retransmission {} of {tuple} ({:.1} s after the first SYN)",
+                    i + 1,
+                    t.seconds_since(at.first_syn)
+                ),
+                source: src(at.frame),
+            });
+        }
+        let kind = match at.outcome {
+            Outcome::Unanswered => EntryKind::ConnectUnanswered,
+            Outcome::Refused => EntryKind::ConnectRefused,
+            _ => continue,
+        };
+        let what = if kind == EntryKind::ConnectRefused { "refused (RST)" } else { "never answered" };
+        out.push(TimelineEntry {
+            time: at.first_syn,
+            host,
+            kind,
+            message: format!("connect {tuple} {what}, {} SYNs", at.retransmissions.len() + 1),
+            source: src(at.frame),
+        });
+    }
+    for h in &c.half_open {
+        let host = hosts.host_of_addr(h.host);
+        let file = SourceRef { path: path.clone(), locator: Locator::File };
+        if let Some(t) = h.limit_reached_at {
+            out.push(TimelineEntry {
+                time: t,
+                host: host.clone(),
+                kind: EntryKind::HalfOpenLimitReached,
+                message: format!(
+                    "{} has {} concurrent half-open outgoing connections (the limit)",
+                    h.host, config.half_open_limit
+                ),
+                source: file.clone(),
+            });
+        }
+        if let (Some(t), true) = (h.peak_at, h.peak > 0) {
+            out.push(TimelineEntry {
+                time: t,
+                host,
+                kind: EntryKind::HalfOpenPeak,
+                message: format!("{} peak of {} concurrent half-open outgoing connections", h.host, h.peak),
+                source: file,
+            });
+        }
+    }
+}
+
+fn sock(ip: IpAddr, port: u16) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("{v4}:{port}"),
+        IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+    }
+}
+
+fn capture_summary(path: &str, format: Format, c: &CaptureData) -> CaptureSummary {
+    let mut hs = HandshakeCounts::default();
+    for at in &c.handshakes.attempts {
+        match at.outcome {
+            Outcome::Established => hs.established += 1,
+            Outcome::Refused => hs.refused += 1,
+            Outcome::Unanswered => hs.unanswered += 1,
+            Outcome::OpenAtEnd => hs.open_at_end += 1,
+        }
+    }
+    CaptureSummary {
+        path: path.to_string(),
+        format,
+        packets: c.read.packets,
+        first_packet: c.read.first_time,
+        last_packet: c.read.last_time,
+        tcp_syn: c.handshakes.tcp_syn,
+        syn_retransmissions: c.handshakes.syn_retransmissions,
+        syn_ack: c.handshakes.syn_ack,
+        rst: c.handshakes.rst,
+        handshakes: hs,
+        half_open: c
+            .half_open
+            .iter()
+            .map(|h| CaptureHost {
+                address: h.host,
+                peak_half_open: h.peak,
+                peak_half_open_at: h.peak_at,
+                limit_reached_at: h.limit_reached_at,
+                seconds_at_limit: h.seconds_at_limit,
+            })
+            .collect(),
+    }
+}
+
+fn netstat_summary(
+    path: &str,
+    s: &Snapshot,
+    time: UtcTime,
+    time_source: TimeSource,
+    host: Option<String>,
+) -> NetstatSummary {
+    let mut by_state: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_pid: BTreeMap<String, u64> = BTreeMap::new();
+    let mut udp_rows = 0;
+    for r in &s.rows {
+        if !r.proto.is_tcp() {
+            udp_rows += 1;
+            continue;
+        }
+        let state = r.state.clone().unwrap_or_else(|| "UNKNOWN".to_string());
+        if state == "SYN_SENT" {
+            if let Some(pid) = r.pid {
+                *by_pid.entry(pid.to_string()).or_default() += 1;
+            }
+        }
+        *by_state.entry(state).or_default() += 1;
+    }
+    NetstatSummary {
+        path: path.to_string(),
+        snapshot: s.index,
+        line: s.line,
+        command: s.command.clone(),
+        time,
+        time_source,
+        rows: s.rows.len() as u64,
+        udp_rows,
+        syn_sent: by_state.get("SYN_SENT").copied().unwrap_or(0),
+        by_state,
+        syn_sent_by_pid: by_pid,
+        host,
+    }
+}
+
+fn netstat_message(s: &NetstatSummary) -> String {
+    let cmd = s.command.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+    let mut m = format!("netstat snapshot {}{cmd}: {} rows, {} SYN_SENT", s.snapshot, s.rows, s.syn_sent);
+    if !s.syn_sent_by_pid.is_empty() {
+        let pids: Vec<String> = top_pids(&s.syn_sent_by_pid)
+            .iter()
+            .map(|c| format!("PID {} ×{}", c.pid, c.syn_sent))
+            .collect();
+        m.push_str(&format!(" [{}]", pids.join(", ")));
+    }
+    m
+}
+
+fn top_pids(by_pid: &BTreeMap<String, u64>) -> Vec<Culprit> {
+    let mut v: Vec<Culprit> = by_pid
+        .iter()
+        .filter_map(|(p, n)| p.parse().ok().map(|pid| Culprit { pid, syn_sent: *n }))
+        .collect();
+    v.sort_by(|a, b| b.syn_sent.cmp(&a.syn_sent).then(a.pid.cmp(&b.pid)));
+    v
+}
+
+/// Local names and addresses of a netstat file: the machine it was run on.
+fn netstat_identity(file: &NetstatFile) -> (Vec<String>, Vec<IpAddr>) {
+    let mut names = BTreeSet::new();
+    let mut addrs = BTreeSet::new();
+    for s in &file.snapshots {
+        for r in &s.rows {
+            let h = r.local.host.as_str();
+            match parse_ip(h) {
+                Some(ip) => {
+                    if !ip.is_unspecified() && !ip.is_loopback() {
+                        addrs.insert(ip);
+                    }
+                }
+                None => {
+                    if !h.is_empty() && h != "*" && !h.eq_ignore_ascii_case("localhost") {
+                        names.insert(h.to_string());
+                    }
+                }
+            }
+        }
+    }
+    (names.into_iter().collect(), addrs.into_iter().collect())
+}
+
+fn parse_ip(h: &str) -> Option<IpAddr> {
+    let h = h.split('%').next().unwrap_or(h);
+    h.parse().ok()
+}
+
+/// The key a host name matches on: its first DNS label, upper case.
+fn name_key(name: &str) -> String {
+    name.split('.').next().unwrap_or(name).to_ascii_uppercase()
+}
+
+#[derive(Default)]
+struct HostRegistry {
+    /// union-find parent per key index
+    parent: Vec<usize>,
+    keys: HashMap<String, usize>,
+    names: Vec<Vec<String>>,
+    addrs: Vec<Vec<IpAddr>>,
+    merged_from: Vec<Vec<String>>,
+}
+
+impl HostRegistry {
+    fn key(&mut self, k: String) -> usize {
+        if let Some(&i) = self.keys.get(&k) {
+            return i;
+        }
+        let i = self.parent.len();
+        self.parent.push(i);
+        self.names.push(Vec::new());
+        self.addrs.push(Vec::new());
+        self.merged_from.push(Vec::new());
+        self.keys.insert(k, i);
+        i
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn add_group(&mut self, names: &[String], addrs: &[IpAddr], what: &str) {
+        let mut ids = Vec::new();
+        for n in names {
+            let i = self.key(format!("n:{}", name_key(n)));
+            self.names[i].push(n.clone());
+            ids.push(i);
+        }
+        for a in addrs {
+            let i = self.key(format!("a:{a}"));
+            self.addrs[i].push(*a);
+            ids.push(i);
+        }
+        if let Some(&first) = ids.first() {
+            self.merged_from[first].push(what.to_string());
+            let root = self.find(first);
+            for &i in &ids[1..] {
+                let r = self.find(i);
+                if r != root {
+                    self.parent[r] = root;
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Hosts {
+        let n = self.parent.len();
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            let r = self.find(i);
+            groups.entry(r).or_default().push(i);
+        }
+        let mut hosts = Vec::new();
+        let mut by_key = HashMap::new();
+        for members in groups.values() {
+            let mut names: Vec<String> = Vec::new();
+            let mut addrs: BTreeSet<IpAddr> = BTreeSet::new();
+            let mut merged = Vec::new();
+            for &i in members {
+                for nm in &self.names[i] {
+                    if !names.contains(nm) {
+                        names.push(nm.clone());
+                    }
+                }
+                addrs.extend(self.addrs[i].iter().copied());
+                merged.extend(self.merged_from[i].iter().cloned());
+            }
+            let display = names
+                .first()
+                .map(|n| n.split('.').next().unwrap_or(n).to_string())
+                .or_else(|| addrs.iter().next().map(|a| a.to_string()))
+                .unwrap_or_default();
+            let idx = hosts.len();
+            for (k, &i) in &self.keys {
+                if members.contains(&i) {
+                    by_key.insert(k.clone(), idx);
+                }
+            }
+            hosts.push(Host { name: display, names, addrs, merged_from: merged });
+        }
+        hosts.sort_by(|a, b| a.name.cmp(&b.name));
+        // Re-index after sorting.
+        let mut index = HashMap::new();
+        for (k, _) in by_key {
+            let key_host = hosts.iter().position(|h| h.has_key(&k));
+            if let Some(p) = key_host {
+                index.insert(k, p);
+            }
+        }
+        Hosts { hosts, index }
+    }
+}
+
+struct Host {
+    name: String,
+    names: Vec<String>,
+    addrs: BTreeSet<IpAddr>,
+    merged_from: Vec<String>,
+}
+
+impl Host {
+    fn has_key(&self, k: &str) -> bool {
+        if let Some(n) = k.strip_prefix("n:") {
+            self.names.iter().any(|x| name_key(x) == n)
+        } else if let Some(a) = k.strip_prefix("a:") {
+            self.addrs.iter().any(|x| x.to_string() == a)
+        } else {
+            false
+        }
+    }
+}
+
+struct Hosts {
+    hosts: Vec<Host>,
+    index: HashMap<String, usize>,
+}
+
+impl Hosts {
+    fn host_of_name(&self, name: &str) -> Option<String> {
+        if name.is_empty() {
+            return None;
+        }
+        self.index
+            .get(&format!("n:{}", name_key(name)))
+            .map(|&i| self.hosts[i].name.clone())
+    }
+
+    fn host_of_addr(&self, a: IpAddr) -> Option<String> {
+        self.index.get(&format!("a:{a}")).map(|&i| self.hosts[i].name.clone())
+    }
+
+    fn host_of_netstat(&self, file: &NetstatFile) -> Option<String> {
+        let (names, addrs) = netstat_identity(file);
+        names
+            .iter()
+            .find_map(|n| self.host_of_name(n))
+            .or_else(|| addrs.iter().find_map(|a| self.host_of_addr(*a)))
+    }
+}
+
+fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSummary> {
+    hosts
+        .hosts
+        .iter()
+        .map(|h| {
+            let mut peak: Option<(u32, Option<UtcTime>)> = None;
+            let mut seconds_at_limit = 0.0;
+            let mut syn_retx = 0;
+            for input in inputs {
+                if let Ok(InputData::Capture(c)) = &input.data {
+                    for ho in c.half_open.iter().filter(|x| h.addrs.contains(&x.host)) {
+                        if peak.is_none_or(|(p, _)| ho.peak > p) {
+                            peak = Some((ho.peak, ho.peak_at));
+                        }
+                        seconds_at_limit += ho.seconds_at_limit;
+                    }
+                    syn_retx += c
+                        .handshakes
+                        .attempts
+                        .iter()
+                        .filter(|at| h.addrs.contains(&at.src))
+                        .map(|at| at.retransmissions.len() as u64)
+                        .sum::<u64>();
+                }
+            }
+            let mut events = BTreeMap::new();
+            for e in a.timeline.iter().filter(|e| e.host.as_deref() == Some(&h.name)) {
+                if let Some(id) = event_id_of(e.kind) {
+                    *events.entry(id.to_string()).or_default() += 1;
+                }
+            }
+            let max_syn_sent = a
+                .netstat
+                .iter()
+                .filter(|n| n.host.as_deref() == Some(&h.name))
+                .map(|n| n.syn_sent)
+                .max();
+            HostSummary {
+                name: h.name.clone(),
+                addresses: h.addrs.iter().map(|a| a.to_string()).collect(),
+                aliases: h.names.iter().filter(|n| **n != h.name).cloned().collect(),
+                peak_half_open: peak.map(|p| p.0),
+                peak_half_open_at: peak.and_then(|p| p.1),
+                seconds_at_limit,
+                syn_retransmissions: syn_retx,
+                events,
+                max_syn_sent,
+                merged_from: h.merged_from.clone(),
+            }
+        })
+        .collect()
+}
+
+fn event_id_of(kind: EntryKind) -> Option<&'static str> {
+    Some(match kind {
+        EntryKind::Tcpip4226 => "4226",
+        EntryKind::Tcpip4227 => "4227",
+        EntryKind::Tcpip4231 => "4231",
+        EntryKind::Tcpip4266 => "4266",
+        EntryKind::Boot => "6005",
+        EntryKind::Shutdown => "6006",
+        EntryKind::UnexpectedShutdown => "6008",
+        _ => return None,
+    })
+}
+
+fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> Vec<Finding> {
+    let limit = config.half_open_limit;
+    let mut out = Vec::new();
+    for h in &hosts.hosts {
+        let evidence_of = |kind: EntryKind| -> Vec<Evidence> {
+            a.timeline
+                .iter()
+                .filter(|e| e.kind == kind && e.host.as_deref() == Some(&h.name))
+                .map(|e| Evidence {
+                    kind: e.kind,
+                    time: e.time,
+                    message: e.message.clone(),
+                    source: e.source.clone(),
+                })
+                .collect()
+        };
+        let ev4226 = evidence_of(EntryKind::Tcpip4226);
+        let mut at_limit: Vec<Evidence> = evidence_of(EntryKind::HalfOpenLimitReached);
+        let peaks = evidence_of(EntryKind::HalfOpenPeak);
+        let netstat_at_limit: Vec<&NetstatSummary> = a
+            .netstat
+            .iter()
+            .filter(|n| n.host.as_deref() == Some(&h.name) && n.syn_sent >= u64::from(limit))
+            .collect();
+        if ev4226.is_empty() && at_limit.is_empty() && netstat_at_limit.is_empty() {
+            continue;
+        }
+        // The window: from the first sign to the last.
+        let mut times: Vec<UtcTime> = ev4226.iter().chain(&at_limit).map(|e| e.time).collect();
+        let mut peak: Option<(u32, UtcTime)> = None;
+        let mut syn_retx = 0u64;
+        let mut unanswered = BTreeSet::new();
+        for input in inputs {
+            let Ok(InputData::Capture(c)) = &input.data else { continue };
+            for ho in c.half_open.iter().filter(|x| h.addrs.contains(&x.host)) {
+                if let (Some(t), true) = (ho.peak_at, peak.is_none_or(|p| ho.peak > p.0)) {
+                    peak = Some((ho.peak, t));
+                }
+                if let Some(end) = last_time_at_limit(&ho.series, limit) {
+                    times.push(end);
+                }
+            }
+            for at in c.handshakes.attempts.iter().filter(|x| h.addrs.contains(&x.src)) {
+                syn_retx += at.retransmissions.len() as u64;
+                if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
+                    unanswered.insert(sock(at.dst, at.dport));
+                }
+            }
+        }
+        times.extend(netstat_at_limit.iter().map(|n| n.time));
+        let (Some(&start), Some(&end)) = (times.iter().min(), times.iter().max()) else {
+            continue;
+        };
+        let best_snapshot = a
+            .netstat
+            .iter()
+            .filter(|n| n.host.as_deref() == Some(&h.name))
+            .max_by_key(|n| n.syn_sent);
+        let culprits = best_snapshot.map(|n| top_pids(&n.syn_sent_by_pid)).unwrap_or_default();
+
+        let mut parts = Vec::new();
+        if let Some(first) = ev4226.first() {
+            parts.push(format!(
+                "Event 4226 at {} ({} in all)",
+                first.time,
+                ev4226.len()
+            ));
+        }
+        if let Some((p, t)) = peak {
+            parts.push(format!("capture peak of {p} concurrent half-open connections at {t}"));
+        }
+        if syn_retx > 0 {
+            parts.push(format!(
+                "{syn_retx} SYN retransmissions to {} unanswered destinations",
+                unanswered.len()
+            ));
+        }
+        if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
+            let who = culprits
+                .first()
+                .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
+                .unwrap_or_default();
+            parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
+        }
+        let summary = format!(
+            "{} reached the half-open connection limit ({limit}): {}",
+            h.name,
+            parts.join("; ")
+        );
+        let mut evidence = ev4226.clone();
+        evidence.append(&mut at_limit);
+        evidence.extend(peaks);
+        for n in &netstat_at_limit {
+            evidence.push(Evidence {
+                kind: EntryKind::NetstatSnapshot,
+                time: n.time,
+                message: netstat_message(n),
+                source: SourceRef {
+                    path: Arc::from(Path::new(&n.path)),
+                    locator: Locator::Snapshot { index: n.snapshot, line: n.line },
+                },
+            });
+        }
+        evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
+        out.push(Finding {
+            kind: "half_open_limit",
+            host: h.name.clone(),
+            start,
+            end,
+            summary,
+            evidence,
+            events_4226: ev4226.len() as u64,
+            peak_half_open: peak.map(|p| p.0),
+            syn_retransmissions: syn_retx,
+            culprits,
+            unanswered_destinations: unanswered.into_iter().collect(),
+            resolution: HALF_OPEN_RESOLUTION,
+        });
+    }
+    out
+}
+
+/// The end of the last interval in which the step series was at or above `limit`.
+fn last_time_at_limit(series: &[(UtcTime, u32)], limit: u32) -> Option<UtcTime> {
+    let mut last = None;
+    for w in series.windows(2) {
+        if w[0].1 >= limit {
+            last = Some(w[1].0);
+        }
+    }
+    last
+}

@@ -1,0 +1,158 @@
+//! Finds the input files, recognises each one's format and runs its ingester, files in parallel
+//! (bounded by `Config::threads`), then returns them in one deterministic order (by path).
+
+use crate::analysis::halfopen::{HostHalfOpen, half_open_by_host};
+use crate::analysis::handshake::{HandshakeReport, HandshakeSettings, HandshakeTracker};
+use crate::config::Config;
+use crate::ingest::capture::{CaptureRead, read_capture};
+use crate::ingest::detect::{HEAD_LEN, detect};
+use crate::ingest::evtx::{EventLog, read_evtx};
+use crate::ingest::netstat::{NetstatFile, parse_netstat};
+use crate::ingest::{IngestError, capture::TcpPacket};
+use crate::model::{Format, UtcTime};
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a netstat snapshot's time came from. Serialized as `option` or `mtime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeSource {
+    /// `--netstat-time`.
+    Option,
+    /// The file's modification time.
+    Mtime,
+}
+
+/// A capture's packets and derived handshake facts.
+#[derive(Debug, Clone)]
+pub struct CaptureData {
+    pub read: CaptureRead,
+    pub handshakes: HandshakeReport,
+    pub half_open: Vec<HostHalfOpen>,
+}
+
+/// What one file gave, by format.
+#[derive(Debug, Clone)]
+pub enum InputData {
+    EventLog(EventLog),
+    Netstat {
+        file: NetstatFile,
+        time: UtcTime,
+        time_source: TimeSource,
+    },
+    Capture(Box<CaptureData>),
+    Unknown,
+}
+
+/// One input file: its path, format and data, or the error that made it unreadable.
+#[derive(Debug)]
+pub struct Input {
+    pub path: Arc<Path>,
+    pub format: Format,
+    pub data: Result<InputData, IngestError>,
+}
+
+/// Expands folders (recursively, sorted) into files. Paths that do not exist or cannot be listed
+/// are returned as errors, one per path.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<IngestError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        walk(p, &mut files, &mut errors);
+    }
+    (files, errors)
+}
+
+fn walk(p: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<IngestError>) {
+    match std::fs::metadata(p) {
+        Err(e) => errors.push(IngestError::io(p, e)),
+        Ok(m) if m.is_dir() => match std::fs::read_dir(p) {
+            Err(e) => errors.push(IngestError::io(p, e)),
+            Ok(rd) => {
+                let mut children: Vec<PathBuf> = Vec::new();
+                for entry in rd {
+                    match entry {
+                        Ok(e) => children.push(e.path()),
+                        Err(e) => errors.push(IngestError::io(p, e)),
+                    }
+                }
+                children.sort();
+                for c in children {
+                    walk(&c, files, errors);
+                }
+            }
+        },
+        Ok(_) => files.push(p.to_path_buf()),
+    }
+}
+
+/// Reads every file of `config.paths`. Returns the inputs sorted by path, and the paths that
+/// could not be listed at all (missing folders or files).
+pub fn ingest_all(config: &Config) -> (Vec<Input>, Vec<IngestError>) {
+    let (files, errors) = collect_files(&config.paths);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build();
+    let run = || files.par_iter().map(|f| ingest_file(f, config)).collect::<Vec<_>>();
+    let mut inputs = match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    (inputs, errors)
+}
+
+/// Recognises and reads one file.
+pub fn ingest_file(path: &Path, config: &Config) -> Input {
+    let path: Arc<Path> = Arc::from(path);
+    let head = match read_head(&path) {
+        Ok(h) => h,
+        Err(e) => return Input { format: Format::Unknown, data: Err(e), path },
+    };
+    let format = detect(&head);
+    let data = match format {
+        Format::Evtx => read_evtx(&path, config.threads).map(InputData::EventLog),
+        Format::Netstat => read_netstat(&path, config),
+        Format::Pcap | Format::Pcapng => read_capture_data(&path, config),
+        _ => Ok(InputData::Unknown),
+    };
+    Input { path, format, data }
+}
+
+fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
+    let f = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    f.take(HEAD_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| IngestError::io(path, e))?;
+    Ok(head)
+}
+
+fn read_netstat(path: &Path, config: &Config) -> Result<InputData, IngestError> {
+    let bytes = std::fs::read(path).map_err(|e| IngestError::io(path, e))?;
+    let file = parse_netstat(&bytes);
+    let (time, time_source) = match config.netstat_time {
+        Some(t) => (t, TimeSource::Option),
+        None => (mtime(path)?, TimeSource::Mtime),
+    };
+    Ok(InputData::Netstat { file, time, time_source })
+}
+
+fn mtime(path: &Path) -> Result<UtcTime, IngestError> {
+    let m = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_err(|e| IngestError::io(path, e))?;
+    let nanos = match m.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
+    };
+    Ok(UtcTime::from_unix_nanos(nanos, 0))
+}
+
+fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestError> {
+    let mut tracker = HandshakeTracker::new(HandshakeSettings { give_up_s: config.give_up_s });
+    let read = read_capture(path, &mut |p: &TcpPacket| tracker.push(p))?;
+    let handshakes = tracker.finish(read.last_time);
+    let half_open = half_open_by_host(&handshakes.attempts, config.half_open_limit);
+    Ok(InputData::Capture(Box::new(CaptureData { read, handshakes, half_open })))
+}
