@@ -81,8 +81,13 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 }
 
 fn parse_host(s: &str) -> Result<(String, IpAddr), String> {
-    let (name, ip) = s.split_once('=').ok_or_else(|| format!("expected NAME=IP, got {s:?}"))?;
-    let ip: IpAddr = ip.trim().parse().map_err(|_| format!("not an IP address: {ip:?}"))?;
+    let (name, ip) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=IP, got {s:?}"))?;
+    let ip: IpAddr = ip
+        .trim()
+        .parse()
+        .map_err(|_| format!("not an IP address: {ip:?}"))?;
     let name = name.trim();
     if name.is_empty() {
         return Err(format!("empty host name in {s:?}"));
@@ -103,7 +108,10 @@ mod tests {
         assert!(parse_host("WS-ALARM01").is_err());
         assert!(parse_host("=10.1.1.10").is_err());
         assert!(parse_host("X=10.1.1").is_err());
-        assert_eq!(parse_time("2026-03-14T10:02:30Z").unwrap().to_string(), "2026-03-14T10:02:30Z");
+        assert_eq!(
+            parse_time("2026-03-14T10:02:30Z").unwrap().to_string(),
+            "2026-03-14T10:02:30Z"
+        );
         assert!(parse_time("14/03/2026").is_err());
         assert!(parse_seconds("0").is_err());
     }

@@ -232,7 +232,10 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
         timeline: Vec::new(),
         errors: list_errors
             .iter()
-            .map(|e| InputError { path: error_path(e), error: e.to_string() })
+            .map(|e| InputError {
+                path: error_path(e),
+                error: e.to_string(),
+            })
             .collect(),
     };
 
@@ -240,14 +243,21 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
         let path_s = input.path.display().to_string();
         let (records, problems, error) = match &input.data {
             Err(e) => {
-                a.errors.push(InputError { path: path_s.clone(), error: e.to_string() });
+                a.errors.push(InputError {
+                    path: path_s.clone(),
+                    error: e.to_string(),
+                });
                 (0, Vec::new(), Some(e.to_string()))
             }
             Ok(InputData::EventLog(log)) => {
                 event_log_entries(&input.path, log, &hosts, &mut a.timeline);
                 (log.records.len() as u64, log.problems.clone(), None)
             }
-            Ok(InputData::Netstat { file, time, time_source }) => {
+            Ok(InputData::Netstat {
+                file,
+                time,
+                time_source,
+            }) => {
                 let host = hosts.host_of_netstat(file);
                 for s in &file.snapshots {
                     let summary = netstat_summary(&path_s, s, *time, *time_source, host.clone());
@@ -258,7 +268,10 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
                         message: netstat_message(&summary),
                         source: SourceRef {
                             path: input.path.clone(),
-                            locator: Locator::Snapshot { index: s.index, line: s.line },
+                            locator: Locator::Snapshot {
+                                index: s.index,
+                                line: s.line,
+                            },
                         },
                     });
                     a.netstat.push(summary);
@@ -316,7 +329,10 @@ fn event_log_entries(
                 host: hosts.host_of_name(&r.computer),
                 kind,
                 message: format!("{} {}: {meaning}", r.provider, r.event_id),
-                source: SourceRef { path: path.clone(), locator: Locator::Record(r.record_id) },
+                source: SourceRef {
+                    path: path.clone(),
+                    locator: Locator::Record(r.record_id),
+                },
             });
         }
     }
@@ -354,18 +370,28 @@ fn capture_entries(
             Outcome::Refused => EntryKind::ConnectRefused,
             _ => continue,
         };
-        let what = if kind == EntryKind::ConnectRefused { "refused (RST)" } else { "never answered" };
+        let what = if kind == EntryKind::ConnectRefused {
+            "refused (RST)"
+        } else {
+            "never answered"
+        };
         out.push(TimelineEntry {
             time: at.first_syn,
             host,
             kind,
-            message: format!("connect {tuple} {what}, {} SYNs", at.retransmissions.len() + 1),
+            message: format!(
+                "connect {tuple} {what}, {} SYNs",
+                at.retransmissions.len() + 1
+            ),
             source: src(at.frame),
         });
     }
     for h in &c.half_open {
         let host = hosts.host_of_addr(h.host);
-        let file = SourceRef { path: path.clone(), locator: Locator::File };
+        let file = SourceRef {
+            path: path.clone(),
+            locator: Locator::File,
+        };
         if let Some(t) = h.limit_reached_at {
             out.push(TimelineEntry {
                 time: t,
@@ -383,7 +409,10 @@ fn capture_entries(
                 time: t,
                 host,
                 kind: EntryKind::HalfOpenPeak,
-                message: format!("{} peak of {} concurrent half-open outgoing connections", h.host, h.peak),
+                message: format!(
+                    "{} peak of {} concurrent half-open outgoing connections",
+                    h.host, h.peak
+                ),
                 source: file,
             });
         }
@@ -472,8 +501,15 @@ fn netstat_summary(
 }
 
 fn netstat_message(s: &NetstatSummary) -> String {
-    let cmd = s.command.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-    let mut m = format!("netstat snapshot {}{cmd}: {} rows, {} SYN_SENT", s.snapshot, s.rows, s.syn_sent);
+    let cmd = s
+        .command
+        .as_deref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    let mut m = format!(
+        "netstat snapshot {}{cmd}: {} rows, {} SYN_SENT",
+        s.snapshot, s.rows, s.syn_sent
+    );
     if !s.syn_sent_by_pid.is_empty() {
         let pids: Vec<String> = top_pids(&s.syn_sent_by_pid)
             .iter()
@@ -616,7 +652,12 @@ impl HostRegistry {
                     by_key.insert(k.clone(), idx);
                 }
             }
-            hosts.push(Host { name: display, names, addrs, merged_from: merged });
+            hosts.push(Host {
+                name: display,
+                names,
+                addrs,
+                merged_from: merged,
+            });
         }
         hosts.sort_by(|a, b| a.name.cmp(&b.name));
         // Re-index after sorting.
@@ -666,7 +707,9 @@ impl Hosts {
     }
 
     fn host_of_addr(&self, a: IpAddr) -> Option<String> {
-        self.index.get(&format!("a:{a}")).map(|&i| self.hosts[i].name.clone())
+        self.index
+            .get(&format!("a:{a}"))
+            .map(|&i| self.hosts[i].name.clone())
     }
 
     fn host_of_netstat(&self, file: &NetstatFile) -> Option<String> {
@@ -704,7 +747,11 @@ fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSumm
                 }
             }
             let mut events = BTreeMap::new();
-            for e in a.timeline.iter().filter(|e| e.host.as_deref() == Some(&h.name)) {
+            for e in a
+                .timeline
+                .iter()
+                .filter(|e| e.host.as_deref() == Some(&h.name))
+            {
                 if let Some(id) = event_id_of(e.kind) {
                     *events.entry(id.to_string()).or_default() += 1;
                 }
@@ -777,7 +824,9 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
         let mut syn_retx = 0u64;
         let mut unanswered = BTreeSet::new();
         for input in inputs {
-            let Ok(InputData::Capture(c)) = &input.data else { continue };
+            let Ok(InputData::Capture(c)) = &input.data else {
+                continue;
+            };
             for ho in c.half_open.iter().filter(|x| h.addrs.contains(&x.host)) {
                 if let (Some(t), true) = (ho.peak_at, peak.is_none_or(|p| ho.peak > p.0)) {
                     peak = Some((ho.peak, t));
@@ -786,7 +835,12 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
                     times.push(end);
                 }
             }
-            for at in c.handshakes.attempts.iter().filter(|x| h.addrs.contains(&x.src)) {
+            for at in c
+                .handshakes
+                .attempts
+                .iter()
+                .filter(|x| h.addrs.contains(&x.src))
+            {
                 syn_retx += at.retransmissions.len() as u64;
                 if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
                     unanswered.insert(sock(at.dst, at.dport));
@@ -802,7 +856,9 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
             .iter()
             .filter(|n| n.host.as_deref() == Some(&h.name))
             .max_by_key(|n| n.syn_sent);
-        let culprits = best_snapshot.map(|n| top_pids(&n.syn_sent_by_pid)).unwrap_or_default();
+        let culprits = best_snapshot
+            .map(|n| top_pids(&n.syn_sent_by_pid))
+            .unwrap_or_default();
 
         let mut parts = Vec::new();
         if let Some(first) = ev4226.first() {
@@ -813,7 +869,9 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
             ));
         }
         if let Some((p, t)) = peak {
-            parts.push(format!("capture peak of {p} concurrent half-open connections at {t}"));
+            parts.push(format!(
+                "capture peak of {p} concurrent half-open connections at {t}"
+            ));
         }
         if syn_retx > 0 {
             parts.push(format!(
@@ -843,7 +901,10 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
                 message: netstat_message(n),
                 source: SourceRef {
                     path: Arc::from(Path::new(&n.path)),
-                    locator: Locator::Snapshot { index: n.snapshot, line: n.line },
+                    locator: Locator::Snapshot {
+                        index: n.snapshot,
+                        line: n.line,
+                    },
                 },
             });
         }

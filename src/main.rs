@@ -22,7 +22,9 @@ fn main() -> ExitCode {
             };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let written = renderer.render(&analysis, &mut out).and_then(|()| out.flush());
+            let written = renderer
+                .render(&analysis, &mut out)
+                .and_then(|()| out.flush());
             match written {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
                 Err(e) => {
@@ -31,7 +33,11 @@ fn main() -> ExitCode {
                 }
                 Ok(()) => {}
             }
-            if analysis.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) }
+            if analysis.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

@@ -92,8 +92,15 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<IngestError>) {
 /// could not be listed at all (missing folders or files).
 pub fn ingest_all(config: &Config) -> (Vec<Input>, Vec<IngestError>) {
     let (files, errors) = collect_files(&config.paths);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build();
-    let run = || files.par_iter().map(|f| ingest_file(f, config)).collect::<Vec<_>>();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build();
+    let run = || {
+        files
+            .par_iter()
+            .map(|f| ingest_file(f, config))
+            .collect::<Vec<_>>()
+    };
     let mut inputs = match pool {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
@@ -107,7 +114,13 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
     let path: Arc<Path> = Arc::from(path);
     let head = match read_head(&path) {
         Ok(h) => h,
-        Err(e) => return Input { format: Format::Unknown, data: Err(e), path },
+        Err(e) => {
+            return Input {
+                format: Format::Unknown,
+                data: Err(e),
+                path,
+            };
+        }
     };
     let format = detect(&head);
     let data = match format {
@@ -135,7 +148,11 @@ fn read_netstat(path: &Path, config: &Config) -> Result<InputData, IngestError> 
         Some(t) => (t, TimeSource::Option),
         None => (mtime(path)?, TimeSource::Mtime),
     };
-    Ok(InputData::Netstat { file, time, time_source })
+    Ok(InputData::Netstat {
+        file,
+        time,
+        time_source,
+    })
 }
 
 fn mtime(path: &Path) -> Result<UtcTime, IngestError> {
@@ -150,9 +167,15 @@ fn mtime(path: &Path) -> Result<UtcTime, IngestError> {
 }
 
 fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestError> {
-    let mut tracker = HandshakeTracker::new(HandshakeSettings { give_up_s: config.give_up_s });
+    let mut tracker = HandshakeTracker::new(HandshakeSettings {
+        give_up_s: config.give_up_s,
+    });
     let read = read_capture(path, &mut |p: &TcpPacket| tracker.push(p))?;
     let handshakes = tracker.finish(read.last_time);
     let half_open = half_open_by_host(&handshakes.attempts, config.half_open_limit);
-    Ok(InputData::Capture(Box::new(CaptureData { read, handshakes, half_open })))
+    Ok(InputData::Capture(Box::new(CaptureData {
+        read,
+        handshakes,
+        half_open,
+    })))
 }

@@ -50,7 +50,11 @@ impl Renderer for Terminal {
             ]);
         }
         writeln!(out, "{t}")?;
-        for e in a.errors.iter().filter(|e| !a.inputs.iter().any(|i| i.path == e.path)) {
+        for e in a
+            .errors
+            .iter()
+            .filter(|e| !a.inputs.iter().any(|i| i.path == e.path))
+        {
             writeln!(out, "  error: {}", e.error)?;
         }
         for i in a.inputs.iter().filter(|i| !i.problems.is_empty()) {
@@ -65,21 +69,35 @@ impl Renderer for Terminal {
 
         writeln!(out, "\nFINDINGS")?;
         if a.findings.is_empty() {
-            writeln!(out, "  none: no host reached the half-open limit and no Event 4226 was found")?;
+            writeln!(
+                out,
+                "  none: no host reached the half-open limit and no Event 4226 was found"
+            )?;
         }
         for f in &a.findings {
             writeln!(out, "  [{}] {}  {} → {}", f.kind, f.host, f.start, f.end)?;
             writeln!(out, "    {}", f.summary)?;
             if !f.culprits.is_empty() {
-                let c: Vec<String> =
-                    f.culprits.iter().map(|c| format!("PID {} ({} SYN_SENT)", c.pid, c.syn_sent)).collect();
+                let c: Vec<String> = f
+                    .culprits
+                    .iter()
+                    .map(|c| format!("PID {} ({} SYN_SENT)", c.pid, c.syn_sent))
+                    .collect();
                 writeln!(out, "    culprit processes: {}", c.join(", "))?;
             }
             if !f.unanswered_destinations.is_empty() {
-                let shown: Vec<&str> =
-                    f.unanswered_destinations.iter().take(8).map(String::as_str).collect();
+                let shown: Vec<&str> = f
+                    .unanswered_destinations
+                    .iter()
+                    .take(8)
+                    .map(String::as_str)
+                    .collect();
                 let more = f.unanswered_destinations.len().saturating_sub(shown.len());
-                let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
+                let more = if more > 0 {
+                    format!(" … and {more} more")
+                } else {
+                    String::new()
+                };
                 writeln!(out, "    never answered: {}{more}", shown.join(", "))?;
             }
             writeln!(out, "    evidence:")?;
@@ -99,7 +117,13 @@ impl Renderer for Terminal {
 
         writeln!(out, "\nHOSTS")?;
         let mut t = table(&[
-            "host", "addresses", "peak half-open", "peak at", "s at limit", "4226", "SYN retx",
+            "host",
+            "addresses",
+            "peak half-open",
+            "peak at",
+            "s at limit",
+            "4226",
+            "SYN retx",
             "max SYN_SENT",
         ]);
         for h in &a.hosts {
@@ -119,8 +143,16 @@ impl Renderer for Terminal {
         if !a.captures.is_empty() {
             writeln!(out, "\nCAPTURES")?;
             let mut t = table(&[
-                "path", "packets", "SYN", "SYN retx", "SYN-ACK", "RST", "estab.", "refused",
-                "unanswered", "open at end",
+                "path",
+                "packets",
+                "SYN",
+                "SYN retx",
+                "SYN-ACK",
+                "RST",
+                "estab.",
+                "refused",
+                "unanswered",
+                "open at end",
             ]);
             for c in &a.captures {
                 let h = &c.handshakes;
@@ -142,10 +174,21 @@ impl Renderer for Terminal {
 
         if !a.netstat.is_empty() {
             writeln!(out, "\nNETSTAT SNAPSHOTS")?;
-            let mut t = table(&["path", "#", "command", "time (source)", "rows", "SYN_SENT", "SYN_SENT by PID"]);
+            let mut t = table(&[
+                "path",
+                "#",
+                "command",
+                "time (source)",
+                "rows",
+                "SYN_SENT",
+                "SYN_SENT by PID",
+            ]);
             for n in &a.netstat {
-                let pids: Vec<String> =
-                    n.syn_sent_by_pid.iter().map(|(p, c)| format!("{p}:{c}")).collect();
+                let pids: Vec<String> = n
+                    .syn_sent_by_pid
+                    .iter()
+                    .map(|(p, c)| format!("{p}:{c}"))
+                    .collect();
                 t.add_row(vec![
                     n.path.clone(),
                     n.snapshot.to_string(),
@@ -164,7 +207,10 @@ impl Renderer for Terminal {
         for f in fold(&a.timeline) {
             let e = f.first;
             let message = if f.count > 1 {
-                format!("{} ×{} in this second (first: {})", e.kind, f.count, e.message)
+                format!(
+                    "{} ×{} in this second (first: {})",
+                    e.kind, f.count, e.message
+                )
             } else {
                 e.message.clone()
             };
