@@ -7,7 +7,8 @@
 //! them in the queue. The System log records Event 4226 when the first connect is queued.
 //!
 //! Files: `WS-ALARM01-System.evtx`, `WS-ALARM01-capture.pcap`, `WS-ALARM01-netstat-ano.txt`
-//! (UTF-16LE with BOM, as PowerShell `>` writes it, taken at [`NETSTAT_AT`]), and
+//! (UTF-16LE with BOM, as PowerShell `>` writes it: `netstat -ano` then `netstat -o`, both at
+//! [`NETSTAT_AT`]), and
 //! `technote-838-netstat.txt` (the tech note's Figure 1, verbatim).
 
 use super::evtx::{EventSpec, write_evtx};
@@ -387,6 +388,25 @@ fn netstat_ano(started: &[Started]) -> String {
     }
     text.push_str("  UDP    0.0.0.0:445            *:*                                    4\r\n");
     text.push_str("  UDP    10.1.1.10:137          *:*                                    4\r\n");
+    // The same moment without -n: local addresses by computer name, ports by service name.
+    text.push_str("PS C:\\Documents and Settings\\operator> netstat -o\r\n\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n");
+    text.push_str(
+        "  TCP    WS-ALARM01:1037        localhost:1039         ESTABLISHED     1560\r\n",
+    );
+    text.push_str(
+        "  TCP    WS-ALARM01:1039        localhost:1037         ESTABLISHED     1560\r\n",
+    );
+    for s in started
+        .iter()
+        .filter(|s| s.start <= NETSTAT_AT && NETSTAT_AT < s.end)
+    {
+        let local = format!("WS-ALARM01:{}", s.req.sport);
+        let foreign = format!("{}:microsoft-ds", s.req.dst);
+        text.push_str(&format!(
+            "  TCP    {local:<21}  {foreign:<21}  SYN_SENT        {}\r\n",
+            s.req.pid
+        ));
+    }
     text.push_str("PS C:\\Documents and Settings\\operator>\r\n");
     text
 }

@@ -1,0 +1,226 @@
+//! Binary tests: exit codes, stderr naming the path, and the demo incident's story.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use serde_json::Value;
+
+const DEMO: &str = "fixtures/demo";
+const NETSTAT_TIME: &str = "2026-03-14T10:02:40Z";
+
+fn halfopen() -> Command {
+    Command::cargo_bin("halfopen").expect("the halfopen binary is built by cargo test")
+}
+
+fn demo_json() -> Value {
+    let out = halfopen()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--netstat-time",
+            NETSTAT_TIME,
+            DEMO,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn find<'a>(arr: &'a Value, key: &str, ends_with: &str) -> &'a Value {
+    arr.as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v[key].as_str().is_some_and(|s| s.ends_with(ends_with)))
+        .unwrap_or_else(|| panic!("no entry with {key} ending in {ends_with}"))
+}
+
+#[test]
+fn missing_path_is_one_line_naming_it_and_exit_2_while_others_are_analysed() {
+    let assert = halfopen()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "no/such/file.evtx",
+            "fixtures/demo/technote-838-netstat.txt",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("no/such/file.evtx"));
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let v: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(v["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(v["inputs"][0]["format"], "netstat");
+    assert_eq!(v["inputs"][0]["records"], 36);
+}
+
+#[test]
+fn unknown_file_is_listed_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.evtx"); // the name lies: content decides
+    std::fs::write(&p, b"call the customer back on Monday\n").unwrap();
+    let out = halfopen()
+        .args(["analyze", "--format", "json"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["inputs"][0]["format"], "unknown");
+    assert_eq!(v["inputs"][0]["records"], 0);
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_message() {
+    halfopen()
+        .args(["analyze", "--host", "WS-ALARM01", DEMO])
+        .assert()
+        .code(2)
+        .stderr(contains("NAME=IP"));
+}
+
+#[test]
+fn demo_json_tells_the_story() {
+    let v = demo_json();
+    // Inputs: every demo file recognised from its content.
+    let formats: Vec<(&str, &str)> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["path"].as_str().unwrap(), i["format"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        formats,
+        vec![
+            ("fixtures/demo/WS-ALARM01-System.evtx", "evtx"),
+            ("fixtures/demo/WS-ALARM01-capture.pcap", "pcap"),
+            ("fixtures/demo/WS-ALARM01-netstat-ano.txt", "netstat"),
+            ("fixtures/demo/technote-838-netstat.txt", "netstat"),
+        ]
+    );
+    assert!(
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["skipped"] == 0)
+    );
+    assert_eq!(find(&v["inputs"], "path", "System.evtx")["records"], 6);
+
+    // Capture counts: 40 dead hosts × 3 SYNs + 2 reconnects + 1 refused; 2 SYN-ACKs; 3 RSTs.
+    let c = &v["captures"][0];
+    assert_eq!(c["tcp_syn"], 123);
+    assert_eq!(c["syn_retransmissions"], 80);
+    assert_eq!(c["syn_ack"], 2);
+    assert_eq!(c["rst"], 3);
+    assert_eq!(c["handshakes"]["established"], 2);
+    assert_eq!(c["handshakes"]["refused"], 1);
+    assert_eq!(c["handshakes"]["unanswered"], 40);
+    assert_eq!(c["handshakes"]["open_at_end"], 0);
+
+    // Netstat: the demo's two snapshots at the option's time, SYN_SENT by PID.
+    let n = &v["netstat"];
+    let ano = n
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with("netstat-ano.txt") && s["snapshot"] == 1)
+        .unwrap();
+    assert_eq!(ano["time"], "2026-03-14T10:02:40Z");
+    assert_eq!(ano["time_source"], "option");
+    assert_eq!(ano["rows"], 19);
+    assert_eq!(ano["by_state"]["SYN_SENT"], 10);
+    assert_eq!(ano["by_state"]["LISTENING"], 5);
+    assert_eq!(ano["syn_sent_by_pid"]["2412"], 10);
+    assert_eq!(ano["command"], "netstat -ano");
+
+    // Hosts: the evtx Computer, the netstat names/addresses and the capture's SYN sender merge.
+    let h = find(&v["hosts"], "name", "WS-ALARM01");
+    assert_eq!(h["addresses"], serde_json::json!(["10.1.1.10"]));
+    assert_eq!(h["peak_half_open"], 10);
+    assert_eq!(h["peak_half_open_at"], "2026-03-14T10:02:10.090000Z");
+    assert_eq!(h["events"]["4226"], 1);
+    assert_eq!(h["events"]["6005"], 1);
+    assert_eq!(h["events"]["6006"], 1);
+
+    // The finding names the workstation, the 4226 time, the peak, the retries and the culprit.
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["kind"], "half_open_limit");
+    assert_eq!(f["host"], "WS-ALARM01");
+    assert_eq!(f["start"], "2026-03-14T10:02:10.090000Z");
+    assert_eq!(f["events_4226"], 1);
+    assert_eq!(f["peak_half_open"], 10);
+    assert_eq!(f["syn_retransmissions"], 80);
+    assert_eq!(f["culprits"][0]["pid"], 2412);
+    assert_eq!(f["unanswered_destinations"].as_array().unwrap().len(), 40);
+    let summary = f["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("Event 4226 at 2026-03-14T10:02:13.0000000Z"),
+        "{summary}"
+    );
+    assert!(summary.contains("PID 2412"), "{summary}");
+
+    // Timeline: sorted, with the 4226 and the boot marker.
+    let tl = v["timeline"].as_array().unwrap();
+    let times: Vec<&str> = tl.iter().map(|e| e["time"].as_str().unwrap()).collect();
+    let e4226 = tl.iter().find(|e| e["kind"] == "tcpip_4226").unwrap();
+    assert_eq!(e4226["time"], "2026-03-14T10:02:13.0000000Z");
+    assert_eq!(e4226["host"], "WS-ALARM01");
+    assert_eq!(e4226["source"]["locator"], "record 1205");
+    assert_eq!(
+        tl.iter()
+            .filter(|e| e["kind"] == "syn_retransmission")
+            .count(),
+        80
+    );
+    assert_eq!(tl.iter().filter(|e| e["kind"] == "boot").count(), 1);
+    assert!(times.first().unwrap() < times.last().unwrap());
+}
+
+#[test]
+fn demo_text_report_names_host_4226_peak_and_pid() {
+    let out = halfopen()
+        .args(["analyze", "--netstat-time", NETSTAT_TIME, DEMO])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "WS-ALARM01 reached the half-open connection limit (10)",
+        "Event 4226 at 2026-03-14T10:02:13.0000000Z",
+        "capture peak of 10 concurrent half-open connections at 2026-03-14T10:02:10.090000Z",
+        "80 SYN retransmissions to 40 unanswered destinations",
+        "PID 2412 (10 SYN_SENT)",
+        "EnableConnectionRateLimiting",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn threads_do_not_change_the_result() {
+    let run = |threads: &str| {
+        halfopen()
+            .args([
+                "analyze",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+                "--netstat-time",
+                NETSTAT_TIME,
+                DEMO,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
