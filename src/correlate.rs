@@ -620,52 +620,51 @@ impl HostRegistry {
     }
 
     fn finish(mut self) -> Hosts {
-        let n = self.parent.len();
+        let mut key_of: Vec<String> = vec![String::new(); self.parent.len()];
+        for (k, &i) in &self.keys {
+            key_of[i] = k.clone();
+        }
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in 0..n {
+        for i in 0..self.parent.len() {
             let r = self.find(i);
             groups.entry(r).or_default().push(i);
         }
-        let mut hosts = Vec::new();
-        let mut by_key = HashMap::new();
-        for members in groups.values() {
-            let mut names: Vec<String> = Vec::new();
-            let mut addrs: BTreeSet<IpAddr> = BTreeSet::new();
-            let mut merged = Vec::new();
-            for &i in members {
-                for nm in &self.names[i] {
-                    if !names.contains(nm) {
-                        names.push(nm.clone());
+        let mut hosts: Vec<Host> = groups
+            .values()
+            .map(|members| {
+                let mut names: Vec<String> = Vec::new();
+                let mut addrs = BTreeSet::new();
+                let mut merged_from = Vec::new();
+                for &i in members {
+                    for nm in &self.names[i] {
+                        if !names.contains(nm) {
+                            names.push(nm.clone());
+                        }
                     }
+                    addrs.extend(self.addrs[i].iter().copied());
+                    merged_from.extend(self.merged_from[i].iter().cloned());
                 }
-                addrs.extend(self.addrs[i].iter().copied());
-                merged.extend(self.merged_from[i].iter().cloned());
-            }
-            let display = names
-                .first()
-                .map(|n| n.split('.').next().unwrap_or(n).to_string())
-                .or_else(|| addrs.iter().next().map(|a| a.to_string()))
-                .unwrap_or_default();
-            let idx = hosts.len();
-            for (k, &i) in &self.keys {
-                if members.contains(&i) {
-                    by_key.insert(k.clone(), idx);
+                // Display name: the first name given (short form), else the lowest address.
+                let name = names
+                    .first()
+                    .map(|n| n.split('.').next().unwrap_or(n).to_string())
+                    .or_else(|| addrs.iter().next().map(|a| a.to_string()))
+                    .unwrap_or_default();
+                let keys = members.iter().map(|&i| key_of[i].clone()).collect();
+                Host {
+                    name,
+                    names,
+                    addrs,
+                    merged_from,
+                    keys,
                 }
-            }
-            hosts.push(Host {
-                name: display,
-                names,
-                addrs,
-                merged_from: merged,
-            });
-        }
+            })
+            .collect();
         hosts.sort_by(|a, b| a.name.cmp(&b.name));
-        // Re-index after sorting.
         let mut index = HashMap::new();
-        for (k, _) in by_key {
-            let key_host = hosts.iter().position(|h| h.has_key(&k));
-            if let Some(p) = key_host {
-                index.insert(k, p);
+        for (i, h) in hosts.iter().enumerate() {
+            for k in &h.keys {
+                index.insert(k.clone(), i);
             }
         }
         Hosts { hosts, index }
@@ -677,18 +676,8 @@ struct Host {
     names: Vec<String>,
     addrs: BTreeSet<IpAddr>,
     merged_from: Vec<String>,
-}
-
-impl Host {
-    fn has_key(&self, k: &str) -> bool {
-        if let Some(n) = k.strip_prefix("n:") {
-            self.names.iter().any(|x| name_key(x) == n)
-        } else if let Some(a) = k.strip_prefix("a:") {
-            self.addrs.iter().any(|x| x.to_string() == a)
-        } else {
-            false
-        }
-    }
+    /// The registry keys (`n:NAME`, `a:ADDR`) that make up this host.
+    keys: Vec<String>,
 }
 
 struct Hosts {
@@ -936,4 +925,38 @@ fn last_time_at_limit(series: &[(UtcTime, u32)], limit: u32) -> Option<UtcTime> 
         }
     }
     last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> UtcTime {
+        UtcTime::from_unix_secs(s)
+    }
+
+    #[test]
+    fn names_match_on_first_label_and_groups_merge_through_shared_keys() {
+        let mut r = HostRegistry::default();
+        let ip: IpAddr = "10.1.1.10".parse().unwrap();
+        r.add_group(&["WS-ALARM01.plant.local".to_string()], &[], "evtx");
+        r.add_group(&["ws-alarm01".to_string()], &[ip], "netstat");
+        r.add_group(&[], &["10.9.9.9".parse().unwrap()], "capture");
+        let hosts = r.finish();
+        assert_eq!(hosts.hosts.len(), 2);
+        assert_eq!(hosts.host_of_addr(ip).as_deref(), Some("WS-ALARM01"));
+        assert_eq!(hosts.host_of_name("WS-ALARM01").as_deref(), Some("WS-ALARM01"));
+        assert_eq!(hosts.host_of_name("Ws-Alarm01.other").as_deref(), Some("WS-ALARM01"));
+        assert_eq!(hosts.host_of_addr("10.9.9.9".parse().unwrap()).as_deref(), Some("10.9.9.9"));
+        assert_eq!(hosts.host_of_name("OTHER"), None);
+        let merged = &hosts.hosts.iter().find(|h| h.name == "WS-ALARM01").unwrap().merged_from;
+        assert_eq!(merged, &vec!["evtx".to_string(), "netstat".to_string()]);
+    }
+
+    #[test]
+    fn last_time_at_limit_is_the_end_of_the_last_interval_at_or_above_it() {
+        let series = vec![(t(0), 9), (t(1), 10), (t(5), 9), (t(6), 11), (t(8), 3), (t(9), 0)];
+        assert_eq!(last_time_at_limit(&series, 10), Some(t(8)));
+        assert_eq!(last_time_at_limit(&series, 12), None);
+    }
 }
