@@ -31,9 +31,15 @@ pub(super) fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
         Err(e) if e.error_len().is_none() => return (String::from_utf8_lossy(bytes), UTF_8.name()),
         Err(_) => {}
     }
-    for enc in [SHIFT_JIS, GBK, IBM866] {
+    // Each OEM page only when its own language's heading shows (an ASCII German heading must
+    // not make a file Shift_JIS).
+    for (enc, heading) in [
+        (SHIFT_JIS, "アクティブな接続"),
+        (GBK, "活动连接"),
+        (IBM866, "Активные подключения"),
+    ] {
         if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes)
-            && text.lines().any(super::is_heading)
+            && text.lines().any(|l| l.trim() == heading)
         {
             return (text, enc.name());
         }
@@ -131,6 +137,13 @@ mod tests {
     fn cp437_fallback_maps_0x99_to_o_umlaut() {
         let (t, name) = decode(b"ABH\x99REN \xff");
         assert_eq!((t.as_ref(), name), ("ABH\u{d6}REN \u{a0}", "IBM437"));
+    }
+
+    #[test]
+    fn cp866_russian_heading_is_recognised() {
+        let (bytes, _, _) = IBM866.encode("Активные подключения\r\n");
+        let (t, name) = decode(&bytes);
+        assert_eq!((t.as_ref(), name), ("Активные подключения\r\n", "IBM866"));
     }
 
     #[test]

@@ -349,3 +349,233 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
     }
     r.out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ep(host: &str, port: &str) -> Endpoint {
+        Endpoint {
+            host: host.into(),
+            port: port.into(),
+        }
+    }
+
+    /// Console copy in the shape of Tech Note 838 Figure 1 (own host names): title, prompt,
+    /// 3-space rows, a state wrapped at the console edge.
+    const WRAPPED: &str = "C:\\WINDOWS\\system32\\cmd.exe\n\
+U:\\>netstat\n\
+\n\
+Active Connections\n\
+\n\
+   Proto Local Address          Foreign Address         State\n\
+   TCP    WS01:1118      fileserver1.example.com:microsoft-ds ESTABLIS\n\
+HED\n\
+   TCP    WS01:1127      fileserver1.example.com:2095 ESTABLISHED\n\
+\n\
+U:\\>\n";
+
+    #[test]
+    fn wrapped_state_joins_into_one_row() {
+        let f = parse_netstat(WRAPPED.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        assert_eq!(f.snapshots.len(), 1);
+        let rows = &f.snapshots[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0],
+            NetstatRow {
+                line: 7,
+                proto: Proto::Tcp,
+                local: ep("WS01", "1118"),
+                foreign: ep("fileserver1.example.com", "microsoft-ds"),
+                state: Some("ESTABLISHED".into()),
+                pid: None,
+                program: None,
+            }
+        );
+        assert_eq!(rows[1].line, 9);
+    }
+
+    #[test]
+    fn state_cut_at_another_column_and_in_the_address() {
+        let text = "Active Connections\n\
+  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_\n\
+SENT      4711\n\
+  TCP    10.0.0.1:1026   fileserver1.exam\n\
+ple.com:445   TIME_WAIT\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let rows = &f.snapshots[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].state.as_deref(), rows[0].pid),
+            (Some("SYN_SENT"), Some(4711))
+        );
+        assert_eq!(rows[1].foreign, ep("fileserver1.example.com", "445"));
+        assert_eq!(
+            (rows[1].line, rows[1].state.as_deref()),
+            (4, Some("TIME_WAIT"))
+        );
+    }
+
+    #[test]
+    fn pid_cut_by_wrap_is_joined() {
+        let text = "  TCP    10.0.0.1:1025   10.0.0.2:445   ESTABLISHED     12\n34\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.snapshots[0].rows[0].pid, Some(1234));
+        assert_eq!(f.problems, vec![]);
+    }
+
+    #[test]
+    fn prompt_commands_and_two_snapshots() {
+        let text = "C:\\Users\\x>netstat -ano\n\nActive Connections\n\n  Proto  Local Address  Foreign Address  State  PID\n  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n\nC:\\Users\\x>\nPS C:\\Windows\\system32> netstat -ano | findstr SYN\n  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_SENT   4\n  TCP    10.0.0.1:1026   10.0.0.3:445   SYN_SENT   4\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let got: Vec<_> = f
+            .snapshots
+            .iter()
+            .map(|s| (s.index, s.line, s.command.clone(), s.rows.len()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, 3, Some("netstat -ano".to_string()), 1),
+                (2, 10, Some("netstat -ano | findstr SYN".to_string()), 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_heading_starts_a_snapshot() {
+        let block = "Active Connections\n\n  Proto  Local Address  Foreign Address  State\n  TCP    1.1.1.1:1  2.2.2.2:2  ESTABLISHED\n";
+        let f = parse_netstat(format!("{block}{block}").as_bytes());
+        let lines: Vec<_> = f.snapshots.iter().map(|s| (s.line, s.rows.len())).collect();
+        assert_eq!(lines, vec![(1, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn utf16le_bom_file_is_read() {
+        let text = "\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n  TCP    [::]:135               [::]:0                 LISTENING       1712\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert!(looks_like_netstat(&bytes));
+        let f = parse_netstat(&bytes);
+        assert_eq!(f.encoding, "UTF-16LE");
+        let r = &f.snapshots[0].rows[0];
+        assert_eq!((r.line, &r.local, r.pid), (5, &ep("::", "135"), Some(1712)));
+    }
+
+    #[test]
+    fn ipv6_zone_and_udp_without_state() {
+        let text = "  UDP    [fe80::f5d1:8bf7:c410:e325%64]:1900  *:*                                    8844\n  UDP    0.0.0.0:500            *:*                    \n";
+        let f = parse_netstat(text.as_bytes());
+        let rows = &f.snapshots[0].rows;
+        assert_eq!(rows[0].local, ep("fe80::f5d1:8bf7:c410:e325%64", "1900"));
+        assert_eq!((rows[0].state.clone(), rows[0].pid), (None, Some(8844)));
+        assert_eq!((rows[1].state.clone(), rows[1].pid), (None, None));
+        assert_eq!(rows[1].foreign, ep("*", "*"));
+    }
+
+    #[test]
+    fn garbled_row_becomes_problem_with_its_line() {
+        let text = "Active Connections\n\n  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n  TCP    0.0.0.0   garbage\n  TCP    0.0.0.0:445   0.0.0.0:0   LISTENING   4\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.snapshots[0].rows.len(), 2);
+        assert_eq!(
+            f.problems,
+            vec![Problem::new(
+                Locator::Line(4),
+                "netstat row: address `0.0.0.0` is not `host:port`"
+            )]
+        );
+    }
+
+    #[test]
+    fn b_lines_give_program_and_are_not_problems() {
+        let text = "Active Connections\n\n  Proto  Local Address          Foreign Address        State           PID\n  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1712\n  RpcSs\n [svchost.exe]\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\n Can not obtain ownership information\n  TCP    10.0.0.1:50000         10.0.0.2:443           TIME_WAIT       0\n  UDP    0.0.0.0:500            *:*                                    3456\n [NVIDIA Web Helper.exe]\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let progs: Vec<_> = f.snapshots[0]
+            .rows
+            .iter()
+            .map(|r| (r.pid, r.program.as_deref()))
+            .collect();
+        assert_eq!(
+            progs,
+            vec![
+                (Some(1712), Some("svchost.exe")),
+                (Some(4), None),
+                (Some(0), None),
+                (Some(3456), Some("NVIDIA Web Helper.exe")),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_state_is_kept_and_german_is_mapped() {
+        let text = "Aktive Verbindungen\n  TCP    0.0.0.0:135   0.0.0.0:0   ABH\u{d6}REN\n  TCP    1.1.1.1:1   2.2.2.2:2   BOUND\n";
+        let f = parse_netstat(text.as_bytes());
+        let states: Vec<_> = f.snapshots[0]
+            .rows
+            .iter()
+            .map(|r| r.state.clone())
+            .collect();
+        assert_eq!(states, vec![Some("LISTENING".into()), Some("BOUND".into())]);
+        assert_eq!(f.problems, vec![]);
+    }
+
+    #[test]
+    fn cp437_bytes_with_german_state() {
+        let f = parse_netstat(
+            b"Aktive Verbindungen\r\n  TCP    0.0.0.0:135   0.0.0.0:0   ABH\x99REN\r\n",
+        );
+        assert_eq!(f.encoding, "IBM437");
+        assert_eq!(f.snapshots[0].rows[0].state.as_deref(), Some("LISTENING"));
+    }
+
+    #[test]
+    fn looks_like_rejects_other_text_and_binary() {
+        assert!(!looks_like_netstat(b"Hello world\nthis is a README\n"));
+        assert!(!looks_like_netstat(&[0u8, 1, 2, 3, 0xff, 0xfe, 0x80, 0x99]));
+        assert!(!looks_like_netstat(
+            b"Active Internet connections (servers and established)\ntcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN\n"
+        ));
+        assert!(!looks_like_netstat(
+            b"TCP Statistics for IPv4\n  Active Opens = 5\n"
+        ));
+        assert!(looks_like_netstat(
+            b"  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n"
+        ));
+        assert!(looks_like_netstat(WRAPPED.as_bytes()));
+    }
+
+    #[test]
+    fn tcp_statistics_heading_is_not_a_problem() {
+        let f = parse_netstat(
+            b"TCP Statistics for IPv4\n\n  Active Opens                        = 64644\n",
+        );
+        assert_eq!((f.snapshots.len(), f.problems.len()), (0, 0));
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let f = parse_netstat(&bytes);
+            let _ = looks_like_netstat(&bytes);
+            // Every row sits on a line that exists.
+            let lines = bytes.len() as u64 + 1;
+            prop_assert!(f.snapshots.iter().flat_map(|s| &s.rows).all(|r| r.line >= 1 && r.line <= lines));
+        }
+
+        #[test]
+        fn rowish_text_never_panics(s in "( |  |\t|\r?\n|TCP|UDP|UDPv6|\\[|\\]|:|%|\\*|[0-9]{1,6}|ESTABLIS|HED|LISTENING|Active Connections|U:\\\\>|[a-z.]{1,5}){0,60}") {
+            let f = parse_netstat(s.as_bytes());
+            let _ = looks_like_netstat(s.as_bytes());
+            prop_assert!(f.problems.iter().all(|p| matches!(p.locator, Locator::Line(n) if n >= 1)));
+        }
+    }
+}
