@@ -28,13 +28,18 @@ use row::{RowFields, RowParse, parse_row};
 /// Transport of a netstat row as printed (`TCP`, `UDP`, `TCPv6`, `UDPv6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Proto {
+    /// `TCP` (IPv4 and, on Vista and later, IPv6 rows with `[addr]:port`).
     Tcp,
+    /// `UDP`.
     Udp,
+    /// `TCPv6` (a `-p` value; accepted as a row label, unverified in real output).
     Tcpv6,
+    /// `UDPv6`.
     Udpv6,
 }
 
 impl Proto {
+    /// True for `TCP` and `TCPv6`.
     pub fn is_tcp(self) -> bool {
         matches!(self, Proto::Tcp | Proto::Tcpv6)
     }
@@ -44,7 +49,9 @@ impl Proto {
 /// zone id kept, e.g. `fe80::1%64`) or `*`; port may be a number, a service name or `*`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Endpoint {
+    /// Host name, address (IPv6 without brackets, zone id kept) or `*`.
     pub host: String,
+    /// Port number, service name (`microsoft-ds`) or `*`, as printed.
     pub port: String,
 }
 
@@ -53,8 +60,11 @@ pub struct Endpoint {
 pub struct NetstatRow {
     /// 1-based line of the row in the decoded text (the first line when wrapped).
     pub line: u64,
+    /// Transport as printed.
     pub proto: Proto,
+    /// Local address (`Local Address` column).
     pub local: Endpoint,
+    /// Foreign address; `*:*` for unconnected UDP, `HOST:0` / `0.0.0.0:0` for listeners.
     pub foreign: Endpoint,
     /// Standard English state name (`SYN_SENT`, `ESTABLISHED`, …; German words are mapped);
     /// `None` for UDP. A word netstat does not print is kept verbatim.
@@ -75,15 +85,19 @@ pub struct Snapshot {
     pub line: u64,
     /// The command echoed before it, if a prompt line shows one (`netstat -a`).
     pub command: Option<String>,
+    /// Rows in file order.
     pub rows: Vec<NetstatRow>,
 }
 
 /// What one netstat file gave.
 #[derive(Debug, Clone, Default)]
 pub struct NetstatFile {
+    /// Snapshots in file order (indexes 1, 2, …).
     pub snapshots: Vec<Snapshot>,
+    /// Row lines that could not be read, with their 1-based line.
     pub problems: Vec<Problem>,
-    /// The text encoding detected (`UTF-16LE`, `UTF-8`, …).
+    /// The text encoding detected: `UTF-16LE`, `UTF-16BE`, `UTF-8`, `Shift_JIS`, `GBK`,
+    /// `IBM866` (each only when its localized heading shows) or `IBM437` (the fallback).
     pub encoding: &'static str,
 }
 
