@@ -1,0 +1,595 @@
+//! Saved Windows `netstat` text: connection tables (`netstat`, `-a`, `-n`, `-o`, `-b` and their
+//! combinations) as they arrive from customers — console copies with prompts, window titles and
+//! wrapped lines, several outputs in one file, `findstr`-filtered rows without a header, in
+//! UTF-16 (PowerShell `>`), UTF-8 or an OEM code page.
+//!
+//! Sources of the rules: the row layout of Windows' `netstmsg.mc` and real files (research note
+//! `shared/research/netstat.md` §2), Wonderware Tech Note 838 Figure 1 for the console wrap of a
+//! state (`ESTABLIS` / `HED`), and jc's `netstat_windows.py` as an oracle for clean English text.
+//!
+//! How a file is read, line by line (1-based line numbers in the decoded text):
+//! - a prompt line (`U:\>netstat -a`, `PS C:\x> netstat -ano`) ends the current snapshot; its
+//!   command (if any) becomes [`Snapshot::command`] of the next snapshot;
+//! - an `Active Connections` heading (or a localized one: `Aktive Verbindungen`, `Conexiones
+//!   activas`, `Connexions actives`, `Активные подключения`, `アクティブな接続`, `活动连接`) starts
+//!   a snapshot; a row outside any snapshot starts a header-less one;
+//! - a line that starts with `TCP`, `UDP`, `TCPv6` or `UDPv6` is a row; if it cannot be read (even
+//!   after joining a console-wrapped continuation) it becomes a [`Problem`] with its line;
+//! - `-b` lines after a row (`  RpcSs`, ` [svchost.exe]`, ` Can not obtain ownership
+//!   information`) are read for the program name; all other lines (column headings, window
+//!   titles, blank lines, `netstat -s` text) are not data and are passed over.
+
+mod decode;
+mod row;
+
+use crate::model::{Locator, Problem};
+use row::{RowFields, RowParse, parse_row};
+
+/// Transport of a netstat row as printed (`TCP`, `UDP`, `TCPv6`, `UDPv6`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Proto {
+    /// `TCP` (IPv4 and, on Vista and later, IPv6 rows with `[addr]:port`).
+    Tcp,
+    /// `UDP`.
+    Udp,
+    /// `TCPv6` (a `-p` value; accepted as a row label, unverified in real output).
+    Tcpv6,
+    /// `UDPv6`.
+    Udpv6,
+}
+
+impl Proto {
+    /// True for `TCP` and `TCPv6`.
+    pub fn is_tcp(self) -> bool {
+        matches!(self, Proto::Tcp | Proto::Tcpv6)
+    }
+}
+
+/// An `address:port` as printed: host may be a name, an IPv4/IPv6 address (brackets removed,
+/// zone id kept, e.g. `fe80::1%64`) or `*`; port may be a number, a service name or `*`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Endpoint {
+    /// Host name, address (IPv6 without brackets, zone id kept) or `*`.
+    pub host: String,
+    /// Port number, service name (`microsoft-ds`) or `*`, as printed.
+    pub port: String,
+}
+
+/// One connection row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetstatRow {
+    /// 1-based line of the row in the decoded text (the first line when wrapped).
+    pub line: u64,
+    /// Transport as printed.
+    pub proto: Proto,
+    /// Local address (`Local Address` column).
+    pub local: Endpoint,
+    /// Foreign address; `*:*` for unconnected UDP, `HOST:0` / `0.0.0.0:0` for listeners.
+    pub foreign: Endpoint,
+    /// Standard English state name (`SYN_SENT`, `ESTABLISHED`, …; German words are mapped);
+    /// `None` for UDP. A word netstat does not print is kept verbatim.
+    pub state: Option<String>,
+    /// Owning process id (`-o`).
+    pub pid: Option<u32>,
+    /// Executable name from the `-b` line ` [svchost.exe]` after the row, without brackets;
+    /// `None` without `-b` or for ` Can not obtain ownership information`.
+    pub program: Option<String>,
+}
+
+/// One netstat output (from an `Active Connections` header, or a header-less run of rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// 1-based index in the file.
+    pub index: u64,
+    /// 1-based line where the snapshot starts.
+    pub line: u64,
+    /// The command echoed before it, if a prompt line shows one (`netstat -a`).
+    pub command: Option<String>,
+    /// Rows in file order.
+    pub rows: Vec<NetstatRow>,
+}
+
+/// What one netstat file gave.
+#[derive(Debug, Clone, Default)]
+pub struct NetstatFile {
+    /// Snapshots in file order (indexes 1, 2, …).
+    pub snapshots: Vec<Snapshot>,
+    /// Row lines that could not be read, with their 1-based line.
+    pub problems: Vec<Problem>,
+    /// The text encoding detected: `UTF-16LE`, `UTF-16BE`, `UTF-8`, `Shift_JIS`, `GBK`,
+    /// `IBM866` (each only when its localized heading shows) or `IBM437` (the fallback).
+    pub encoding: &'static str,
+}
+
+/// Localized `Active Connections` headings (research note §2, real files and excerpts).
+const HEADINGS: &[&str] = &[
+    "Active Connections",
+    "Aktive Verbindungen",
+    "Conexiones activas",
+    "Connexions actives",
+    "Активные подключения",
+    "アクティブな接続",
+    "活动连接",
+];
+
+/// True if `line` is an `Active Connections` heading (any listed language; ASCII case ignored).
+fn is_heading(line: &str) -> bool {
+    let t = line.trim();
+    HEADINGS.iter().any(|h| h.eq_ignore_ascii_case(t))
+}
+
+/// The command of a prompt line: `Some(None)` for a bare prompt (`U:\>`), `Some(Some(cmd))` for
+/// `C:\Users\x>netstat -ano` or `PS C:\x> netstat -ano`, `None` if the line is not a prompt. A
+/// prompt is a drive path (`X:\…`) at column 0, optionally after `PS `, up to the first `>`.
+fn prompt_command(line: &str) -> Option<Option<String>> {
+    let rest = line.strip_prefix("PS ").unwrap_or(line);
+    let mut chars = rest.chars();
+    let drive = chars.next()?;
+    if !drive.is_ascii_alphabetic() || chars.next()? != ':' || chars.next()? != '\\' {
+        return None;
+    }
+    let (_, cmd) = rest.split_once('>')?;
+    let cmd = cmd.trim();
+    Some((!cmd.is_empty()).then(|| cmd.to_string()))
+}
+
+/// A console window title copied with the text (`C:\WINDOWS\system32\cmd.exe`,
+/// `Administrator: Windows PowerShell`).
+fn is_window_title(line: &str) -> bool {
+    let t = line.trim_end().to_ascii_lowercase();
+    !line.starts_with(char::is_whitespace)
+        && !t.contains('>')
+        && (t.ends_with("cmd.exe")
+            || t.ends_with("powershell.exe")
+            || t.ends_with("windows powershell"))
+}
+
+/// A line that may be the wrapped tail of the row above it: not blank, not itself a row, a
+/// prompt, a heading or a window title.
+fn is_continuation(line: &str) -> bool {
+    !line.trim().is_empty()
+        && parse_row(line) == RowParse::NotRow
+        && prompt_command(line).is_none()
+        && !is_heading(line)
+        && !is_window_title(line)
+}
+
+/// A line holding only the digits of a PID cut by the console wrap (at column 0), or the PID of a
+/// row without one pushed onto the next line.
+fn is_pid_tail(line: &str, row: &RowFields) -> bool {
+    let t = line.trim();
+    !t.is_empty()
+        && t.len() <= 10
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && (!line.starts_with(char::is_whitespace) || row.pid.is_none())
+}
+
+/// Parses the row at `lines[i]`, joining up to two following lines when the console wrapped it
+/// (Tech Note 838: `… ESTABLIS` / `HED`). A join is kept only if it gives a complete row with a
+/// known state (or a PID). Returns the result and how many following lines it used.
+fn parse_wrapped(lines: &[&str], i: usize, first: RowParse) -> (RowParse, usize) {
+    let Some(line) = lines.get(i) else {
+        return (first, 0);
+    };
+    // A complete row can only take a PID tail; a bad or cut row up to two continuation lines.
+    let complete = match &first {
+        RowParse::Row(f) => (!f.state_looks_cut()).then_some(f),
+        _ => None,
+    };
+    let max = if complete.is_some() { 1 } else { 2 };
+    let mut joined = (*line).to_string();
+    for k in 1..=max {
+        let Some(next) = lines.get(i + k) else { break };
+        let wanted = match complete {
+            Some(f) => is_pid_tail(next, f),
+            None => is_continuation(next),
+        };
+        if !wanted {
+            break;
+        }
+        // Without a separator first (a cut inside a word), then with one (a copy that lost the
+        // spaces at the cut).
+        let spaced = format!("{joined} {next}");
+        joined.push_str(next);
+        for candidate in [&joined, &spaced] {
+            if let RowParse::Row(g) = parse_row(candidate)
+                && g.state_known
+                && !g.state_looks_cut()
+                && (complete.is_none() || g.pid.is_some())
+            {
+                return (RowParse::Row(g), k);
+            }
+        }
+    }
+    (first, 0)
+}
+
+/// Reader state while walking the lines.
+struct Reader {
+    out: NetstatFile,
+    /// Whether rows go to the last snapshot (false after a prompt or window title).
+    in_snapshot: bool,
+    /// Command of the last prompt, for the next snapshot.
+    pending_command: Option<String>,
+    /// True right after a row and its `-b` service lines (an ` [exe]` line may follow).
+    row_open: bool,
+}
+
+impl Reader {
+    fn start_snapshot(&mut self, line: u64) {
+        let index = self.out.snapshots.len() as u64 + 1;
+        self.out.snapshots.push(Snapshot {
+            index,
+            line,
+            command: self.pending_command.take(),
+            rows: Vec::new(),
+        });
+        self.in_snapshot = true;
+    }
+
+    fn push_row(&mut self, line: u64, f: RowFields) {
+        if !self.in_snapshot {
+            self.start_snapshot(line);
+        }
+        let row = NetstatRow {
+            line,
+            proto: f.proto,
+            local: f.local,
+            foreign: f.foreign,
+            state: f.state,
+            pid: f.pid,
+            program: None,
+        };
+        if let Some(s) = self.out.snapshots.last_mut() {
+            s.rows.push(row);
+        }
+        self.row_open = true;
+    }
+
+    /// A line that is not a row.
+    fn other_line(&mut self, line: &str, number: u64) {
+        if line.trim().is_empty() {
+            self.row_open = false;
+        } else if let Some(cmd) = prompt_command(line) {
+            self.pending_command = cmd;
+            self.in_snapshot = false;
+            self.row_open = false;
+        } else if is_window_title(line) {
+            self.in_snapshot = false;
+            self.row_open = false;
+        } else if is_heading(line) {
+            self.start_snapshot(number);
+            self.row_open = false;
+        } else if self.row_open && line.starts_with(char::is_whitespace) {
+            let t = line.trim();
+            if let Some(exe) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                if let Some(row) = self
+                    .out
+                    .snapshots
+                    .last_mut()
+                    .and_then(|s| s.rows.last_mut())
+                {
+                    row.program = Some(exe.to_string());
+                }
+                self.row_open = false;
+            }
+        } else {
+            self.row_open = false;
+        }
+    }
+}
+
+/// Splits decoded text into lines (LF or CRLF; a final line without newline counts).
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    if text.ends_with('\n') {
+        lines.pop();
+    }
+    lines
+}
+
+/// True if `head` (the first few KiB of a file, at most [`crate::ingest::detect::HEAD_LEN`])
+/// looks like Windows netstat output: it has an `Active Connections` heading (any supported
+/// language), or its rows are at least as many as its other non-blank lines and there is at
+/// least one (header-less `netstat -ano | findstr …`). Any encoding [`parse_netstat`] reads is
+/// accepted. A last line without a newline is ignored (the head may cut it).
+pub fn looks_like_netstat(head: &[u8]) -> bool {
+    let (text, _) = decode::decode(head);
+    let mut lines = split_lines(&text);
+    if !text.ends_with('\n') {
+        lines.pop();
+    }
+    let (mut rows, mut others) = (0usize, 0usize);
+    for line in lines {
+        if is_heading(line) {
+            return true;
+        }
+        match parse_row(line) {
+            RowParse::Row(_) => rows += 1,
+            RowParse::Bad(_) => others += 1,
+            RowParse::NotRow => {
+                if !line.trim().is_empty()
+                    && prompt_command(line).is_none()
+                    && !is_window_title(line)
+                {
+                    others += 1;
+                }
+            }
+        }
+    }
+    rows > 0 && rows >= others
+}
+
+/// Parses netstat text (any supported encoding) into snapshots. Never fails: lines that look
+/// like rows (start with `TCP`, `UDP`, `TCPv6`, `UDPv6`) but cannot be read become [`Problem`]s
+/// with [`Locator::Line`] (1-based line in the decoded text). See the module docs for the rules.
+pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
+    let (text, encoding) = decode::decode(bytes);
+    let lines = split_lines(&text);
+    let mut r = Reader {
+        out: NetstatFile {
+            encoding,
+            ..NetstatFile::default()
+        },
+        in_snapshot: false,
+        pending_command: None,
+        row_open: false,
+    };
+    let mut i = 0usize;
+    while let Some(line) = lines.get(i) {
+        let number = i as u64 + 1;
+        match parse_row(line) {
+            RowParse::NotRow => r.other_line(line, number),
+            first => {
+                let (parsed, used) = parse_wrapped(&lines, i, first);
+                i += used;
+                match parsed {
+                    RowParse::Row(f) => r.push_row(number, f),
+                    RowParse::Bad(reason) => {
+                        r.row_open = false;
+                        r.out.problems.push(Problem::new(
+                            Locator::Line(number),
+                            format!("netstat row: {reason}"),
+                        ));
+                    }
+                    RowParse::NotRow => r.other_line(line, number),
+                }
+            }
+        }
+        i += 1;
+    }
+    r.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ep(host: &str, port: &str) -> Endpoint {
+        Endpoint {
+            host: host.into(),
+            port: port.into(),
+        }
+    }
+
+    /// Console copy in the shape of Tech Note 838 Figure 1 (own host names): title, prompt,
+    /// 3-space rows, a state wrapped at the console edge.
+    const WRAPPED: &str = "C:\\WINDOWS\\system32\\cmd.exe\n\
+U:\\>netstat\n\
+\n\
+Active Connections\n\
+\n\
+   Proto Local Address          Foreign Address         State\n\
+   TCP    WS01:1118      fileserver1.example.com:microsoft-ds ESTABLIS\n\
+HED\n\
+   TCP    WS01:1127      fileserver1.example.com:2095 ESTABLISHED\n\
+\n\
+U:\\>\n";
+
+    #[test]
+    fn wrapped_state_joins_into_one_row() {
+        let f = parse_netstat(WRAPPED.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        assert_eq!(f.snapshots.len(), 1);
+        let rows = &f.snapshots[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0],
+            NetstatRow {
+                line: 7,
+                proto: Proto::Tcp,
+                local: ep("WS01", "1118"),
+                foreign: ep("fileserver1.example.com", "microsoft-ds"),
+                state: Some("ESTABLISHED".into()),
+                pid: None,
+                program: None,
+            }
+        );
+        assert_eq!(rows[1].line, 9);
+    }
+
+    #[test]
+    fn state_cut_at_another_column_and_in_the_address() {
+        let text = "Active Connections\n\
+  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_\n\
+SENT      4711\n\
+  TCP    10.0.0.1:1026   fileserver1.exam\n\
+ple.com:445   TIME_WAIT\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let rows = &f.snapshots[0].rows;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].state.as_deref(), rows[0].pid),
+            (Some("SYN_SENT"), Some(4711))
+        );
+        assert_eq!(rows[1].foreign, ep("fileserver1.example.com", "445"));
+        assert_eq!(
+            (rows[1].line, rows[1].state.as_deref()),
+            (4, Some("TIME_WAIT"))
+        );
+    }
+
+    #[test]
+    fn pid_cut_by_wrap_is_joined() {
+        let text = "  TCP    10.0.0.1:1025   10.0.0.2:445   ESTABLISHED     12\n34\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.snapshots[0].rows[0].pid, Some(1234));
+        assert_eq!(f.problems, vec![]);
+    }
+
+    #[test]
+    fn prompt_commands_and_two_snapshots() {
+        let text = "C:\\Users\\x>netstat -ano\n\nActive Connections\n\n  Proto  Local Address  Foreign Address  State  PID\n  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n\nC:\\Users\\x>\nPS C:\\Windows\\system32> netstat -ano | findstr SYN\n  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_SENT   4\n  TCP    10.0.0.1:1026   10.0.0.3:445   SYN_SENT   4\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let got: Vec<_> = f
+            .snapshots
+            .iter()
+            .map(|s| (s.index, s.line, s.command.clone(), s.rows.len()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, 3, Some("netstat -ano".to_string()), 1),
+                (2, 10, Some("netstat -ano | findstr SYN".to_string()), 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_heading_starts_a_snapshot() {
+        let block = "Active Connections\n\n  Proto  Local Address  Foreign Address  State\n  TCP    1.1.1.1:1  2.2.2.2:2  ESTABLISHED\n";
+        let f = parse_netstat(format!("{block}{block}").as_bytes());
+        let lines: Vec<_> = f.snapshots.iter().map(|s| (s.line, s.rows.len())).collect();
+        assert_eq!(lines, vec![(1, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn utf16le_bom_file_is_read() {
+        let text = "\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n  TCP    [::]:135               [::]:0                 LISTENING       1712\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert!(looks_like_netstat(&bytes));
+        let f = parse_netstat(&bytes);
+        assert_eq!(f.encoding, "UTF-16LE");
+        let r = &f.snapshots[0].rows[0];
+        assert_eq!((r.line, &r.local, r.pid), (5, &ep("::", "135"), Some(1712)));
+    }
+
+    #[test]
+    fn ipv6_zone_and_udp_without_state() {
+        let text = "  UDP    [fe80::f5d1:8bf7:c410:e325%64]:1900  *:*                                    8844\n  UDP    0.0.0.0:500            *:*                    \n";
+        let f = parse_netstat(text.as_bytes());
+        let rows = &f.snapshots[0].rows;
+        assert_eq!(rows[0].local, ep("fe80::f5d1:8bf7:c410:e325%64", "1900"));
+        assert_eq!((rows[0].state.clone(), rows[0].pid), (None, Some(8844)));
+        assert_eq!((rows[1].state.clone(), rows[1].pid), (None, None));
+        assert_eq!(rows[1].foreign, ep("*", "*"));
+    }
+
+    #[test]
+    fn garbled_row_becomes_problem_with_its_line() {
+        let text = "Active Connections\n\n  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n  TCP    0.0.0.0   garbage\n  TCP    0.0.0.0:445   0.0.0.0:0   LISTENING   4\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.snapshots[0].rows.len(), 2);
+        assert_eq!(
+            f.problems,
+            vec![Problem::new(
+                Locator::Line(4),
+                "netstat row: address `0.0.0.0` is not `host:port`"
+            )]
+        );
+    }
+
+    #[test]
+    fn b_lines_give_program_and_are_not_problems() {
+        let text = "Active Connections\n\n  Proto  Local Address          Foreign Address        State           PID\n  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1712\n  RpcSs\n [svchost.exe]\n  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4\n Can not obtain ownership information\n  TCP    10.0.0.1:50000         10.0.0.2:443           TIME_WAIT       0\n  UDP    0.0.0.0:500            *:*                                    3456\n [NVIDIA Web Helper.exe]\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let progs: Vec<_> = f.snapshots[0]
+            .rows
+            .iter()
+            .map(|r| (r.pid, r.program.as_deref()))
+            .collect();
+        assert_eq!(
+            progs,
+            vec![
+                (Some(1712), Some("svchost.exe")),
+                (Some(4), None),
+                (Some(0), None),
+                (Some(3456), Some("NVIDIA Web Helper.exe")),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_state_is_kept_and_german_is_mapped() {
+        let text = "Aktive Verbindungen\n  TCP    0.0.0.0:135   0.0.0.0:0   ABH\u{d6}REN\n  TCP    1.1.1.1:1   2.2.2.2:2   BOUND\n";
+        let f = parse_netstat(text.as_bytes());
+        let states: Vec<_> = f.snapshots[0]
+            .rows
+            .iter()
+            .map(|r| r.state.clone())
+            .collect();
+        assert_eq!(states, vec![Some("LISTENING".into()), Some("BOUND".into())]);
+        assert_eq!(f.problems, vec![]);
+    }
+
+    #[test]
+    fn cp437_bytes_with_german_state() {
+        let f = parse_netstat(
+            b"Aktive Verbindungen\r\n  TCP    0.0.0.0:135   0.0.0.0:0   ABH\x99REN\r\n",
+        );
+        assert_eq!(f.encoding, "IBM437");
+        assert_eq!(f.snapshots[0].rows[0].state.as_deref(), Some("LISTENING"));
+    }
+
+    #[test]
+    fn looks_like_rejects_other_text_and_binary() {
+        assert!(!looks_like_netstat(b"Hello world\nthis is a README\n"));
+        assert!(!looks_like_netstat(&[0u8, 1, 2, 3, 0xff, 0xfe, 0x80, 0x99]));
+        assert!(!looks_like_netstat(
+            b"Active Internet connections (servers and established)\ntcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN\n"
+        ));
+        assert!(!looks_like_netstat(
+            b"TCP Statistics for IPv4\n  Active Opens = 5\n"
+        ));
+        assert!(looks_like_netstat(
+            b"  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n"
+        ));
+        assert!(looks_like_netstat(WRAPPED.as_bytes()));
+    }
+
+    #[test]
+    fn tcp_statistics_heading_is_not_a_problem() {
+        let f = parse_netstat(
+            b"TCP Statistics for IPv4\n\n  Active Opens                        = 64644\n",
+        );
+        assert_eq!((f.snapshots.len(), f.problems.len()), (0, 0));
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let f = parse_netstat(&bytes);
+            let _ = looks_like_netstat(&bytes);
+            // Every row sits on a line that exists.
+            let lines = bytes.len() as u64 + 1;
+            prop_assert!(f.snapshots.iter().flat_map(|s| &s.rows).all(|r| r.line >= 1 && r.line <= lines));
+        }
+
+        #[test]
+        fn rowish_text_never_panics(s in "( |  |\t|\r?\n|TCP|UDP|UDPv6|\\[|\\]|:|%|\\*|[0-9]{1,6}|ESTABLIS|HED|LISTENING|Active Connections|U:\\\\>|[a-z.]{1,5}){0,60}") {
+            let f = parse_netstat(s.as_bytes());
+            let _ = looks_like_netstat(s.as_bytes());
+            prop_assert!(f.problems.iter().all(|p| matches!(p.locator, Locator::Line(n) if n >= 1)));
+        }
+    }
+}
