@@ -1,6 +1,41 @@
-//! Packet captures (pcap, pcapng), streamed. (Helper C fills this in.)
+//! Packet captures (pcap, pcapng, and gzip of either), streamed with `pcap-parser`'s
+//! [`create_reader`] loop: the file is never held in memory, only a 1 MiB window.
+//!
+//! Formats: legacy pcap (tcpdump.org `pcap-savefile(5)`, draft-ietf-opsawg-pcap): µs magic
+//! `a1b2c3d4` and ns magic `a1b23c4d`, both byte orders; pcapng (draft-ietf-opsawg-pcapng) with
+//! any number of sections (each with its own byte order and interface list) and interfaces.
+//! A gzip stream (magic `1f 8b`) is inflated on the fly with `flate2`; then every byte offset is
+//! an offset in the *inflated* stream.
+//!
+//! Timestamps are computed here, not with `pcap-parser`'s helpers (they reject base-2
+//! `if_tsresol`, wrap seconds at 2106 and read `if_tsoffset` little-endian in big-endian sections):
+//! pcapng time = `(ts_high << 32 | ts_low)` units of `10^-n` s (`if_tsresol` MSB 0) or `2^-n` s
+//! (MSB 1), default µs, plus `if_tsoffset` seconds (pcapng draft §4.2 options 9 and 14).
+//!
+//! Frames are numbered from 1 over every packet record (EPB, SPB, legacy record), as Wireshark
+//! does; `byte` is the file offset of the record. What we do with odd records:
+//! - an EPB naming an interface the section has not described: a [`Problem`], skipped (counted);
+//! - an SPB (no timestamp in the format): gets the time of the previous packet in the file
+//!   (Unix epoch 0 if none), does not move `first_time`/`last_time`, and the first SPB of each
+//!   section adds one [`Problem`] saying so;
+//! - a cut file: every complete packet is kept, one [`Problem`] at the offset of the cut record;
+//! - a corrupt record (length beyond 1 MiB or a parse error): one [`Problem`], reading stops;
+//! - a link type we do not decode: one [`Problem`] per link type, its frames are counted only;
+//! - IP/TCP headers damaged or cut before the 20-byte TCP header: a [`Problem`] per frame;
+//! - a non-first IP fragment: counted in [`CaptureRead::non_first_fragments`] (no reassembly).
+//!
+//! L2–L4 decoding is in [`link`] (hand-written, borrowing the frame).
 
-use crate::model::{Format, Problem, UtcTime};
+mod link;
+
+use flate2::read::GzDecoder;
+use pcap_parser::pcapng::Block;
+use pcap_parser::traits::PcapNGPacketBlock;
+use pcap_parser::{PcapBlockOwned, PcapError, create_reader};
+use std::fs::File;
+use std::io::{Cursor, Read};
+
+use crate::model::{Format, Locator, Problem, UtcTime};
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -43,26 +78,419 @@ pub struct CaptureRead {
     pub first_time: Option<UtcTime>,
     pub last_time: Option<UtcTime>,
     pub problems: Vec<Problem>,
+    /// Packets decoded down to a TCP header (each one went to the callback).
+    pub tcp_packets: u64,
+    /// IPv4/IPv6 fragments other than the first (their TCP header is elsewhere; not reassembled).
+    pub non_first_fragments: u64,
 }
 
-/// True if `head` starts like a pcap or pcapng file (or a gzip of one).
+/// Window of the streaming reader; bigger than any legal packet (262 144 bytes, libpcap's
+/// `MAXIMUM_SNAPLEN`) so a record that does not fit is corrupt.
+const READ_WINDOW: usize = 1 << 20;
+/// Bytes read fully before probing the header (`create_reader` probes a single `read()`).
+const HEAD_LEN: usize = 64 * 1024;
+
+const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+
+fn format_of_magic(head: &[u8]) -> Option<Format> {
+    let m: [u8; 4] = head.get(0..4)?.try_into().ok()?;
+    if m == PCAPNG_MAGIC {
+        return Some(Format::Pcapng);
+    }
+    match u32::from_le_bytes(m) {
+        0xa1b2_c3d4 | 0xd4c3_b2a1 | 0xa1b2_3c4d | 0x4d3c_b2a1 | 0xa1b2_cd34 | 0x34cd_b2a1 => {
+            Some(Format::Pcap)
+        }
+        _ => None,
+    }
+}
+
+fn is_gzip(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b])
+}
+
+/// The capture format if `head` (the first bytes of a file, ideally ≥ 4 KiB) starts like a
+/// pcap (any of the six legacy magics) or pcapng (SHB type `0a 0d 0d 0a`) file, or a gzip
+/// stream (`1f 8b`) whose inflated start does. `None` otherwise.
 pub fn sniff(head: &[u8]) -> Option<Format> {
-    let _ = head;
-    None
+    if is_gzip(head) {
+        let mut inflated = [0u8; 4];
+        let mut got = 0;
+        let mut gz = GzDecoder::new(head);
+        while got < inflated.len() {
+            match gz.read(&mut inflated[got..]) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got += n,
+            }
+        }
+        return format_of_magic(&inflated[..got]);
+    }
+    format_of_magic(head)
 }
 
 /// Streams a capture, calling `on_tcp` for each TCP packet in file order.
 ///
-/// Errors: [`IngestError::Io`] when unreadable; [`IngestError::BadHeader`] when the file header
-/// cannot be read. A cut or corrupt packet ends or skips with a [`Problem`] (byte offset, reason).
+/// Errors: [`IngestError::Io`] when the file cannot be opened or its first bytes read;
+/// [`IngestError::BadHeader`] when the file (or inflated gzip) header is not a pcap/pcapng header
+/// or is cut. A cut or corrupt packet ends or skips with a [`Problem`] (byte offset, reason).
 pub fn read_capture(
     path: &Path,
     on_tcp: &mut dyn FnMut(&TcpPacket),
 ) -> Result<CaptureRead, IngestError> {
-    let _ = (path, on_tcp);
-    Err(IngestError::BadHeader {
-        path: path.to_path_buf(),
-        format: Format::Pcap,
-        reason: "not implemented".into(),
+    let mut file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let mut magic = [0u8; 2];
+    let got = read_full(&mut file, &mut magic).map_err(|e| IngestError::io(path, e))?;
+    let start = Cursor::new(magic[..got].to_vec());
+    let res = if is_gzip(&magic[..got]) {
+        read_capture_from(GzDecoder::new(start.chain(file)), on_tcp)
+    } else {
+        read_capture_from(start.chain(file), on_tcp)
+    };
+    res.map_err(|e| match e {
+        HeadError::Io(source) => IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        HeadError::BadHeader { format, reason } => IngestError::BadHeader {
+            path: path.to_path_buf(),
+            format,
+            reason,
+        },
     })
+}
+
+/// Why a stream could not be read at all (no path yet: [`read_capture`] adds it).
+#[derive(Debug)]
+pub enum HeadError {
+    /// Reading the first bytes failed (including a broken gzip header).
+    Io(std::io::Error),
+    /// Not a pcap/pcapng header, or a cut one.
+    BadHeader { format: Format, reason: String },
+}
+
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// The interface facts needed per packet (pcapng IDB).
+#[derive(Debug, Clone, Copy)]
+struct Iface {
+    linktype: i32,
+    snaplen: u32,
+    /// `if_tsresol` raw byte (MSB: base 2).
+    tsresol: u8,
+    /// `if_tsoffset` seconds.
+    tsoffset: i64,
+}
+
+/// pcapng timestamp `ts` in units of `tsresol` plus `tsoffset` s → (Unix ns, digits).
+/// Saturates outside i64 ns (years 1677–2262).
+fn pcapng_time(ts: u64, tsresol: u8, tsoffset: i64) -> UtcTime {
+    let n = u32::from(tsresol & 0x7f);
+    let (nanos, digits): (i128, u8) = if tsresol & 0x80 == 0 {
+        let digits = n.min(9) as u8;
+        let v = if n <= 9 {
+            i128::from(ts) * 10i128.pow(9 - n)
+        } else {
+            // n ≤ 127: 10^(n-9) may exceed i128 for n > 47; then the value is 0 ns anyway.
+            10i128
+                .checked_pow(n - 9)
+                .map_or(0, |div| i128::from(ts) / div)
+        };
+        (v, digits)
+    } else {
+        // 2^-n s: digits = ceil(n · log10 2), at most 9.
+        let digits = ((n * 30103).div_ceil(100_000)).min(9) as u8;
+        ((i128::from(ts) * 1_000_000_000) >> n, digits)
+    };
+    let total = nanos.saturating_add(i128::from(tsoffset) * 1_000_000_000);
+    let clamped = total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    UtcTime::from_unix_nanos(clamped, digits)
+}
+
+/// Reads `if_tsresol` (9) and `if_tsoffset` (14) from IDB options in the section's byte order.
+fn iface_of(idb: &pcap_parser::pcapng::InterfaceDescriptionBlock<'_>, big_endian: bool) -> Iface {
+    let mut tsresol = 6u8;
+    let mut tsoffset = 0i64;
+    for opt in &idb.options {
+        let v = opt.value.get(..usize::from(opt.len)).unwrap_or(&[]);
+        match opt.code.0 {
+            9 => {
+                if let Some(&b) = v.first() {
+                    tsresol = b;
+                }
+            }
+            14 => {
+                if let Some(b) = v.get(0..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+                    tsoffset = if big_endian {
+                        i64::from_be_bytes(b)
+                    } else {
+                        i64::from_le_bytes(b)
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    Iface {
+        linktype: idb.linktype.0,
+        snaplen: idb.snaplen,
+        tsresol,
+        tsoffset,
+    }
+}
+
+/// Per-read state shared by the legacy and pcapng paths.
+struct State<'a> {
+    out: CaptureRead,
+    on_tcp: &'a mut dyn FnMut(&TcpPacket),
+    /// Link types already reported as unsupported.
+    unsupported: Vec<i32>,
+    /// Time of the previous timed packet (for SPBs).
+    prev_time: Option<UtcTime>,
+}
+
+impl State<'_> {
+    fn problem(&mut self, frame: u64, byte: u64, reason: impl Into<String>) {
+        self.out
+            .problems
+            .push(Problem::new(Locator::Frame { number: frame, byte }, reason));
+    }
+
+    /// Decodes one packet record (already counted as frame `frame`).
+    fn packet(&mut self, frame: u64, byte: u64, time: UtcTime, timed: bool, linktype: i32, data: &[u8]) {
+        if timed {
+            self.prev_time = Some(time);
+            // Earliest and latest time seen (a merged file need not be in time order).
+            if self.out.first_time.is_none_or(|t| time < t) {
+                self.out.first_time = Some(time);
+            }
+            if self.out.last_time.is_none_or(|t| time > t) {
+                self.out.last_time = Some(time);
+            }
+        }
+        match link::decode(linktype, data) {
+            link::Decoded::Tcp(t) => {
+                self.out.tcp_packets += 1;
+                (self.on_tcp)(&TcpPacket {
+                    frame,
+                    byte,
+                    time,
+                    src: t.src,
+                    dst: t.dst,
+                    sport: t.sport,
+                    dport: t.dport,
+                    flags: t.flags,
+                    seq: t.seq,
+                    ack: t.ack,
+                    payload_len: t.payload_len,
+                });
+            }
+            link::Decoded::NotTcp => {}
+            link::Decoded::NonFirstFragment => self.out.non_first_fragments += 1,
+            link::Decoded::Malformed(why) => self.problem(frame, byte, why),
+            link::Decoded::UnsupportedLink => {
+                if !self.unsupported.contains(&linktype) {
+                    self.unsupported.push(linktype);
+                    self.problem(
+                        frame,
+                        byte,
+                        format!("link type {linktype} not decoded: its frames are counted only"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// [`read_capture`] over any byte stream (already inflated if it was gzip). Used by the tests and
+/// fuzzing; never panics.
+pub fn read_capture_from<R: Read + Send>(
+    mut input: R,
+    on_tcp: &mut dyn FnMut(&TcpPacket),
+) -> Result<CaptureRead, HeadError> {
+    let mut head = vec![0u8; HEAD_LEN];
+    let got = read_full(&mut input, &mut head).map_err(HeadError::Io)?;
+    head.truncate(got);
+    let format = format_of_magic(&head);
+    let bad = |reason: String| HeadError::BadHeader {
+        format: format.unwrap_or(Format::Pcap),
+        reason,
+    };
+    let Some(format) = format else {
+        return Err(bad(if got < 4 {
+            format!("file too short ({got} bytes)")
+        } else {
+            "not a pcap or pcapng magic number".into()
+        }));
+    };
+    let stream = Cursor::new(head).chain(input);
+    let mut reader = match create_reader(READ_WINDOW, stream) {
+        Ok(r) => r,
+        Err(PcapError::Eof) => return Err(bad("empty file".into())),
+        Err(PcapError::Incomplete(_)) => return Err(bad("file header cut".into())),
+        Err(_) => return Err(bad("file header not readable".into())),
+    };
+    let mut st = State {
+        out: CaptureRead {
+            format,
+            packets: 0,
+            first_time: None,
+            last_time: None,
+            problems: Vec::new(),
+            tcp_packets: 0,
+            non_first_fragments: 0,
+        },
+        on_tcp,
+        unsupported: Vec::new(),
+        prev_time: None,
+    };
+    // Legacy state.
+    let mut legacy_link = 1i32;
+    let mut legacy_nanos = false;
+    // pcapng state: per-section interfaces and byte order.
+    let mut ifaces: Vec<Iface> = Vec::new();
+    let mut big_endian = false;
+    let mut spb_reported = false;
+    let mut seen_header = false;
+    loop {
+        let byte = reader.consumed() as u64;
+        match reader.next() {
+            Ok((len, block)) => {
+                match block {
+                    PcapBlockOwned::LegacyHeader(h) => {
+                        legacy_link = h.network.0;
+                        legacy_nanos = h.is_nanosecond_precision();
+                        seen_header = true;
+                    }
+                    PcapBlockOwned::Legacy(b) => {
+                        st.out.packets += 1;
+                        let frame = st.out.packets;
+                        let sub = i64::from(b.ts_usec) * if legacy_nanos { 1 } else { 1000 };
+                        let nanos = i64::from(b.ts_sec) * 1_000_000_000 + sub;
+                        let time = UtcTime::from_unix_nanos(nanos, if legacy_nanos { 9 } else { 6 });
+                        let caplen = usize::try_from(b.caplen).unwrap_or(usize::MAX);
+                        let data = b.data.get(..caplen).unwrap_or(b.data);
+                        st.packet(frame, byte, time, true, legacy_link, data);
+                    }
+                    PcapBlockOwned::NG(Block::SectionHeader(shb)) => {
+                        ifaces.clear();
+                        big_endian = shb.big_endian();
+                        spb_reported = false;
+                        seen_header = true;
+                    }
+                    PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
+                        ifaces.push(iface_of(&idb, big_endian));
+                    }
+                    PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
+                        st.out.packets += 1;
+                        let frame = st.out.packets;
+                        match usize::try_from(epb.if_id).ok().and_then(|i| ifaces.get(i)) {
+                            Some(ifc) => {
+                                let ts = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                                let time = pcapng_time(ts, ifc.tsresol, ifc.tsoffset);
+                                st.packet(frame, byte, time, true, ifc.linktype, epb.packet_data());
+                            }
+                            None => st.problem(
+                                frame,
+                                byte,
+                                format!(
+                                    "packet names interface {} but the section describes {}: skipped",
+                                    epb.if_id,
+                                    ifaces.len()
+                                ),
+                            ),
+                        }
+                    }
+                    PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
+                        st.out.packets += 1;
+                        let frame = st.out.packets;
+                        match ifaces.first().copied() {
+                            Some(ifc) => {
+                                if !spb_reported {
+                                    spb_reported = true;
+                                    st.problem(
+                                        frame,
+                                        byte,
+                                        "simple packet blocks have no timestamp: this section's \
+                                         take the previous packet's time",
+                                    );
+                                }
+                                let time =
+                                    st.prev_time.unwrap_or(UtcTime::from_unix_nanos(0, 0));
+                                let mut data = spb.packet_data();
+                                if ifc.snaplen != 0 {
+                                    let snap = usize::try_from(ifc.snaplen).unwrap_or(usize::MAX);
+                                    data = data.get(..snap).unwrap_or(data);
+                                }
+                                st.packet(frame, byte, time, false, ifc.linktype, data);
+                            }
+                            None => st.problem(
+                                frame,
+                                byte,
+                                "simple packet before any interface description: skipped",
+                            ),
+                        }
+                    }
+                    PcapBlockOwned::NG(Block::Unknown(u)) if u.block_type == 2 => {
+                        // Obsolete Packet Block (pcapng draft appendix): a packet record we do not decode.
+                        st.out.packets += 1;
+                        let frame = st.out.packets;
+                        st.problem(frame, byte, "obsolete packet block not decoded: skipped");
+                    }
+                    PcapBlockOwned::NG(_) => {}
+                }
+                reader.consume(len);
+            }
+            Err(PcapError::Eof) => break,
+            Err(PcapError::Incomplete(_)) => {
+                if reader.refill().is_err() {
+                    st.out.problems.push(Problem::new(
+                        Locator::Byte(byte),
+                        "read error (I/O or gzip data) here: the rest of the file is not read",
+                    ));
+                    break;
+                }
+            }
+            Err(PcapError::UnexpectedEof) => {
+                st.out.problems.push(Problem::new(
+                    Locator::Byte(byte),
+                    "file cut in the middle of a record: the rest is lost",
+                ));
+                break;
+            }
+            Err(PcapError::BufferTooSmall) => {
+                st.out.problems.push(Problem::new(
+                    Locator::Byte(byte),
+                    "record longer than 1 MiB (corrupt length): the rest of the file is not read",
+                ));
+                break;
+            }
+            Err(e) => {
+                let kind = match e {
+                    PcapError::NomError(_, k) | PcapError::OwnedNomError(_, k) => {
+                        k.description().to_string()
+                    }
+                    PcapError::ReadError => "read error".to_string(),
+                    _ => "unexpected reader state".to_string(),
+                };
+                let why = format!("corrupt record ({kind}): the rest of the file is not read");
+                st.out.problems.push(Problem::new(Locator::Byte(byte), why));
+                break;
+            }
+        }
+    }
+    if !seen_header {
+        return Err(bad("file header not readable".into()));
+    }
+    Ok(st.out)
 }
