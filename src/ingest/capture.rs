@@ -19,7 +19,8 @@
 //!   (Unix epoch 0 if none), does not move `first_time`/`last_time`, and the first SPB of each
 //!   section adds one [`Problem`] saying so;
 //! - a cut file: every complete packet is kept, one [`Problem`] at the offset of the cut record;
-//! - a corrupt record (length beyond 1 MiB or a parse error): one [`Problem`], reading stops;
+//! - a corrupt record (length beyond 1 MiB, a pcapng block length not a multiple of 4, a parse
+//!   error): one [`Problem`] at its offset, reading stops;
 //! - a link type we do not decode: one [`Problem`] per link type, its frames are counted only;
 //! - IP/TCP headers damaged or cut before the 20-byte TCP header: a [`Problem`] per frame;
 //! - a non-first IP fragment: counted in [`CaptureRead::non_first_fragments`] (no reassembly).
@@ -366,6 +367,18 @@ pub fn read_capture_from<R: Read + Send>(
         let byte = reader.consumed() as u64;
         match reader.next() {
             Ok((len, block)) => {
+                if matches!(block, PcapBlockOwned::NG(_)) && len % 4 != 0 {
+                    // pcapng draft §3.1: every block length is a multiple of 4. pcap-parser
+                    // accepts such a block silently; Wireshark calls the file cut/damaged.
+                    st.out.problems.push(Problem::new(
+                        Locator::Byte(byte),
+                        format!(
+                            "pcapng block length {len} is not a multiple of 4: the rest of the \
+                             file is not read"
+                        ),
+                    ));
+                    break;
+                }
                 match block {
                     PcapBlockOwned::LegacyHeader(h) => {
                         legacy_link = h.network.0;
