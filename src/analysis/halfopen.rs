@@ -47,7 +47,7 @@ pub fn half_open_by_host(attempts: &[Attempt], limit: u32) -> Vec<HostHalfOpen> 
     }
     hosts.sort_unstable();
     hosts.dedup();
-    steps.sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+    steps.sort_unstable_by_key(|&(host, time, delta)| (host, time, delta));
 
     let mut out = Vec::with_capacity(hosts.len());
     let mut rest = steps.as_slice();
@@ -143,9 +143,19 @@ mod tests {
         let h = &r[0];
         assert_eq!(
             h.series,
-            vec![(t(0), 1), (t(1), 2), (t(2), 3), (t(6), 2), (t(21), 1), (t(22), 0)]
+            vec![
+                (t(0), 1),
+                (t(1), 2),
+                (t(2), 3),
+                (t(6), 2),
+                (t(21), 1),
+                (t(22), 0)
+            ]
         );
-        assert_eq!((h.peak, h.peak_at, h.limit_reached_at), (3, Some(t(2)), Some(t(2))));
+        assert_eq!(
+            (h.peak, h.peak_at, h.limit_reached_at),
+            (3, Some(t(2)), Some(t(2)))
+        );
         assert_eq!(h.seconds_at_limit, 4.0);
     }
 

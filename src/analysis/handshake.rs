@@ -82,7 +82,10 @@ pub struct Attempt {
 impl Attempt {
     /// Time of the last SYN of this attempt (first SYN or last retransmission).
     pub fn last_syn(&self) -> UtcTime {
-        self.retransmissions.last().copied().unwrap_or(self.first_syn)
+        self.retransmissions
+            .last()
+            .copied()
+            .unwrap_or(self.first_syn)
     }
 
     /// Seconds between consecutive SYNs (first → 1st retransmission → 2nd …): the sender's retry
@@ -355,10 +358,17 @@ mod tests {
     #[test]
     fn windows_unanswered_attempt_gives_up_at_21_s_with_3_then_6_s_retries() {
         let r = run(
-            &[pkt(1, 0.0, true, SYN, 5), pkt(2, 3.0, true, SYN, 5), pkt(3, 9.0, true, SYN, 5)],
+            &[
+                pkt(1, 0.0, true, SYN, 5),
+                pkt(2, 3.0, true, SYN, 5),
+                pkt(3, 9.0, true, SYN, 5),
+            ],
             30.0,
         );
-        assert_eq!((r.tcp_syn, r.syn_retransmissions, r.syn_ack, r.rst), (3, 2, 0, 0));
+        assert_eq!(
+            (r.tcp_syn, r.syn_retransmissions, r.syn_ack, r.rst),
+            (3, 2, 0, 0)
+        );
         let a = &r.attempts[0];
         assert_eq!(a.outcome, Outcome::Unanswered);
         assert_eq!(a.half_open_until, t(21.0));
@@ -430,7 +440,10 @@ mod tests {
 
     #[test]
     fn retransmissions_after_give_up_time_extend_the_interval_to_the_last_syn() {
-        let r = run(&[pkt(1, 0.0, true, SYN, 5), pkt(2, 25.0, true, SYN, 5)], 60.0);
+        let r = run(
+            &[pkt(1, 0.0, true, SYN, 5), pkt(2, 25.0, true, SYN, 5)],
+            60.0,
+        );
         assert_eq!(r.attempts[0].half_open_until, t(25.0));
     }
 }

@@ -262,13 +262,25 @@ struct State<'a> {
 
 impl State<'_> {
     fn problem(&mut self, frame: u64, byte: u64, reason: impl Into<String>) {
-        self.out
-            .problems
-            .push(Problem::new(Locator::Frame { number: frame, byte }, reason));
+        self.out.problems.push(Problem::new(
+            Locator::Frame {
+                number: frame,
+                byte,
+            },
+            reason,
+        ));
     }
 
     /// Decodes one packet record (already counted as frame `frame`).
-    fn packet(&mut self, frame: u64, byte: u64, time: UtcTime, timed: bool, linktype: i32, data: &[u8]) {
+    fn packet(
+        &mut self,
+        frame: u64,
+        byte: u64,
+        time: UtcTime,
+        timed: bool,
+        linktype: i32,
+        data: &[u8],
+    ) {
         if timed {
             self.prev_time = Some(time);
             // Earliest and latest time seen (a merged file need not be in time order).
@@ -390,7 +402,8 @@ pub fn read_capture_from<R: Read + Send>(
                         let frame = st.out.packets;
                         let sub = i64::from(b.ts_usec) * if legacy_nanos { 1 } else { 1000 };
                         let nanos = i64::from(b.ts_sec) * 1_000_000_000 + sub;
-                        let time = UtcTime::from_unix_nanos(nanos, if legacy_nanos { 9 } else { 6 });
+                        let time =
+                            UtcTime::from_unix_nanos(nanos, if legacy_nanos { 9 } else { 6 });
                         let caplen = usize::try_from(b.caplen).unwrap_or(usize::MAX);
                         let data = b.data.get(..caplen).unwrap_or(b.data);
                         st.packet(frame, byte, time, true, legacy_link, data);
@@ -438,8 +451,7 @@ pub fn read_capture_from<R: Read + Send>(
                                          take the previous packet's time",
                                     );
                                 }
-                                let time =
-                                    st.prev_time.unwrap_or(UtcTime::from_unix_nanos(0, 0));
+                                let time = st.prev_time.unwrap_or(UtcTime::from_unix_nanos(0, 0));
                                 let mut data = spb.packet_data();
                                 if ifc.snaplen != 0 {
                                     let snap = usize::try_from(ifc.snaplen).unwrap_or(usize::MAX);
@@ -506,4 +518,243 @@ pub fn read_capture_from<R: Read + Send>(
         return Err(bad("file header not readable".into()));
     }
     Ok(st.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    fn read_bytes(b: &[u8]) -> (Result<CaptureRead, HeadError>, Vec<TcpPacket>) {
+        let mut got = Vec::new();
+        let r = read_capture_from(b, &mut |p| got.push(*p));
+        (r, got)
+    }
+
+    /// A minimal Ethernet/IPv4/TCP SYN frame.
+    fn syn_frame() -> Vec<u8> {
+        let mut f = vec![0u8; 12];
+        f.extend([
+            0x08, 0x00, 0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
+        f.extend([
+            0x04, 0x4a, 0, 80, 0, 0, 0, 9, 0, 0, 0, 0, 0x50, 0x02, 0x20, 0, 0, 0, 0, 0,
+        ]);
+        f
+    }
+
+    /// pcapng block (LE or BE) with `body` padded to 4.
+    fn block(be: bool, ty: u32, body: &[u8]) -> Vec<u8> {
+        let pad = (4 - body.len() % 4) % 4;
+        let len = (12 + body.len() + pad) as u32;
+        let w = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+        let mut b = Vec::new();
+        b.extend(w(ty));
+        b.extend(w(len));
+        b.extend(body);
+        b.extend(vec![0u8; pad]);
+        b.extend(w(len));
+        b
+    }
+
+    fn shb(be: bool) -> Vec<u8> {
+        let mut body = Vec::new();
+        let w32 = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+        let w16 = |v: u16| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+        body.extend(w32(0x1a2b_3c4d));
+        body.extend(w16(1));
+        body.extend(w16(0));
+        body.extend([0xff; 8]);
+        block(be, 0x0a0d_0d0a, &body)
+    }
+
+    fn idb(be: bool, tsresol: Option<u8>, tsoffset: Option<i64>) -> Vec<u8> {
+        let w16 = |v: u16| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+        let w32 = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+        let mut body = Vec::new();
+        body.extend(w16(1));
+        body.extend(w16(0));
+        body.extend(w32(0));
+        if let Some(r) = tsresol {
+            body.extend(w16(9));
+            body.extend(w16(1));
+            body.extend([r, 0, 0, 0]);
+        }
+        if let Some(o) = tsoffset {
+            body.extend(w16(14));
+            body.extend(w16(8));
+            body.extend(if be { o.to_be_bytes() } else { o.to_le_bytes() });
+        }
+        body.extend([0u8; 4]); // opt_endofopt
+        block(be, 1, &body)
+    }
+
+    fn epb(be: bool, if_id: u32, ts: u64, data: &[u8]) -> Vec<u8> {
+        let w32 = |v: u32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
+        let mut body = Vec::new();
+        body.extend(w32(if_id));
+        body.extend(w32((ts >> 32) as u32));
+        body.extend(w32(ts as u32));
+        body.extend(w32(data.len() as u32));
+        body.extend(w32(data.len() as u32));
+        body.extend(data);
+        body.extend(vec![0u8; (4 - data.len() % 4) % 4]);
+        block(be, 6, &body)
+    }
+
+    #[test]
+    fn pcapng_time_uses_power_of_ten_and_power_of_two_resolutions_and_offset() {
+        // µs default.
+        assert_eq!(pcapng_time(1_500_000, 6, 0).unix_nanos(), 1_500_000_000);
+        // ns, plus an offset of 100 s.
+        let t = pcapng_time(7, 9, 100);
+        assert_eq!((t.unix_nanos(), t.digits()), (100_000_000_007, 9));
+        // 2^-10 s units: 1024 units = 1 s; digits ceil(10·log10 2) = 4.
+        let t = pcapng_time(1536, 0x80 | 10, 0);
+        assert_eq!((t.unix_nanos(), t.digits()), (1_500_000_000, 4));
+        // 2^-63 (libpcap's overflow test) and 10^-127 do not panic.
+        assert_eq!(pcapng_time(u64::MAX, 0xbf, 0).unix_nanos(), 1_999_999_999);
+        assert_eq!(pcapng_time(u64::MAX, 127, 0).unix_nanos(), 0);
+    }
+
+    #[test]
+    fn big_endian_section_reads_tsoffset_in_its_byte_order() {
+        let mut f = shb(true);
+        f.extend(idb(true, Some(9), Some(1000)));
+        let epb_at = f.len() as u64;
+        assert_eq!(epb_at, 28 + 44);
+        f.extend(epb(true, 0, 5, &syn_frame()));
+        let (r, got) = read_bytes(&f);
+        let r = r.unwrap();
+        assert_eq!((r.format, r.packets, r.tcp_packets), (Format::Pcapng, 1, 1));
+        assert_eq!(got[0].time.unix_nanos(), 1_000_000_000_005);
+        assert_eq!(
+            (got[0].sport, got[0].dport, got[0].seq, got[0].flags),
+            (1098, 80, 9, 0x02)
+        );
+        assert_eq!((got[0].frame, got[0].byte), (1, epb_at));
+    }
+
+    #[test]
+    fn second_section_resets_interfaces_and_missing_idb_is_a_problem() {
+        let mut f = shb(false);
+        f.extend(idb(false, None, None));
+        f.extend(idb(false, Some(9), None));
+        f.extend(epb(false, 1, 2_000_000_000, &syn_frame()));
+        let second = f.len() as u64;
+        f.extend(shb(true));
+        f.extend(epb(true, 1, 0, &syn_frame()));
+        let (r, got) = read_bytes(&f);
+        let r = r.unwrap();
+        assert_eq!((r.packets, got.len()), (2, 1));
+        assert_eq!(got[0].time.unix_nanos(), 2_000_000_000);
+        assert_eq!(
+            r.problems,
+            vec![Problem::new(
+                Locator::Frame {
+                    number: 2,
+                    byte: second + 28
+                },
+                "packet names interface 1 but the section describes 0: skipped"
+            )]
+        );
+    }
+
+    #[test]
+    fn legacy_big_endian_nanosecond_pcap_and_a_cut_last_record() {
+        let frame = syn_frame();
+        let mut f = Vec::new();
+        f.extend(0xa1b2_3c4du32.to_be_bytes());
+        f.extend(2u16.to_be_bytes());
+        f.extend(4u16.to_be_bytes());
+        f.extend([0u8; 8]);
+        f.extend(65535u32.to_be_bytes());
+        f.extend(1u32.to_be_bytes());
+        for (sec, ns) in [(10u32, 5u32), (11, 6)] {
+            f.extend(sec.to_be_bytes());
+            f.extend(ns.to_be_bytes());
+            f.extend((frame.len() as u32).to_be_bytes());
+            f.extend((frame.len() as u32).to_be_bytes());
+            f.extend(&frame);
+        }
+        let cut_at = 24 + 16 + frame.len() as u64;
+        f.truncate(f.len() - 3);
+        let (r, got) = read_bytes(&f);
+        let r = r.unwrap();
+        assert_eq!((r.format, r.packets, got.len()), (Format::Pcap, 1, 1));
+        assert_eq!(got[0].time.unix_nanos(), 10_000_000_005);
+        assert_eq!(got[0].time.digits(), 9);
+        assert_eq!(
+            r.problems,
+            vec![Problem::new(
+                Locator::Byte(cut_at),
+                "file cut in the middle of a record: the rest is lost"
+            )]
+        );
+    }
+
+    #[test]
+    fn gzip_is_sniffed_and_read_from_a_file() {
+        let mut f = shb(false);
+        f.extend(idb(false, None, None));
+        f.extend(epb(false, 0, 1, &syn_frame()));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&f).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(sniff(&gz), Some(Format::Pcapng));
+        assert_eq!(sniff(&f), Some(Format::Pcapng));
+        assert_eq!(sniff(b"GMBU"), None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.bin");
+        std::fs::write(&path, &gz).unwrap();
+        let mut n = 0;
+        let r = read_capture(&path, &mut |_| n += 1).unwrap();
+        assert_eq!((r.format, r.packets, n), (Format::Pcapng, 1, 1));
+    }
+
+    #[test]
+    fn empty_and_foreign_files_are_bad_headers() {
+        for b in [
+            &b""[..],
+            b"\xd4\xc3\xb2\xa1\x02\x00",
+            b"hello world, this is text",
+        ] {
+            assert!(
+                matches!(read_bytes(b).0, Err(HeadError::BadHeader { .. })),
+                "{b:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn arbitrary_bytes_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..600), kind in 0u8..3) {
+            // Start from a valid header half the time so the block/packet paths get exercised.
+            let mut f = match kind {
+                0 => Vec::new(),
+                1 => { let mut f = shb(false); f.extend(idb(false, None, None)); f }
+                _ => {
+                    let mut f = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+                    f.extend([2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0]);
+                    f
+                }
+            };
+            f.extend(tail);
+            let _ = read_bytes(&f);
+        }
+
+        #[test]
+        fn mutated_valid_capture_never_panics(pos in 0usize..200, val in any::<u8>(), cut in 0usize..200) {
+            let mut f = shb(false);
+            f.extend(idb(false, Some(0x8a), Some(-5)));
+            f.extend(epb(false, 0, 77, &syn_frame()));
+            f.extend(epb(false, 0, 78, &syn_frame()[..30]));
+            let n = f.len();
+            f[pos % n] = val;
+            f.truncate(n - cut % n);
+            let _ = read_bytes(&f);
+        }
+    }
 }

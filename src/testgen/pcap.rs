@@ -99,7 +99,9 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
         frame.resize(frame.len() + usize::from(p.payload_len), 0);
 
         let nanos = p.time.unix_nanos();
-        let secs = nanos.div_euclid(1_000_000_000).clamp(0, i64::from(u32::MAX)) as u32;
+        let secs = nanos
+            .div_euclid(1_000_000_000)
+            .clamp(0, i64::from(u32::MAX)) as u32;
         let usec = (nanos.rem_euclid(1_000_000_000) / 1000) as u32;
         let len = frame.len() as u32;
         out.extend_from_slice(&secs.to_le_bytes());
@@ -183,7 +185,10 @@ mod tests {
             tr.push(t)
         })
         .unwrap();
-        assert_eq!((read.format, read.packets, read.tcp_packets), (Format::Pcap, 11, 11));
+        assert_eq!(
+            (read.format, read.packets, read.tcp_packets),
+            (Format::Pcap, 11, 11)
+        );
         assert!(read.problems.is_empty());
         assert_eq!(read.first_time, Some(at(0)));
         assert_eq!(payload[10], 5);
@@ -195,10 +200,18 @@ mod tests {
         let outcomes: Vec<Outcome> = rep.attempts.iter().map(|a| a.outcome).collect();
         assert_eq!(
             outcomes,
-            [Outcome::Established, Outcome::Refused, Outcome::Unanswered, Outcome::Established]
+            [
+                Outcome::Established,
+                Outcome::Refused,
+                Outcome::Unanswered,
+                Outcome::Established
+            ]
         );
         assert_eq!(rep.attempts[2].retry_pattern(), vec![3.0, 6.0]);
         assert_eq!(rep.attempts[2].half_open_until, at(21_200));
-        assert_eq!(rep.attempts[3].dst, "2001:db8::2".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            rep.attempts[3].dst,
+            "2001:db8::2".parse::<IpAddr>().unwrap()
+        );
     }
 }

@@ -100,7 +100,11 @@ fn null_loop(frame: &[u8]) -> Decoded {
     };
     let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     // The AF is small: whichever byte order gives a value below 0x10000 is the right one.
-    let af = if le & 0xffff_0000 != 0 { le.swap_bytes() } else { le };
+    let af = if le & 0xffff_0000 != 0 {
+        le.swap_bytes()
+    } else {
+        le
+    };
     let rest = &frame[4..];
     match af {
         2 => ipv4(rest),
@@ -315,7 +319,10 @@ mod tests {
         p.extend(tcp_hdr(0x12));
         p.extend([0, 0, 0]);
         let t = expect_tcp(decode(229, &p));
-        assert_eq!((t.dst, t.flags, t.payload_len), ("::2".parse().unwrap(), 0x12, 3));
+        assert_eq!(
+            (t.dst, t.flags, t.payload_len),
+            ("::2".parse().unwrap(), 0x12, 3)
+        );
     }
 
     #[test]
