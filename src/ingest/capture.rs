@@ -4,8 +4,8 @@
 //! Formats: legacy pcap (tcpdump.org `pcap-savefile(5)`, draft-ietf-opsawg-pcap): µs magic
 //! `a1b2c3d4` and ns magic `a1b23c4d`, both byte orders; pcapng (draft-ietf-opsawg-pcapng) with
 //! any number of sections (each with its own byte order and interface list) and interfaces.
-//! A gzip stream (magic `1f 8b`) is inflated on the fly with `flate2`; then every byte offset is
-//! an offset in the *inflated* stream.
+//! A gzip stream (magic `1f 8b`, RFC 1952, members concatenated or not) is inflated on the fly
+//! with `flate2`; then every byte offset is an offset in the *inflated* stream.
 //!
 //! Timestamps are computed here, not with `pcap-parser`'s helpers (they reject base-2
 //! `if_tsresol`, wrap seconds at 2106 and read `if_tsoffset` little-endian in big-endian sections):
@@ -19,7 +19,7 @@
 //!   (Unix epoch 0 if none), does not move `first_time`/`last_time`, and the first SPB of each
 //!   section adds one [`Problem`] saying so;
 //! - a cut file: every complete packet is kept, one [`Problem`] at the offset of the cut record;
-//! - a corrupt record (length beyond 1 MiB, a pcapng block length not a multiple of 4, a parse
+//! - a corrupt record (legacy length above max(snaplen, 262144), a block beyond 1 MiB, a pcapng block length not a multiple of 4, a parse
 //!   error): one [`Problem`] at its offset, reading stops;
 //! - a link type we do not decode: one [`Problem`] per link type, its frames are counted only;
 //! - IP/TCP headers damaged or cut before the 20-byte TCP header: a [`Problem`] per frame;
@@ -29,7 +29,7 @@
 
 mod link;
 
-use flate2::read::GzDecoder;
+use flate2::read::{GzDecoder, MultiGzDecoder};
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapNGPacketBlock;
 use pcap_parser::{PcapBlockOwned, PcapError, create_reader};
@@ -88,6 +88,8 @@ pub struct CaptureRead {
 /// Window of the streaming reader; bigger than any legal packet (262 144 bytes, libpcap's
 /// `MAXIMUM_SNAPLEN`) so a record that does not fit is corrupt.
 const READ_WINDOW: usize = 1 << 20;
+/// libpcap's `MAXIMUM_SNAPLEN`: a legacy record longer than this (and the snaplen) is corrupt.
+const MAX_PACKET: u32 = 262_144;
 /// Bytes read fully before probing the header (`create_reader` probes a single `read()`).
 const HEAD_LEN: usize = 64 * 1024;
 
@@ -143,7 +145,7 @@ pub fn read_capture(
     let got = read_full(&mut file, &mut magic).map_err(|e| IngestError::io(path, e))?;
     let start = Cursor::new(magic[..got].to_vec());
     let res = if is_gzip(&magic[..got]) {
-        read_capture_from(GzDecoder::new(start.chain(file)), on_tcp)
+        read_capture_from(MultiGzDecoder::new(start.chain(file)), on_tcp)
     } else {
         read_capture_from(start.chain(file), on_tcp)
     };
@@ -370,6 +372,7 @@ pub fn read_capture_from<R: Read + Send>(
     // Legacy state.
     let mut legacy_link = 1i32;
     let mut legacy_nanos = false;
+    let mut legacy_max_caplen = MAX_PACKET;
     // pcapng state: per-section interfaces and byte order.
     let mut ifaces: Vec<Iface> = Vec::new();
     let mut big_endian = false;
@@ -394,8 +397,19 @@ pub fn read_capture_from<R: Read + Send>(
                 match block {
                     PcapBlockOwned::LegacyHeader(h) => {
                         legacy_link = h.network.0;
+                        legacy_max_caplen = h.snaplen.max(MAX_PACKET);
                         legacy_nanos = h.is_nanosecond_precision();
                         seen_header = true;
+                    }
+                    PcapBlockOwned::Legacy(b) if b.caplen > legacy_max_caplen => {
+                        // libpcap/Wireshark: a record longer than max(snaplen, 262144) is corrupt.
+                        let why = format!(
+                            "record length {} above {legacy_max_caplen} (corrupt): the rest of \
+                             the file is not read",
+                            b.caplen
+                        );
+                        st.out.problems.push(Problem::new(Locator::Byte(byte), why));
+                        break;
                     }
                     PcapBlockOwned::Legacy(b) => {
                         st.out.packets += 1;
@@ -692,6 +706,44 @@ mod tests {
                 "file cut in the middle of a record: the rest is lost"
             )]
         );
+    }
+
+    fn legacy_le(records: &[(u32, &[u8])]) -> Vec<u8> {
+        let mut f = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+        f.extend([
+            2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
+        ]);
+        for &(caplen, data) in records {
+            f.extend(1u32.to_le_bytes());
+            f.extend(0u32.to_le_bytes());
+            f.extend(caplen.to_le_bytes());
+            f.extend(caplen.to_le_bytes());
+            f.extend(data);
+        }
+        f
+    }
+
+    #[test]
+    fn legacy_record_longer_than_262144_is_corrupt_and_stops_reading() {
+        let frame = syn_frame();
+        let big = vec![0u8; 300_000];
+        let f = legacy_le(&[(frame.len() as u32, &frame), (300_000, &big), (54, &frame)]);
+        let (r, got) = read_bytes(&f);
+        let r = r.unwrap();
+        assert_eq!((r.packets, got.len()), (1, 1));
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].locator, Locator::Byte(24 + 16 + 54));
+    }
+
+    #[test]
+    fn legacy_record_length_beyond_the_window_is_a_problem_not_a_hang() {
+        let frame = syn_frame();
+        let f = legacy_le(&[(frame.len() as u32, &frame), (0x7fff_ffff, &frame)]);
+        let (r, _) = read_bytes(&f);
+        let r = r.unwrap();
+        assert_eq!(r.packets, 1);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].locator, Locator::Byte(24 + 16 + 54));
     }
 
     #[test]

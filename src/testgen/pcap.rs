@@ -174,6 +174,10 @@ mod tests {
         ];
         let mut pkts = pkts.to_vec();
         pkts[10].payload_len = 5;
+        // Answers acknowledge ISN + 1 (as tshark expects of a SYN-ACK / RST-ACK).
+        for (i, ack) in [(1, 101), (2, 501), (4, 201), (9, 8), (10, 501)] {
+            pkts[i].ack = ack;
+        }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synth.pcap");
         std::fs::write(&path, write_pcap(&pkts)).unwrap();
