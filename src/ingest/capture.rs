@@ -19,8 +19,9 @@
 //!   (Unix epoch 0 if none), does not move `first_time`/`last_time`, and the first SPB of each
 //!   section adds one [`Problem`] saying so;
 //! - a cut file: every complete packet is kept, one [`Problem`] at the offset of the cut record;
-//! - a corrupt record (legacy length above max(snaplen, 262144), a block beyond 1 MiB, a pcapng block length not a multiple of 4, a parse
-//!   error): one [`Problem`] at its offset, reading stops;
+//! - a corrupt record (legacy length above max(snaplen, 262144) or beyond the 1 MiB window, a
+//!   pcapng block beyond 16 MiB or with a length not a multiple of 4, a parse error): one
+//!   [`Problem`] at its offset, reading stops;
 //! - a link type we do not decode: one [`Problem`] per link type, its frames are counted only;
 //! - IP/TCP headers damaged or cut before the 20-byte TCP header: a [`Problem`] per frame;
 //! - a non-first IP fragment: counted in [`CaptureRead::non_first_fragments`] (no reassembly).
@@ -76,8 +77,11 @@ pub struct CaptureRead {
     pub format: Format,
     /// Every packet record read (TCP or not).
     pub packets: u64,
+    /// Earliest timestamp of a timed packet (UTC; SPBs have none).
     pub first_time: Option<UtcTime>,
+    /// Latest timestamp of a timed packet (UTC): the capture end used by the handshake model.
     pub last_time: Option<UtcTime>,
+    /// What was skipped or guessed, each with its frame/byte locator.
     pub problems: Vec<Problem>,
     /// Packets decoded down to a TCP header (each one went to the callback).
     pub tcp_packets: u64,
@@ -88,6 +92,8 @@ pub struct CaptureRead {
 /// Window of the streaming reader; bigger than any legal packet (262 144 bytes, libpcap's
 /// `MAXIMUM_SNAPLEN`) so a record that does not fit is corrupt.
 const READ_WINDOW: usize = 1 << 20;
+/// Largest window a pcapng block may make us grow to.
+const MAX_WINDOW: usize = 16 << 20;
 /// libpcap's `MAXIMUM_SNAPLEN`: a legacy record longer than this (and the snaplen) is corrupt.
 const MAX_PACKET: u32 = 262_144;
 /// Bytes read fully before probing the header (`create_reader` probes a single `read()`).
@@ -349,7 +355,8 @@ pub fn read_capture_from<R: Read + Send>(
         }));
     };
     let stream = Cursor::new(head).chain(input);
-    let mut reader = match create_reader(READ_WINDOW, stream) {
+    let mut window = READ_WINDOW;
+    let mut reader = match create_reader(window, stream) {
         Ok(r) => r,
         Err(PcapError::Eof) => return Err(bad("empty file".into())),
         Err(PcapError::Incomplete(_)) => return Err(bad("file header cut".into())),
@@ -508,9 +515,18 @@ pub fn read_capture_from<R: Read + Send>(
                 break;
             }
             Err(PcapError::BufferTooSmall) => {
+                // A pcapng block (not only packets: name tables, custom blocks) may legally be
+                // large: widen the window up to 16 MiB. A legacy record cannot exceed 262144.
+                if format == Format::Pcapng && window < MAX_WINDOW && reader.grow(window * 2) {
+                    window *= 2;
+                    continue;
+                }
                 st.out.problems.push(Problem::new(
                     Locator::Byte(byte),
-                    "record longer than 1 MiB (corrupt length): the rest of the file is not read",
+                    format!(
+                        "record longer than {} MiB (corrupt length): the rest of the file is not read",
+                        window >> 20
+                    ),
                 ));
                 break;
             }
@@ -744,6 +760,19 @@ mod tests {
         assert_eq!(r.packets, 1);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].locator, Locator::Byte(24 + 16 + 54));
+    }
+
+    #[test]
+    fn pcapng_block_larger_than_the_window_grows_it() {
+        let mut big = syn_frame();
+        big.resize(1_500_000, 0);
+        let mut f = shb(false);
+        f.extend(idb(false, None, None));
+        f.extend(epb(false, 0, 1, &big));
+        f.extend(epb(false, 0, 2, &syn_frame()));
+        let (r, got) = read_bytes(&f);
+        let r = r.unwrap();
+        assert_eq!((r.packets, got.len(), r.problems.len()), (2, 2, 0));
     }
 
     #[test]
