@@ -468,8 +468,8 @@ pub fn read_capture_from<R: Read + Send>(
                                     st.problem(
                                         frame,
                                         byte,
-                                        "simple packet blocks have no timestamp: this section's \
-                                         take the previous packet's time",
+                                        "simple packet blocks carry no timestamp: in this section they \
+                                         get the previous packet's time",
                                     );
                                 }
                                 let time = st.prev_time.unwrap_or(UtcTime::from_unix_nanos(0, 0));
