@@ -210,7 +210,13 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             Ok(InputData::Capture(c)) => {
                 for h in &c.half_open {
                     let what = format!("capture {} SYN sender", input.path.display());
-                    hosts.add_group(&[], &[h.host], &what);
+                    if h.host.is_loopback() {
+                        // Loopback is every machine's own: never merge it across captures.
+                        let key = loopback_key(h.host, &input.path);
+                        hosts.add_group(&[key], &[], &what);
+                    } else {
+                        hosts.add_group(&[], &[h.host], &what);
+                    }
                 }
             }
             _ => {}
@@ -350,7 +356,7 @@ fn capture_entries(
         locator: Locator::FrameNumber(frame),
     };
     for at in &c.handshakes.attempts {
-        let host = hosts.host_of_addr(at.src);
+        let host = hosts.host_in_capture(at.src, path);
         let tuple = format!("{} -> {}", sock(at.src, at.sport), sock(at.dst, at.dport));
         for (i, t) in at.retransmissions.iter().enumerate() {
             out.push(TimelineEntry {
@@ -387,7 +393,7 @@ fn capture_entries(
         });
     }
     for h in &c.half_open {
-        let host = hosts.host_of_addr(h.host);
+        let host = hosts.host_in_capture(h.host, path);
         let file = SourceRef {
             path: path.clone(),
             locator: Locator::File,
@@ -553,6 +559,27 @@ fn netstat_identity(file: &NetstatFile) -> (Vec<String>, Vec<IpAddr>) {
     (names.into_iter().collect(), addrs.into_iter().collect())
 }
 
+/// The host name of a loopback SYN sender in one capture, e.g. `127.0.0.1 in pop3.pcap`, so that
+/// two captures' loopback traffic never merges into one host.
+fn loopback_key(a: IpAddr, path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{a} in {file}")
+}
+
+impl Host {
+    /// Whether address `a`, seen in the capture at `path`, belongs to this host.
+    fn owns(&self, a: IpAddr, path: &Path) -> bool {
+        if a.is_loopback() {
+            self.names.iter().any(|n| *n == loopback_key(a, path))
+        } else {
+            self.addrs.contains(&a)
+        }
+    }
+}
+
 fn parse_ip(h: &str) -> Option<IpAddr> {
     let h = h.split('%').next().unwrap_or(h);
     h.parse().ok()
@@ -560,7 +587,18 @@ fn parse_ip(h: &str) -> Option<IpAddr> {
 
 /// The key a host name matches on: its first DNS label, upper case.
 fn name_key(name: &str) -> String {
-    name.split('.').next().unwrap_or(name).to_ascii_uppercase()
+    short_name(name).to_ascii_uppercase()
+}
+
+/// A host name's first DNS label (`WS-ALARM01.plant.local` → `WS-ALARM01`); names that start
+/// with an address (the scoped loopback names of [`loopback_key`]) are kept whole.
+fn short_name(name: &str) -> &str {
+    let first_word = name.split(' ').next().unwrap_or(name);
+    if parse_ip(first_word).is_some() {
+        name
+    } else {
+        name.split('.').next().unwrap_or(name)
+    }
 }
 
 #[derive(Default)]
@@ -647,7 +685,7 @@ impl HostRegistry {
                 // Display name: the first name given (short form), else the lowest address.
                 let name = names
                     .first()
-                    .map(|n| n.split('.').next().unwrap_or(n).to_string())
+                    .map(|n| short_name(n).to_string())
                     .or_else(|| addrs.iter().next().map(|a| a.to_string()))
                     .unwrap_or_default();
                 let keys = members.iter().map(|&i| key_of[i].clone()).collect();
@@ -701,6 +739,15 @@ impl Hosts {
             .map(|&i| self.hosts[i].name.clone())
     }
 
+    /// The host of an address seen in the capture at `path` (loopback is scoped to the capture).
+    fn host_in_capture(&self, a: IpAddr, path: &Path) -> Option<String> {
+        if a.is_loopback() {
+            self.host_of_name(&loopback_key(a, path))
+        } else {
+            self.host_of_addr(a)
+        }
+    }
+
     fn host_of_netstat(&self, file: &NetstatFile) -> Option<String> {
         let (names, addrs) = netstat_identity(file);
         names
@@ -720,7 +767,7 @@ fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSumm
             let mut syn_retx = 0;
             for input in inputs {
                 if let Ok(InputData::Capture(c)) = &input.data {
-                    for ho in c.half_open.iter().filter(|x| h.addrs.contains(&x.host)) {
+                    for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
                         if peak.is_none_or(|(p, _)| ho.peak > p) {
                             peak = Some((ho.peak, ho.peak_at));
                         }
@@ -730,7 +777,7 @@ fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSumm
                         .handshakes
                         .attempts
                         .iter()
-                        .filter(|at| h.addrs.contains(&at.src))
+                        .filter(|at| h.owns(at.src, &input.path))
                         .map(|at| at.retransmissions.len() as u64)
                         .sum::<u64>();
                 }
@@ -816,7 +863,7 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
             let Ok(InputData::Capture(c)) = &input.data else {
                 continue;
             };
-            for ho in c.half_open.iter().filter(|x| h.addrs.contains(&x.host)) {
+            for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
                 if let (Some(t), true) = (ho.peak_at, peak.is_none_or(|p| ho.peak > p.0)) {
                     peak = Some((ho.peak, t));
                 }
@@ -828,7 +875,7 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
                 .handshakes
                 .attempts
                 .iter()
-                .filter(|x| h.addrs.contains(&x.src))
+                .filter(|x| h.owns(x.src, &input.path))
             {
                 syn_retx += at.retransmissions.len() as u64;
                 if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
@@ -945,17 +992,38 @@ mod tests {
         let hosts = r.finish();
         assert_eq!(hosts.hosts.len(), 2);
         assert_eq!(hosts.host_of_addr(ip).as_deref(), Some("WS-ALARM01"));
-        assert_eq!(hosts.host_of_name("WS-ALARM01").as_deref(), Some("WS-ALARM01"));
-        assert_eq!(hosts.host_of_name("Ws-Alarm01.other").as_deref(), Some("WS-ALARM01"));
-        assert_eq!(hosts.host_of_addr("10.9.9.9".parse().unwrap()).as_deref(), Some("10.9.9.9"));
+        assert_eq!(
+            hosts.host_of_name("WS-ALARM01").as_deref(),
+            Some("WS-ALARM01")
+        );
+        assert_eq!(
+            hosts.host_of_name("Ws-Alarm01.other").as_deref(),
+            Some("WS-ALARM01")
+        );
+        assert_eq!(
+            hosts.host_of_addr("10.9.9.9".parse().unwrap()).as_deref(),
+            Some("10.9.9.9")
+        );
         assert_eq!(hosts.host_of_name("OTHER"), None);
-        let merged = &hosts.hosts.iter().find(|h| h.name == "WS-ALARM01").unwrap().merged_from;
+        let merged = &hosts
+            .hosts
+            .iter()
+            .find(|h| h.name == "WS-ALARM01")
+            .unwrap()
+            .merged_from;
         assert_eq!(merged, &vec!["evtx".to_string(), "netstat".to_string()]);
     }
 
     #[test]
     fn last_time_at_limit_is_the_end_of_the_last_interval_at_or_above_it() {
-        let series = vec![(t(0), 9), (t(1), 10), (t(5), 9), (t(6), 11), (t(8), 3), (t(9), 0)];
+        let series = vec![
+            (t(0), 9),
+            (t(1), 10),
+            (t(5), 9),
+            (t(6), 11),
+            (t(8), 3),
+            (t(9), 0),
+        ];
         assert_eq!(last_time_at_limit(&series, 10), Some(t(8)));
         assert_eq!(last_time_at_limit(&series, 12), None);
     }
