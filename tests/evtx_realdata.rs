@@ -142,6 +142,8 @@ fn zerologon_netlogon_5805_fields() {
         vec!["01566S-WIN16-IR".to_string(), "%%5".to_string()]
     );
     assert_eq!(r.binary, Some(vec![0x22, 0, 0, 0xc0]));
+    // Its record header's written FILETIME is 0 (unset) in this exported log.
+    assert_eq!(r.written, None);
     // The manifest event before it has no Qualifiers.
     let r0 = &log.records[0];
     assert_eq!(
@@ -149,6 +151,10 @@ fn zerologon_netlogon_5805_fields() {
         ("Microsoft-Windows-Eventlog", 104, None)
     );
     assert_eq!(r0.time.to_string(), "2020-09-15T19:28:31.4536476Z");
+    assert_eq!(
+        r0.written.map(|t| t.to_string()).as_deref(),
+        Some("2020-09-15T19:28:49.3597720Z")
+    );
 }
 
 #[test]

@@ -44,10 +44,13 @@ pub struct EventRecord {
     pub task: Option<u16>,
     /// `<Keywords>` bit mask (0x80000000000000 = Classic).
     pub keywords: Option<u64>,
-    /// `<TimeCreated SystemTime=…>` (UTC, 100 ns), else the record header's written time.
+    /// `<TimeCreated SystemTime=…>` (UTC, 100 ns), else the record header's written time, else
+    /// (neither present) the earliest representable instant, 1677-09-21 (FILETIME 0 clamped).
     pub time: UtcTime,
-    /// The record header's written time (FILETIME, UTC, 100 ns).
-    pub written: UtcTime,
+    /// The record header's written time (FILETIME, UTC, 100 ns); `None` when it is 0 (unset:
+    /// seen in an exported log, Zerologon sample record 2) or outside 1677–2262, which
+    /// [`UtcTime`] cannot hold.
+    pub written: Option<UtcTime>,
     /// `<Computer>`. Empty when missing.
     pub computer: String,
     /// `<Channel>`, e.g. `System`. Empty when missing.
@@ -163,10 +166,11 @@ fn chunk_offset(n: u64) -> u64 {
         .saturating_add(FILE_HEADER_SIZE)
 }
 
-/// A jiff timestamp (the crate's record-header time) as a 100-ns [`UtcTime`].
-fn jiff_to_utc(t: jiff::Timestamp) -> UtcTime {
-    let nanos = i64::try_from(t.as_nanosecond()).unwrap_or(i64::MAX);
-    UtcTime::from_unix_nanos(nanos, 7)
+/// A jiff timestamp (the crate's record-header time) as a 100-ns [`UtcTime`]; `None` for
+/// FILETIME 0 (1601-01-01, "unset") and anything else outside `UtcTime`'s i64-nanosecond range.
+fn jiff_to_utc(t: jiff::Timestamp) -> Option<UtcTime> {
+    let nanos = i64::try_from(t.as_nanosecond()).ok()?;
+    Some(UtcTime::from_unix_nanos(nanos, 7))
 }
 
 /// Builds an [`EventRecord`] from one record's JSON. On a JSON shape we cannot read, returns
@@ -174,7 +178,7 @@ fn jiff_to_utc(t: jiff::Timestamp) -> UtcTime {
 fn record_from_json(
     json: &[u8],
     record_id: u64,
-    written: UtcTime,
+    written: Option<UtcTime>,
     recovered: bool,
 ) -> (EventRecord, Option<String>) {
     let mut rec = EventRecord {
@@ -186,7 +190,7 @@ fn record_from_json(
         level: None,
         task: None,
         keywords: None,
-        time: written,
+        time: written.unwrap_or_else(|| UtcTime::from_filetime(0)),
         written,
         computer: String::new(),
         channel: String::new(),
@@ -527,5 +531,91 @@ impl<'de> Deserialize<'de> for Attrs {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> (EventRecord, Option<String>) {
+        record_from_json(
+            json.as_bytes(),
+            7,
+            UtcTime::parse_rfc3339("2020-01-01T00:00:00Z").map(|t| t.with_digits(7)),
+            false,
+        )
+    }
+
+    #[test]
+    fn classic_event_id_with_qualifiers_and_data_array() {
+        let (r, err) = parse(
+            r##"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Tcpip"}},
+            "EventID":{"#attributes":{"Qualifiers":32768},"#text":4226},"Level":3,"Task":0,
+            "Keywords":"0x80000000000000",
+            "TimeCreated":{"#attributes":{"SystemTime":"2011-09-16T21:16:52.0000000Z"}},
+            "EventRecordID":3882,"Channel":"System","Computer":"WKS-WINXP32BIT","Security":null},
+            "EventData":{"Data":{"#text":["a",5,null]},"Binary":"0A0b"}}}"##,
+        );
+        assert_eq!(err, None);
+        assert_eq!(r.provider, "Tcpip");
+        assert_eq!((r.event_id, r.qualifiers), (4226, Some(32768)));
+        assert_eq!(
+            (r.level, r.task, r.keywords),
+            (Some(3), Some(0), Some(0x80_0000_0000_0000))
+        );
+        assert_eq!(r.time.to_string(), "2011-09-16T21:16:52.0000000Z");
+        assert_eq!(r.event_record_id, Some(3882));
+        assert_eq!(
+            (r.channel.as_str(), r.computer.as_str()),
+            ("System", "WKS-WINXP32BIT")
+        );
+        assert_eq!(
+            r.data,
+            vec!["a".to_string(), "5".to_string(), String::new()]
+        );
+        assert_eq!(r.binary, Some(vec![0x0a, 0x0b]));
+    }
+
+    #[test]
+    fn raw_32_bit_event_id_as_text_splits_into_qualifiers() {
+        // xml2evtx-style files store every value as a string.
+        let (r, err) = parse(r##"{"Event":{"System":{"EventID":"2147487874","Level":"3"}}}"##);
+        assert_eq!(err, None);
+        assert_eq!(
+            (r.event_id, r.qualifiers, r.level),
+            (4226, Some(0x8000), Some(3))
+        );
+    }
+
+    #[test]
+    fn missing_system_keeps_header_time_and_empty_strings() {
+        let (r, err) = parse(r##"{"Event":{"EventData":{"Data":"only"}}}"##);
+        assert_eq!(err, None);
+        assert_eq!((r.record_id, r.provider.as_str(), r.event_id), (7, "", 0));
+        assert_eq!(r.time.to_string(), "2020-01-01T00:00:00.0000000Z");
+        assert_eq!(r.data, vec!["only".to_string()]);
+        assert_eq!(r.binary, None);
+    }
+
+    #[test]
+    fn odd_shapes_are_skipped_not_errors() {
+        let (r, err) = parse(
+            r##"{"Event":{"System":{"Provider":"x","EventID":[1,2],"Level":{"a":1},
+            "TimeCreated":{"#attributes":"bad"},"Keywords":"zz"},"EventData":{"Binary":"abc"}}}"##,
+        );
+        assert_eq!(err, None);
+        assert_eq!(
+            (r.provider.as_str(), r.event_id, r.level, r.keywords),
+            ("", 1, None, None)
+        );
+        assert_eq!(r.binary, None);
+    }
+
+    #[test]
+    fn a_non_object_event_is_reported_and_the_record_kept() {
+        let (r, err) = parse(r##"{"Event":{"System":5}}"##);
+        assert_eq!(r.record_id, 7);
+        assert!(err.is_some());
     }
 }

@@ -560,7 +560,7 @@ mod tests {
             assert_eq!(r.keywords, Some(e.keywords));
             assert_eq!(r.time, e.time);
             assert_eq!(r.time.to_string(), e.time.to_string());
-            assert_eq!(r.written, e.time);
+            assert_eq!(r.written, Some(e.time));
             assert_eq!(r.computer, e.computer);
             assert_eq!(r.channel, e.channel);
             assert_eq!(r.data, e.data);
