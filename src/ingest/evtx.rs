@@ -10,6 +10,13 @@
 //! and `{"#attributes":{"Qualifiers":N},"#text":id}` for classic ones; repeated unnamed `<Data>`
 //! become `{"#text":[…]}`; `Keywords` and `Binary` are hex strings; any field may be missing (one
 //! real record has no System data at all: it is kept with empty strings).
+//!
+//! Known gap (shared with every oracle, research/evtx.md §1.6): a file cut inside a chunk
+//! (plaso `System2.evtx`) loses the complete records of that partial chunk without an error.
+//! Tried by hand: passing the partial chunk's bytes *unpadded* to `EvtxChunkData::new(bytes,
+//! false)` then `.parse(settings)` and `.iter()` yields its 89 complete records (IDs 195–283) and
+//! one error for the cut record 284 at chunk offset 0xfbd8 (padding with zeros would instead
+//! render the cut record from zeros).
 
 use crate::model::{Locator, Problem, UtcTime};
 use serde::Deserialize;
