@@ -879,7 +879,7 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
             {
                 syn_retx += at.retransmissions.len() as u64;
                 if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
-                    unanswered.insert(sock(at.dst, at.dport));
+                    unanswered.insert((at.dst, at.dport));
                 }
             }
         }
@@ -956,7 +956,7 @@ fn findings(hosts: &Hosts, inputs: &[Input], a: &Analysis, config: &Config) -> V
             peak_half_open: peak.map(|p| p.0),
             syn_retransmissions: syn_retx,
             culprits,
-            unanswered_destinations: unanswered.into_iter().collect(),
+            unanswered_destinations: unanswered.into_iter().map(|(a, p)| sock(a, p)).collect(),
             resolution: HALF_OPEN_RESOLUTION,
         });
     }

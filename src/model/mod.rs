@@ -118,9 +118,9 @@ fn ser_path<S: Serializer>(p: &Arc<Path>, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&p.display())
 }
 
-/// What a timeline entry records. Serialized in snake_case (e.g. `tcpip_4226`, `syn_retransmission`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What a timeline entry records. Serialized as [`EntryKind::as_str`] (e.g. `tcpip_4226`,
+/// `syn_retransmission`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum EntryKind {
     /// Tcpip 4226: the half-open (concurrent connect attempt) limit was reached.
@@ -171,6 +171,12 @@ impl EntryKind {
     }
 }
 
+impl Serialize for EntryKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for EntryKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -186,4 +192,25 @@ pub struct TimelineEntry {
     pub kind: EntryKind,
     pub message: String,
     pub source: SourceRef,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_locators_serialize_as_their_display_text() {
+        let j = serde_json::to_string(&(
+            EntryKind::Tcpip4226,
+            Locator::Frame {
+                number: 7,
+                byte: 0x1a0,
+            },
+        ));
+        assert_eq!(j.unwrap(), r#"["tcpip_4226","frame 7 @ byte 0x1a0"]"#);
+        assert_eq!(
+            serde_json::to_string(&Format::Pcapng).unwrap(),
+            r#""pcapng""#
+        );
+    }
 }
