@@ -9,7 +9,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use halfopen::analysis::handshake::{HandshakeSettings, HandshakeTracker};
-use halfopen::ingest::capture::{TcpPacket, flags, read_capture};
+use halfopen::ingest::capture::{TcpPacket, TcpSegment, flags, read_capture};
 use halfopen::model::UtcTime;
 use halfopen::testgen::evtx::{EventSpec, write_evtx};
 use halfopen::testgen::pcap::{SynthTcp, write_pcap};
@@ -27,14 +27,16 @@ fn synthetic_packets(connects: u32) -> Vec<SynthTcp> {
         let sport = 1025 + (i % 60000) as u16;
         let p = |time, s: IpAddr, d: IpAddr, sp, dp, f, seq, ack, len| SynthTcp {
             time,
-            src: s,
-            dst: d,
-            sport: sp,
-            dport: dp,
-            flags: f,
-            seq,
-            ack,
-            payload_len: len,
+            seg: TcpSegment {
+                src: s,
+                dst: d,
+                sport: sp,
+                dport: dp,
+                flags: f,
+                seq,
+                ack,
+                payload_len: len,
+            },
         };
         let isn = i.wrapping_mul(2_654_435_761);
         if i % 5 == 0 {

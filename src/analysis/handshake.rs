@@ -201,25 +201,25 @@ impl HandshakeTracker {
 
     /// Takes one TCP packet (in file order).
     pub fn push(&mut self, p: &TcpPacket) {
-        let syn = p.flags & flags::SYN != 0;
-        let ack = p.flags & flags::ACK != 0;
-        let rst = p.flags & flags::RST != 0;
+        let syn = p.seg.flags & flags::SYN != 0;
+        let ack = p.seg.flags & flags::ACK != 0;
+        let rst = p.seg.flags & flags::RST != 0;
         if rst {
             self.report.rst += 1;
         }
         if syn && !ack {
             self.report.tcp_syn += 1;
             let key = Key {
-                src: p.src,
-                dst: p.dst,
-                sport: p.sport,
-                dport: p.dport,
+                src: p.seg.src,
+                dst: p.seg.dst,
+                sport: p.seg.sport,
+                dport: p.seg.dport,
             };
             let current = self.by_tuple.get(&key).copied();
             if let Some(i) = current {
                 if let Some(a) = self.report.attempts.get_mut(i) {
-                    if a.isn == p.seq {
-                        if p.seq != u32::MAX {
+                    if a.isn == p.seg.seq {
+                        if p.seg.seq != u32::MAX {
                             self.report.syn_retransmissions += 1;
                         }
                         a.retransmissions.push(p.time);
@@ -232,11 +232,11 @@ impl HandshakeTracker {
             }
             let idx = self.report.attempts.len();
             self.report.attempts.push(Attempt {
-                src: p.src,
-                sport: p.sport,
-                dst: p.dst,
-                dport: p.dport,
-                isn: p.seq,
+                src: p.seg.src,
+                sport: p.seg.sport,
+                dst: p.seg.dst,
+                dport: p.seg.dport,
+                isn: p.seg.seq,
                 frame: p.frame,
                 first_syn: p.time,
                 retransmissions: Vec::new(),
@@ -255,10 +255,10 @@ impl HandshakeTracker {
         if (syn && ack) || rst {
             // An answer comes from the peer: the reversed 4-tuple.
             let key = Key {
-                src: p.dst,
-                dst: p.src,
-                sport: p.dport,
-                dport: p.sport,
+                src: p.seg.dst,
+                dst: p.seg.src,
+                sport: p.seg.dport,
+                dport: p.seg.sport,
             };
             let Some(&i) = self.by_tuple.get(&key) else {
                 return;
@@ -314,6 +314,7 @@ impl HandshakeTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::capture::TcpSegment;
 
     const T0: i64 = 1_700_000_000_000_000_000;
 
@@ -328,14 +329,16 @@ mod tests {
             frame,
             byte: 0,
             time: UtcTime::from_unix_nanos(T0 + (secs * 1e9) as i64, 6),
-            src,
-            dst,
-            sport,
-            dport,
-            flags: fl,
-            seq,
-            ack: 0,
-            payload_len: 0,
+            seg: TcpSegment {
+                src,
+                dst,
+                sport,
+                dport,
+                flags: fl,
+                seq,
+                ack: 0,
+                payload_len: 0,
+            },
         }
     }
 

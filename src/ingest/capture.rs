@@ -52,14 +52,9 @@ pub mod flags {
     pub const ACK: u8 = 0x10;
 }
 
-/// The TCP facts of one captured packet, borrowed from nothing: small and `Copy`.
+/// The TCP/IP facts of one segment (RFC 791/8200 addresses, RFC 9293 §3.1 header fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TcpPacket {
-    /// 1-based frame number (Wireshark's numbering).
-    pub frame: u64,
-    /// File offset of the frame's record.
-    pub byte: u64,
-    pub time: UtcTime,
+pub struct TcpSegment {
     pub src: IpAddr,
     pub dst: IpAddr,
     pub sport: u16,
@@ -69,6 +64,17 @@ pub struct TcpPacket {
     pub ack: u32,
     /// TCP payload length in bytes (as far as the IP header says).
     pub payload_len: u32,
+}
+
+/// One captured TCP packet: where and when it was seen, and its segment. Small and `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpPacket {
+    /// 1-based frame number (Wireshark's numbering).
+    pub frame: u64,
+    /// File offset of the frame's record.
+    pub byte: u64,
+    pub time: UtcTime,
+    pub seg: TcpSegment,
 }
 
 /// What reading one capture gave (besides the TCP packets handed to the callback).
@@ -306,14 +312,7 @@ impl State<'_> {
                     frame,
                     byte,
                     time,
-                    src: t.src,
-                    dst: t.dst,
-                    sport: t.sport,
-                    dport: t.dport,
-                    flags: t.flags,
-                    seq: t.seq,
-                    ack: t.ack,
-                    payload_len: t.payload_len,
+                    seg: t,
                 });
             }
             link::Decoded::NotTcp => {}
@@ -660,7 +659,12 @@ mod tests {
         assert_eq!((r.format, r.packets, r.tcp_packets), (Format::Pcapng, 1, 1));
         assert_eq!(got[0].time.unix_nanos(), 1_000_000_000_005);
         assert_eq!(
-            (got[0].sport, got[0].dport, got[0].seq, got[0].flags),
+            (
+                got[0].seg.sport,
+                got[0].seg.dport,
+                got[0].seg.seq,
+                got[0].seg.flags
+            ),
             (1098, 80, 9, 0x02)
         );
         assert_eq!((got[0].frame, got[0].byte), (1, epb_at));

@@ -13,6 +13,7 @@
 
 use super::evtx::{EventSpec, write_evtx};
 use super::pcap::{SynthTcp, write_pcap};
+use crate::ingest::capture::TcpSegment;
 use crate::ingest::capture::flags::{ACK, PSH, RST, SYN};
 use crate::model::UtcTime;
 use std::net::{IpAddr, Ipv4Addr};
@@ -127,14 +128,16 @@ fn tcp(
 ) -> SynthTcp {
     SynthTcp {
         time: at(t),
-        src: IpAddr::V4(src.0),
-        dst: IpAddr::V4(dst.0),
-        sport: src.1,
-        dport: dst.1,
-        flags,
-        seq,
-        ack,
-        payload_len: len,
+        seg: TcpSegment {
+            src: IpAddr::V4(src.0),
+            dst: IpAddr::V4(dst.0),
+            sport: src.1,
+            dport: dst.1,
+            flags,
+            seq,
+            ack,
+            payload_len: u32::from(len),
+        },
     }
 }
 

@@ -6,21 +6,16 @@
 //! limit 64) when either address is v6 (a v4 address is then written as `::ffff:a.b.c.d`), then a
 //! 20-byte TCP header (RFC 9293, window 8192, checksum 0) and `payload_len` zero bytes.
 
+use crate::ingest::capture::TcpSegment;
 use crate::model::UtcTime;
 use std::net::{IpAddr, Ipv6Addr};
 
-/// One TCP packet to write.
+/// One TCP packet to write: when, and the segment. `seg.payload_len` is capped at 65,000 bytes
+/// (one frame).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SynthTcp {
     pub time: UtcTime,
-    pub src: IpAddr,
-    pub dst: IpAddr,
-    pub sport: u16,
-    pub dport: u16,
-    pub flags: u8,
-    pub seq: u32,
-    pub ack: u32,
-    pub payload_len: u16,
+    pub seg: TcpSegment,
 }
 
 /// RFC 1071 Internet checksum of `bytes` (even length here).
@@ -57,8 +52,8 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
     for p in packets {
         frame.clear();
         frame.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]);
-        let tcp_len = 20 + usize::from(p.payload_len);
-        match (p.src, p.dst) {
+        let tcp_len = 20 + p.seg.payload_len.min(65_000) as usize;
+        match (p.seg.src, p.seg.dst) {
             (IpAddr::V4(s), IpAddr::V4(d)) => {
                 frame.extend_from_slice(&0x0800u16.to_be_bytes());
                 let total = u16::try_from(20 + tcp_len).unwrap_or(u16::MAX);
@@ -88,15 +83,15 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
             }
         }
         let mut tcp = [0u8; 20];
-        tcp[0..2].copy_from_slice(&p.sport.to_be_bytes());
-        tcp[2..4].copy_from_slice(&p.dport.to_be_bytes());
-        tcp[4..8].copy_from_slice(&p.seq.to_be_bytes());
-        tcp[8..12].copy_from_slice(&p.ack.to_be_bytes());
+        tcp[0..2].copy_from_slice(&p.seg.sport.to_be_bytes());
+        tcp[2..4].copy_from_slice(&p.seg.dport.to_be_bytes());
+        tcp[4..8].copy_from_slice(&p.seg.seq.to_be_bytes());
+        tcp[8..12].copy_from_slice(&p.seg.ack.to_be_bytes());
         tcp[12] = 5 << 4;
-        tcp[13] = p.flags;
+        tcp[13] = p.seg.flags;
         tcp[14..16].copy_from_slice(&8192u16.to_be_bytes());
         frame.extend_from_slice(&tcp);
-        frame.resize(frame.len() + usize::from(p.payload_len), 0);
+        frame.resize(frame.len() + tcp_len - 20, 0);
 
         let nanos = p.time.unix_nanos();
         let secs = nanos
@@ -129,14 +124,16 @@ mod tests {
     fn p(ms: i64, src: &str, dst: &str, sport: u16, dport: u16, fl: u8, seq: u32) -> SynthTcp {
         SynthTcp {
             time: at(ms),
-            src: src.parse().unwrap(),
-            dst: dst.parse().unwrap(),
-            sport,
-            dport,
-            flags: fl,
-            seq,
-            ack: 0,
-            payload_len: 0,
+            seg: TcpSegment {
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                sport,
+                dport,
+                flags: fl,
+                seq,
+                ack: 0,
+                payload_len: 0,
+            },
         }
     }
 
@@ -173,10 +170,10 @@ mod tests {
             p(30_000, c, s, 1100, 80, flags::ACK | flags::PSH, 101),
         ];
         let mut pkts = pkts.to_vec();
-        pkts[10].payload_len = 5;
+        pkts[10].seg.payload_len = 5;
         // Answers acknowledge ISN + 1 (as tshark expects of a SYN-ACK / RST-ACK).
         for (i, ack) in [(1, 101), (2, 501), (4, 201), (9, 8), (10, 501)] {
-            pkts[i].ack = ack;
+            pkts[i].seg.ack = ack;
         }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synth.pcap");
@@ -185,7 +182,7 @@ mod tests {
         let mut tr = HandshakeTracker::new(HandshakeSettings::default());
         let mut payload = Vec::new();
         let read = read_capture(&path, &mut |t| {
-            payload.push(t.payload_len);
+            payload.push(t.seg.payload_len);
             tr.push(t)
         })
         .unwrap();

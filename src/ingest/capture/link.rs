@@ -10,25 +10,13 @@
 //! hop-by-hop 0, routing 43, fragment 44, destination options 60; AH 51 per RFC 4302).
 //! TCP: RFC 9293 §3.1.
 
+use super::TcpSegment;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-/// The TCP facts of one frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct TcpFields {
-    pub src: IpAddr,
-    pub dst: IpAddr,
-    pub sport: u16,
-    pub dport: u16,
-    pub flags: u8,
-    pub seq: u32,
-    pub ack: u32,
-    pub payload_len: u32,
-}
 
 /// What one frame held, as far as we decode it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decoded {
-    Tcp(TcpFields),
+    Tcp(TcpSegment),
     /// Not IP, or IP but not TCP.
     NotTcp,
     /// An IPv4/IPv6 fragment other than the first: its TCP header is in another frame.
@@ -232,7 +220,7 @@ fn tcp(src: IpAddr, dst: IpAddr, seg: &[u8], l4_len: usize) -> Decoded {
         return Decoded::Malformed("TCP data offset below 20");
     }
     let payload_len = u32::try_from(l4_len.saturating_sub(hlen)).unwrap_or(u32::MAX);
-    Decoded::Tcp(TcpFields {
+    Decoded::Tcp(TcpSegment {
         src,
         dst,
         sport,
@@ -272,7 +260,7 @@ mod tests {
         ip
     }
 
-    fn expect_tcp(d: Decoded) -> TcpFields {
+    fn expect_tcp(d: Decoded) -> TcpSegment {
         match d {
             Decoded::Tcp(t) => t,
             other => panic!("expected TCP, got {other:?}"),
