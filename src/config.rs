@@ -11,7 +11,8 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     /// Upper bound of all parallelism (files, evtx chunks); 0 = all cores.
     pub threads: usize,
-    /// The time of every netstat snapshot when given (`--netstat-time`); else the file's mtime.
+    /// The time of every netstat snapshot when given (`--netstat-time`) and the file gives none;
+    /// else the file's mtime.
     pub netstat_time: Option<UtcTime>,
     /// Concurrent half-open outgoing connections at which the Windows limit bites (XP SP2: 10).
     pub half_open_limit: u32,
@@ -20,10 +21,111 @@ pub struct Config {
     pub give_up_s: f64,
     /// Extra host identities from `--host NAME=IP`.
     pub hosts: Vec<(String, IpAddr)>,
+    /// The zone of local times in Event Viewer exports (`--event-tz`); `None` = UTC, with a
+    /// warning in the report.
+    pub event_tz: Option<NamedTz>,
+    /// Alarm provider endpoints (`--alarm-provider ADDR[:PORT]`).
+    pub alarm_providers: Vec<AlarmEndpoint>,
+    /// Alarm client endpoints (`--alarm-client ADDR[:PORT]`).
+    pub alarm_clients: Vec<AlarmEndpoint>,
+    /// Seconds without traffic between an alarm client and its provider that make a gap
+    /// (`--gap`, default 30).
+    pub gap_s: f64,
+    /// Whether to put each host's half-open step series in the output (`--series`).
+    pub series: bool,
+    /// Manual clock offsets (`--clock-offset SOURCE=±SECONDS`): seconds added to the raw times of
+    /// every input whose path ends with SOURCE (or equals it).
+    pub clock_offsets: Vec<(String, f64)>,
+    /// `--around TIME`: the timeline is cut to `around ± window_s`.
+    pub around: Option<UtcTime>,
+    /// `--window SECONDS` (default 300 when `--around` is given).
+    pub window_s: f64,
+}
+
+/// A time zone with the name the user gave (`Europe/Berlin`, `+02:00`).
+#[derive(Debug, Clone)]
+pub struct NamedTz {
+    /// As given on the command line.
+    pub name: String,
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl NamedTz {
+    /// Parses an IANA zone name (`Europe/Berlin`, from the system tz database) or a fixed
+    /// offset (`+02:00`, `-0500`, `UTC`). Errors name the text that failed.
+    pub fn parse(s: &str) -> Result<NamedTz, String> {
+        let t = s.trim();
+        let fixed = |sign: i32, rest: &str| -> Option<jiff::tz::TimeZone> {
+            let digits: String = rest.chars().filter(|c| c.is_ascii_digit()).collect();
+            let (h, m) = match digits.len() {
+                1 | 2 => (digits.parse::<i32>().ok()?, 0),
+                4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
+                _ => return None,
+            };
+            if h > 14 || m > 59 {
+                return None;
+            }
+            let off = jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()?;
+            Some(jiff::tz::TimeZone::fixed(off))
+        };
+        let tz = if t.eq_ignore_ascii_case("utc") || t == "Z" {
+            Some(jiff::tz::TimeZone::UTC)
+        } else if let Some(r) = t.strip_prefix('+') {
+            fixed(1, r)
+        } else if let Some(r) = t.strip_prefix('-') {
+            fixed(-1, r)
+        } else {
+            jiff::tz::TimeZone::get(t).ok()
+        };
+        tz.map(|tz| NamedTz {
+            name: t.to_string(),
+            tz,
+        })
+        .ok_or_else(|| format!("not an IANA time zone or a UTC offset: {s:?}"))
+    }
+}
+
+/// An address with an optional TCP port (no port = every port).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AlarmEndpoint {
+    pub addr: IpAddr,
+    pub port: Option<u16>,
+}
+
+impl AlarmEndpoint {
+    /// Parses `10.1.1.10`, `10.1.1.10:5413`, `fe80::1`, `[fe80::1]:5413`.
+    pub fn parse(s: &str) -> Result<AlarmEndpoint, String> {
+        let t = s.trim();
+        if let Ok(addr) = t.parse::<IpAddr>() {
+            return Ok(AlarmEndpoint { addr, port: None });
+        }
+        if let Ok(sa) = t.parse::<std::net::SocketAddr>() {
+            return Ok(AlarmEndpoint {
+                addr: sa.ip(),
+                port: Some(sa.port()),
+            });
+        }
+        Err(format!("expected ADDR or ADDR:PORT, got {s:?}"))
+    }
+
+    /// Whether `addr:port` is this endpoint.
+    pub fn matches(&self, addr: IpAddr, port: u16) -> bool {
+        self.addr == addr && self.port.is_none_or(|p| p == port)
+    }
+}
+
+impl std::fmt::Display for AlarmEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.port, self.addr) {
+            (None, a) => write!(f, "{a}"),
+            (Some(p), IpAddr::V6(a)) => write!(f, "[{a}]:{p}"),
+            (Some(p), a) => write!(f, "{a}:{p}"),
+        }
+    }
 }
 
 impl Config {
-    /// Defaults: all cores, limit 10, give-up 21 s, file mtimes for netstat.
+    /// Defaults: all cores, limit 10, give-up 21 s, file mtimes for netstat, gap 30 s.
     pub fn new(paths: Vec<PathBuf>) -> Self {
         Config {
             paths,
@@ -32,6 +134,48 @@ impl Config {
             half_open_limit: 10,
             give_up_s: 21.0,
             hosts: Vec::new(),
+            event_tz: None,
+            alarm_providers: Vec::new(),
+            alarm_clients: Vec::new(),
+            gap_s: 30.0,
+            series: false,
+            clock_offsets: Vec::new(),
+            around: None,
+            window_s: 300.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_and_endpoints_parse() {
+        let z = NamedTz::parse("+02:00").unwrap();
+        let t = jiff::civil::date(2026, 3, 14).at(12, 0, 0, 0);
+        let ts = z.tz.to_timestamp(t).unwrap();
+        assert_eq!(ts.to_string(), "2026-03-14T10:00:00Z");
+        assert_eq!(
+            NamedTz::parse("-0500")
+                .unwrap()
+                .tz
+                .to_timestamp(t)
+                .unwrap()
+                .to_string(),
+            "2026-03-14T17:00:00Z"
+        );
+        assert!(NamedTz::parse("Mars/Olympus").is_err());
+        assert!(NamedTz::parse("+25:00").is_err());
+        let e = AlarmEndpoint::parse("10.1.1.10:5413").unwrap();
+        assert_eq!(e.port, Some(5413));
+        assert!(e.matches("10.1.1.10".parse().unwrap(), 5413));
+        assert!(!e.matches("10.1.1.10".parse().unwrap(), 80));
+        assert!(AlarmEndpoint::parse("10.1.1.21").unwrap().port.is_none());
+        assert_eq!(
+            AlarmEndpoint::parse("[fe80::1]:80").unwrap().to_string(),
+            "[fe80::1]:80"
+        );
+        assert!(AlarmEndpoint::parse("host").is_err());
     }
 }

@@ -9,13 +9,16 @@
 //! The timeline is sorted by (time, source path, locator), so the order is the same whatever the
 //! thread count.
 
+use crate::analysis::alarm::AlarmGap;
 use crate::analysis::events::classify_record;
 use crate::analysis::handshake::Outcome;
+pub use crate::analysis::netstat_facts::{Culprit, NetstatSummary};
+use crate::analysis::netstat_facts::{netstat_message, netstat_summary, top_pids};
 use crate::config::Config;
 use crate::ingest::IngestError;
-use crate::ingest::netstat::{NetstatFile, Snapshot};
+use crate::ingest::netstat::NetstatFile;
 use crate::model::{EntryKind, Format, Locator, Problem, SourceRef, TimelineEntry, UtcTime};
-use crate::pipeline::{CaptureData, Input, InputData, TimeSource};
+use crate::pipeline::{CaptureData, Input, InputData};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -35,6 +38,35 @@ pub struct Analysis {
     pub timeline: Vec<TimelineEntry>,
     /// Paths that could not be read at all (missing, unreadable, bad header).
     pub errors: Vec<InputError>,
+    /// Alarm client gaps from every capture (`--alarm-provider`/`--alarm-client`).
+    pub alarm_gaps: Vec<AlarmGap>,
+    /// Seconds added to each source's raw times to put it on the common clock.
+    pub clock_offsets: Vec<ClockOffset>,
+    /// One line per host, the answer first (most severe first).
+    pub verdicts: Vec<Verdict>,
+    /// Things the reader must know about the run (e.g. local times read as UTC).
+    pub warnings: Vec<String>,
+}
+
+/// The offset applied to one source. JSON: `{ "source", "offset_s", "anchors", "method" }`;
+/// `offset_s` is what was added to the source's raw times (seconds).
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockOffset {
+    pub source: String,
+    pub offset_s: f64,
+    /// How many anchor pairs support it (0 for `--clock-offset`).
+    pub anchors: u32,
+    /// `option`, `half_open_limit_vs_4226`, `boot_vs_first_traffic`, `ntp`, `none`.
+    pub method: String,
+}
+
+/// The one-line answer for a host.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub host: String,
+    /// `critical` (limit reached), `warning`, `info`, `ok`.
+    pub severity: String,
+    pub text: String,
 }
 
 /// The settings that shaped the result.
@@ -55,6 +87,12 @@ pub struct InputSummary {
     pub problems: Vec<Problem>,
     /// Set when the file could not be read at all.
     pub error: Option<String>,
+    /// Event records recovered beyond what a normal parse gives (cut chunks, slack); included in
+    /// `records`.
+    pub recovered: u64,
+    /// The zone local times were read in (Event Viewer exports), when the source is local time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// A path that failed as a whole, with the one-line message shown on stderr.
@@ -81,6 +119,7 @@ pub struct CaptureHost {
     pub peak_half_open_at: Option<UtcTime>,
     pub limit_reached_at: Option<UtcTime>,
     pub seconds_at_limit: f64,
+    pub queued_connect_fingerprint: bool,
 }
 
 /// One capture's TCP counts (Wireshark's meanings: `tcp_syn` = SYN without ACK, incl. retransmissions).
@@ -97,24 +136,6 @@ pub struct CaptureSummary {
     pub rst: u64,
     pub handshakes: HandshakeCounts,
     pub half_open: Vec<CaptureHost>,
-}
-
-/// One netstat snapshot. `by_state` counts TCP rows by standard English state name; UDP rows
-/// (which have no state) are counted in `udp_rows`.
-#[derive(Debug, Clone, Serialize)]
-pub struct NetstatSummary {
-    pub path: String,
-    pub snapshot: u64,
-    pub line: u64,
-    pub command: Option<String>,
-    pub time: UtcTime,
-    pub time_source: TimeSource,
-    pub rows: u64,
-    pub udp_rows: u64,
-    pub by_state: BTreeMap<String, u64>,
-    pub syn_sent_by_pid: BTreeMap<String, u64>,
-    pub syn_sent: u64,
-    pub host: Option<String>,
 }
 
 /// One machine, merged across sources.
@@ -134,6 +155,11 @@ pub struct HostSummary {
     pub max_syn_sent: Option<u64>,
     /// How the identity was assembled: which source said which name or address.
     pub merged_from: Vec<String>,
+    /// Whether any capture shows the queued-connect fingerprint of the Windows limit for it.
+    pub queued_connect_fingerprint: bool,
+    /// The half-open step series (time, count) of its captures, with `--series` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub half_open_series: Option<Vec<(UtcTime, u32)>>,
 }
 
 /// One piece of evidence: what, when, and where in which file.
@@ -143,13 +169,6 @@ pub struct Evidence {
     pub time: UtcTime,
     pub message: String,
     pub source: SourceRef,
-}
-
-/// A process and its SYN_SENT rows in the netstat snapshot with the most SYN_SENT rows.
-#[derive(Debug, Clone, Serialize)]
-pub struct Culprit {
-    pub pid: u32,
-    pub syn_sent: u64,
 }
 
 /// A conclusion about a host with its evidence. `kind` is `half_open_limit` in this version.
@@ -236,6 +255,10 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
         hosts: Vec::new(),
         findings: Vec::new(),
         timeline: Vec::new(),
+        alarm_gaps: Vec::new(),
+        clock_offsets: Vec::new(),
+        verdicts: Vec::new(),
+        warnings: Vec::new(),
         errors: list_errors
             .iter()
             .map(|e| InputError {
@@ -247,6 +270,8 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
 
     for input in inputs {
         let path_s = input.path.display().to_string();
+        let mut recovered = 0;
+        let mut time_zone = None;
         let (records, problems, error) = match &input.data {
             Err(e) => {
                 a.errors.push(InputError {
@@ -257,18 +282,24 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             }
             Ok(InputData::EventLog(log)) => {
                 event_log_entries(&input.path, log, &hosts, &mut a.timeline);
+                recovered = log.records.iter().filter(|r| r.recovered).count() as u64;
+                time_zone = log.time_zone.clone();
+                if matches!(input.format, Format::EventXml | Format::EventCsv)
+                    && config.event_tz.is_none()
+                {
+                    a.warnings.push(format!(
+                        "{path_s}: local times read as UTC (no --event-tz given)"
+                    ));
+                }
                 (log.records.len() as u64, log.problems.clone(), None)
             }
-            Ok(InputData::Netstat {
-                file,
-                time,
-                time_source,
-            }) => {
+            Ok(InputData::Netstat { file, times }) => {
                 let host = hosts.host_of_netstat(file);
-                for s in &file.snapshots {
-                    let summary = netstat_summary(&path_s, s, *time, *time_source, host.clone());
+                for (s, &(time, time_source)) in file.snapshots.iter().zip(times) {
+                    let summary =
+                        netstat_summary(&path_s, s, time, time_source, host.clone(), config);
                     a.timeline.push(TimelineEntry {
-                        time: *time,
+                        time,
                         host: host.clone(),
                         kind: EntryKind::NetstatSnapshot,
                         message: netstat_message(&summary),
@@ -288,6 +319,7 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             Ok(InputData::Capture(c)) => {
                 capture_entries(&input.path, c, &hosts, config, &mut a.timeline);
                 a.captures.push(capture_summary(&path_s, input.format, c));
+                a.alarm_gaps.extend(c.alarm_gaps.iter().cloned());
                 (c.read.packets, c.read.problems.clone(), None)
             }
             Ok(InputData::Unknown) => (0, Vec::new(), None),
@@ -299,6 +331,8 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             skipped: problems.len() as u64,
             problems,
             error,
+            recovered,
+            time_zone,
         });
     }
     a.timeline.sort_by(|x, y| {
@@ -309,7 +343,7 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             y.kind,
         ))
     });
-    a.hosts = host_summaries(&hosts, inputs, &a);
+    a.hosts = host_summaries(&hosts, inputs, &a, config);
     a.findings = findings(&hosts, inputs, &a, config);
     a
 }
@@ -462,77 +496,10 @@ fn capture_summary(path: &str, format: Format, c: &CaptureData) -> CaptureSummar
                 peak_half_open_at: h.peak_at,
                 limit_reached_at: h.limit_reached_at,
                 seconds_at_limit: h.seconds_at_limit,
+                queued_connect_fingerprint: h.queued_connect_fingerprint,
             })
             .collect(),
     }
-}
-
-fn netstat_summary(
-    path: &str,
-    s: &Snapshot,
-    time: UtcTime,
-    time_source: TimeSource,
-    host: Option<String>,
-) -> NetstatSummary {
-    let mut by_state: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_pid: BTreeMap<String, u64> = BTreeMap::new();
-    let mut udp_rows = 0;
-    for r in &s.rows {
-        if !r.proto.is_tcp() {
-            udp_rows += 1;
-            continue;
-        }
-        let state = r.state.clone().unwrap_or_else(|| "UNKNOWN".to_string());
-        if state == "SYN_SENT" {
-            if let Some(pid) = r.pid {
-                *by_pid.entry(pid.to_string()).or_default() += 1;
-            }
-        }
-        *by_state.entry(state).or_default() += 1;
-    }
-    NetstatSummary {
-        path: path.to_string(),
-        snapshot: s.index,
-        line: s.line,
-        command: s.command.clone(),
-        time,
-        time_source,
-        rows: s.rows.len() as u64,
-        udp_rows,
-        syn_sent: by_state.get("SYN_SENT").copied().unwrap_or(0),
-        by_state,
-        syn_sent_by_pid: by_pid,
-        host,
-    }
-}
-
-fn netstat_message(s: &NetstatSummary) -> String {
-    let cmd = s
-        .command
-        .as_deref()
-        .map(|c| format!(" ({c})"))
-        .unwrap_or_default();
-    let mut m = format!(
-        "netstat snapshot {}{cmd}: {} rows, {} SYN_SENT",
-        s.snapshot, s.rows, s.syn_sent
-    );
-    if !s.syn_sent_by_pid.is_empty() {
-        let pids: Vec<String> = top_pids(&s.syn_sent_by_pid)
-            .iter()
-            .map(|c| format!("PID {} ×{}", c.pid, c.syn_sent))
-            .collect();
-        m.push_str(&format!(" [{}]", pids.join(", ")));
-    }
-    m
-}
-
-fn top_pids(by_pid: &BTreeMap<String, u64>) -> Vec<Culprit> {
-    let mut v: Vec<Culprit> = by_pid
-        .iter()
-        .filter_map(|(p, n)| p.parse().ok().map(|pid| Culprit { pid, syn_sent: *n }))
-        .collect();
-    v.sort_by(|a, b| b.syn_sent.cmp(&a.syn_sent).then(a.pid.cmp(&b.pid)));
-    v
 }
 
 /// Local names and addresses of a netstat file: the machine it was run on.
@@ -757,7 +724,12 @@ impl Hosts {
     }
 }
 
-fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSummary> {
+fn host_summaries(
+    hosts: &Hosts,
+    inputs: &[Input],
+    a: &Analysis,
+    config: &Config,
+) -> Vec<HostSummary> {
     hosts
         .hosts
         .iter()
@@ -765,6 +737,8 @@ fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSumm
             let mut peak: Option<(u32, Option<UtcTime>)> = None;
             let mut seconds_at_limit = 0.0;
             let mut syn_retx = 0;
+            let mut fingerprint = false;
+            let mut series: Vec<(UtcTime, u32)> = Vec::new();
             for input in inputs {
                 if let Ok(InputData::Capture(c)) = &input.data {
                     for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
@@ -772,6 +746,10 @@ fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSumm
                             peak = Some((ho.peak, ho.peak_at));
                         }
                         seconds_at_limit += ho.seconds_at_limit;
+                        fingerprint |= ho.queued_connect_fingerprint;
+                        if config.series {
+                            series.extend_from_slice(&ho.series);
+                        }
                     }
                     syn_retx += c
                         .handshakes
@@ -809,6 +787,11 @@ fn host_summaries(hosts: &Hosts, inputs: &[Input], a: &Analysis) -> Vec<HostSumm
                 events,
                 max_syn_sent,
                 merged_from: h.merged_from.clone(),
+                queued_connect_fingerprint: fingerprint,
+                half_open_series: config.series.then(|| {
+                    series.sort_by_key(|p| p.0);
+                    series
+                }),
             }
         })
         .collect()

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod analysis;
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod correlate;

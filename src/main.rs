@@ -1,43 +1,61 @@
 //! The `halfopen` binary: parse arguments, run, map errors to the exit code.
-//! Exit codes: 0 analysed everything; 2 some input could not be read (or bad arguments).
+//! Exit codes of `analyze`: 0 analysed everything; 2 some input could not be read (or bad
+//! arguments). `batch`: see [`halfopen::batch::run`].
 
 use clap::Parser;
-use halfopen::cli::{Cli, Command, OutputFormat};
-use halfopen::report::{Renderer, json::Json, terminal::Terminal};
-use std::io::Write;
+use halfopen::cli::{AnalyzeArgs, Cli, ColorChoice, Command};
+use halfopen::report::{RenderOptions, render};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Analyze(args) => {
-            let config = args.to_config();
-            let analysis = halfopen::analyze(&config);
-            for e in &analysis.errors {
-                eprintln!("halfopen: error: {}", e.error);
-            }
-            let renderer: &dyn Renderer = match args.format {
-                OutputFormat::Text => &Terminal,
-                OutputFormat::Json => &Json,
-            };
+        Command::Analyze(args) => analyze(&args),
+        Command::Batch(args) => halfopen::batch::run(&args),
+    }
+}
+
+fn analyze(args: &AnalyzeArgs) -> ExitCode {
+    let config = args.to_config();
+    let analysis = halfopen::analyze(&config);
+    for e in &analysis.errors {
+        eprintln!("halfopen: error: {}", e.error);
+    }
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let opts = RenderOptions {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        },
+        width: None,
+        tz: args.tz.clone(),
+    };
+    let written = match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            render(args.format, &analysis, &opts, &mut buf)
+                .and_then(|()| std::fs::write(path, &buf))
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        }
+        None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let written = renderer
-                .render(&analysis, &mut out)
-                .and_then(|()| out.flush());
-            match written {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("halfopen: error: writing the report: {e}");
-                    return ExitCode::from(2);
-                }
-                Ok(()) => {}
-            }
-            if analysis.errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            }
+            render(args.format, &analysis, &opts, &mut out).and_then(|()| out.flush())
         }
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("halfopen: error: writing the report: {e}");
+            return ExitCode::from(2);
+        }
+        Ok(()) => {}
+    }
+    if analysis.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }

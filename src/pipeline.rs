@@ -1,13 +1,16 @@
 //! Finds the input files, recognises each one's format and runs its ingester, files in parallel
 //! (bounded by `Config::threads`), then returns them in one deterministic order (by path).
 
+use crate::analysis::alarm::{AlarmGap, AlarmTracker};
 use crate::analysis::halfopen::{HostHalfOpen, half_open_by_host};
 use crate::analysis::handshake::{HandshakeReport, HandshakeSettings, HandshakeTracker};
 use crate::config::Config;
 use crate::ingest::capture::{CaptureRead, read_capture};
 use crate::ingest::detect::{HEAD_LEN, detect};
+use crate::ingest::evt::read_evt;
 use crate::ingest::evtx::{EventLog, read_evtx};
-use crate::ingest::netstat::{NetstatFile, parse_netstat};
+use crate::ingest::export::read_event_export;
+use crate::ingest::netstat::{NetstatFile, Stamp, parse_netstat};
 use crate::ingest::{IngestError, capture::TcpPacket};
 use crate::model::{Format, UtcTime};
 use rayon::prelude::*;
@@ -15,10 +18,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Where a netstat snapshot's time came from. Serialized as `option` or `mtime`.
+/// Where a netstat snapshot's time came from. Serialized as `file`, `option` or `mtime`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeSource {
+    /// A time stamp line in the file itself (local time in `--event-tz` unless it has an offset).
+    File,
     /// `--netstat-time`.
     Option,
     /// The file's modification time.
@@ -31,6 +36,8 @@ pub struct CaptureData {
     pub read: CaptureRead,
     pub handshakes: HandshakeReport,
     pub half_open: Vec<HostHalfOpen>,
+    /// Alarm client gaps (empty unless `--alarm-provider`/`--alarm-client` are given).
+    pub alarm_gaps: Vec<AlarmGap>,
 }
 
 /// What one file gave, by format.
@@ -39,8 +46,8 @@ pub enum InputData {
     EventLog(EventLog),
     Netstat {
         file: NetstatFile,
-        time: UtcTime,
-        time_source: TimeSource,
+        /// One (time, source) per snapshot, in the order of `file.snapshots`.
+        times: Vec<(UtcTime, TimeSource)>,
     },
     Capture(Box<CaptureData>),
     Unknown,
@@ -125,8 +132,12 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
     let format = detect(&head);
     let data = match format {
         Format::Evtx => read_evtx(&path, config.threads).map(InputData::EventLog),
+        Format::Evt => read_evt(&path).map(InputData::EventLog),
+        Format::EventXml | Format::EventCsv => {
+            read_event_export(&path, format, config.event_tz.as_ref()).map(InputData::EventLog)
+        }
         Format::Netstat => read_netstat(&path, config),
-        Format::Pcap | Format::Pcapng => read_capture_data(&path, config),
+        Format::Pcap | Format::Pcapng | Format::Netmon => read_capture_data(&path, config),
         _ => Ok(InputData::Unknown),
     };
     Input { path, format, data }
@@ -144,15 +155,36 @@ fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
 fn read_netstat(path: &Path, config: &Config) -> Result<InputData, IngestError> {
     let bytes = std::fs::read(path).map_err(|e| IngestError::io(path, e))?;
     let file = parse_netstat(&bytes);
-    let (time, time_source) = match config.netstat_time {
+    let fallback = match config.netstat_time {
         Some(t) => (t, TimeSource::Option),
         None => (mtime(path)?, TimeSource::Mtime),
     };
-    Ok(InputData::Netstat {
-        file,
-        time,
-        time_source,
-    })
+    let times = file
+        .snapshots
+        .iter()
+        .map(|s| {
+            s.stamp
+                .and_then(|st| stamp_time(&st, config))
+                .map(|t| (t, TimeSource::File))
+                .unwrap_or(fallback)
+        })
+        .collect();
+    Ok(InputData::Netstat { file, times })
+}
+
+/// A netstat file stamp in UTC: its own offset when it has one, else local time in
+/// `--event-tz`, else UTC.
+fn stamp_time(st: &Stamp, config: &Config) -> Option<UtcTime> {
+    let ts = match (st.offset_s, &config.event_tz) {
+        (Some(off), _) => {
+            let off = jiff::tz::Offset::from_seconds(off).ok()?;
+            off.to_timestamp(st.civil).ok()?
+        }
+        (None, Some(z)) => z.tz.to_timestamp(st.civil).ok()?,
+        (None, None) => jiff::tz::TimeZone::UTC.to_timestamp(st.civil).ok()?,
+    };
+    let nanos = i64::try_from(ts.as_nanosecond()).ok()?;
+    Some(UtcTime::from_unix_nanos(nanos, 0))
 }
 
 fn mtime(path: &Path) -> Result<UtcTime, IngestError> {
@@ -170,12 +202,18 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
     let mut tracker = HandshakeTracker::new(HandshakeSettings {
         give_up_s: config.give_up_s,
     });
-    let read = read_capture(path, &mut |p: &TcpPacket| tracker.push(p))?;
+    let mut alarm = AlarmTracker::new(config);
+    let read = read_capture(path, &mut |p: &TcpPacket| {
+        tracker.push(p);
+        alarm.push(p);
+    })?;
     let handshakes = tracker.finish(read.last_time);
     let half_open = half_open_by_host(&handshakes.attempts, config.half_open_limit);
+    let alarm_gaps = alarm.finish(read.last_time);
     Ok(InputData::Capture(Box::new(CaptureData {
         read,
         handshakes,
         half_open,
+        alarm_gaps,
     })))
 }

@@ -25,6 +25,9 @@ pub struct HostHalfOpen {
     pub limit_reached_at: Option<UtcTime>,
     /// Total seconds with the count at or above `limit`.
     pub seconds_at_limit: f64,
+    /// The queued-connect fingerprint of the Windows limit: the count sits at the limit, never
+    /// exceeds it, and new first SYNs leave right as earlier attempts end.
+    pub queued_connect_fingerprint: bool,
 }
 
 /// The half-open series of every host that sent a SYN, sorted by host address.
@@ -69,6 +72,7 @@ fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], limit: u32) -> HostHalfO
         peak_at: None,
         limit_reached_at: None,
         seconds_at_limit: 0.0,
+        queued_connect_fingerprint: false,
     };
     let mut count: i64 = 0;
     let mut i = 0;

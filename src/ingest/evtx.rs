@@ -72,11 +72,15 @@ pub struct EventRecord {
     pub recovered: bool,
 }
 
-/// What one `.evtx` file gave.
+/// What one event log file gave (`.evtx`, `.evt` or an Event Viewer export): the records in
+/// file order and what was skipped.
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
     pub records: Vec<EventRecord>,
     pub problems: Vec<Problem>,
+    /// The time zone in which local times were read (Event Viewer text/XML exports that carry
+    /// local time, from `--event-tz`); `None` when the source stores UTC (evtx, evt).
+    pub time_zone: Option<String>,
 }
 
 /// Reads every record of an `.evtx` file with `threads` worker threads (0 = rayon decides,

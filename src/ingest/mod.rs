@@ -3,7 +3,9 @@
 
 pub mod capture;
 pub mod detect;
+pub mod evt;
 pub mod evtx;
+pub mod export;
 pub mod netstat;
 
 use std::path::PathBuf;

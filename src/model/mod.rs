@@ -81,10 +81,21 @@ impl Problem {
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Format {
+    /// Windows Vista+ binary XML event log (`ElfFile`).
     Evtx,
+    /// Windows NT–2003 event log (`LfLe`), libyal's "Windows Event Log (EVT) format".
+    Evt,
+    /// Event Viewer / `wevtutil qe /f:xml` XML export.
+    #[serde(rename = "event-xml")]
+    EventXml,
+    /// Event Viewer "Save All Events As" CSV/TXT text (Vista+ or XP layout).
+    #[serde(rename = "event-csv")]
+    EventCsv,
     Netstat,
     Pcap,
     Pcapng,
+    /// Microsoft Network Monitor 2.x capture (`GMBU`).
+    Netmon,
     Unknown,
 }
 
@@ -92,6 +103,10 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Evtx => "evtx",
+            Format::Evt => "evt",
+            Format::EventXml => "event-xml",
+            Format::EventCsv => "event-csv",
+            Format::Netmon => "netmon",
             Format::Netstat => "netstat",
             Format::Pcap => "pcap",
             Format::Pcapng => "pcapng",
@@ -149,6 +164,8 @@ pub enum EntryKind {
     HalfOpenPeak,
     /// A netstat snapshot (with its SYN_SENT count).
     NetstatSnapshot,
+    /// An interval in which an alarm client had no working exchange with its provider.
+    AlarmGap,
 }
 
 impl EntryKind {
@@ -167,6 +184,7 @@ impl EntryKind {
             EntryKind::HalfOpenLimitReached => "half_open_limit_reached",
             EntryKind::HalfOpenPeak => "half_open_peak",
             EntryKind::NetstatSnapshot => "netstat_snapshot",
+            EntryKind::AlarmGap => "alarm_gap",
         }
     }
 }

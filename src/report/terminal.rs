@@ -228,6 +228,7 @@ impl Renderer for Terminal {
 
 fn time_source_name(n: &crate::correlate::NetstatSummary) -> &'static str {
     match n.time_source {
+        crate::pipeline::TimeSource::File => "time stamp in the file",
         crate::pipeline::TimeSource::Option => "--netstat-time",
         crate::pipeline::TimeSource::Mtime => "file mtime",
     }

@@ -87,6 +87,20 @@ pub struct Snapshot {
     pub command: Option<String>,
     /// Rows in file order.
     pub rows: Vec<NetstatRow>,
+    /// The time the file itself gives for this snapshot (a `date /t`/`time /t`, `%date% %time%`,
+    /// `Get-Date` or ISO line before it), if any.
+    pub stamp: Option<Stamp>,
+}
+
+/// A time written in a netstat file. Local time unless the text carried an offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// 1-based line of the stamp.
+    pub line: u64,
+    /// The wall-clock time as written.
+    pub civil: jiff::civil::DateTime,
+    /// The UTC offset in seconds when the text gave one (`Z`, `+02:00`); `None` = local time.
+    pub offset_s: Option<i32>,
 }
 
 /// What one netstat file gave.
@@ -219,6 +233,7 @@ impl Reader {
     fn start_snapshot(&mut self, line: u64) {
         let index = self.out.snapshots.len() as u64 + 1;
         self.out.snapshots.push(Snapshot {
+            stamp: None,
             index,
             line,
             command: self.pending_command.take(),
