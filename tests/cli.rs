@@ -166,6 +166,33 @@ fn demo_json_tells_the_story() {
         "{summary}"
     );
     assert!(summary.contains("PID 2412"), "{summary}");
+    // The window runs to the end of the fourth wave: 4 × 21 s after 10:02:10.09 (give-up time).
+    assert_eq!(f["end"], "2026-03-14T10:03:34.000800Z");
+    assert_eq!(f["confidence"], "high");
+
+    // The verdict comes first and tells the story with the fix.
+    let verdict = &v["verdicts"][0];
+    assert_eq!(verdict["host"], "WS-ALARM01");
+    assert_eq!(verdict["severity"], "critical");
+    let text = verdict["text"].as_str().unwrap();
+    for needle in [
+        "at 2026-03-14T10:02:13.0000000Z (Event 4226)",
+        "it had 10 connection attempts outstanding and 80 SYN retries to 40 unreachable destinations, from PID 2412",
+        "server OS",
+        "stop what PID 2412 is doing",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+
+    // The capture's clock is anchored on the 4226 (inside the at-limit window: offset 0).
+    let offsets = v["clock_offsets"].as_array().unwrap();
+    let cap = offsets
+        .iter()
+        .find(|o| o["source"].as_str().unwrap().ends_with("capture.pcap"))
+        .unwrap();
+    assert_eq!(cap["method"], "half_open_limit_vs_4226");
+    assert_eq!(cap["anchors"], 1);
+    assert_eq!(cap["offset_s"], 0.0);
 
     // Timeline: sorted, with the 4226 and the boot marker.
     let tl = v["timeline"].as_array().unwrap();
@@ -195,7 +222,7 @@ fn demo_text_report_names_host_4226_peak_and_pid() {
     for needle in [
         "WS-ALARM01 reached the half-open connection limit (10)",
         "Event 4226 at 2026-03-14T10:02:13.0000000Z",
-        "capture peak of 10 concurrent half-open connections at 2026-03-14T10:02:10.090000Z",
+        "10 connection attempts outstanding from 2026-03-14T10:02:10.090000Z to 2026-03-14T10:03:34.000800Z",
         "80 SYN retransmissions to 40 unanswered destinations",
         "PID 2412 (10 SYN_SENT)",
         "EnableConnectionRateLimiting",

@@ -24,6 +24,9 @@ pub struct AlarmGap {
     pub cause: String,
     /// Frame number where the gap starts (evidence).
     pub frame: u64,
+    /// The capture file (set by correlation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// Streams a capture's TCP packets and finds alarm gaps for the configured endpoints.

@@ -1,155 +1,592 @@
-//! Findings: conclusions about a host with their evidence, window and resolution text.
+//! Findings: conclusions about a host with their window (common clock, UTC), evidence
+//! (locators into the sources), confidence and resolution text; and the one-line verdicts.
+//!
+//! Kinds and their rules (issue 6; sources with each resolution text):
+//! - `half_open_limit`: Event 4226 on the host, or a capture showing the queued-connect
+//!   fingerprint, or a netstat snapshot with exactly the limit in SYN_SENT (the netstat
+//!   fingerprint, research/domain.md §2). Confidence `high` when a 4226 and a capture or netstat
+//!   agree, `medium` with one of them alone.
+//! - `limit_not_enforced`: no 4226, and a capture peak or a netstat SYN_SENT count above the
+//!   limit (Vista SP2 and later, servers, or a patched tcpip.sys). `medium` from a capture,
+//!   `low` from netstat alone.
+//! - `ephemeral_port_exhaustion`: Tcpip 4231/4266, or a snapshot with at least
+//!   [`TIME_WAIT_EXHAUSTION`] rows in TIME_WAIT. `time_wait_collision`: Tcpip 4227.
+//! - `alarm_client_gap`: each alarm gap; `explained` when it overlaps a `half_open_limit` window
+//!   of the provider's host.
+//! - `clock_offset`: a source whose offset exceeds [`super::FLAG_OFFSET_S`].
 
+use super::clock::{Clocks, limit_windows};
+use super::hosts::{Host, Hosts};
 use super::*;
 
+/// TIME_WAIT rows in one snapshot that count as ephemeral port exhaustion: 75 % of the 3976
+/// ports of the XP/2003 default range 1025–5000 (`MaxUserPort` 5000, KB196271).
+pub const TIME_WAIT_EXHAUSTION: u64 = 2982;
+
+/// Resolution of `limit_not_enforced`.
+pub const NOT_ENFORCED_RESOLUTION: &str = "More connect attempts were outstanding than the half-open limit allows and no Event 4226 was logged: \
+the limit is not enforced here (Vista SP2 and later without EnableConnectionRateLimiting, server OSs, or a patched tcpip.sys; KB969710). \
+Alarm loss on this host is not explained by the limit; still find the process with many SYN_SENT connections (netstat -no).";
+
+/// Resolution of `ephemeral_port_exhaustion`.
+pub const PORT_EXHAUSTION_RESOLUTION: &str = "Find the process holding many short-lived connections (netstat -ano: TIME_WAIT/ESTABLISHED per PID) and make it reuse connections; \
+on XP/2003 raise MaxUserPort and lower TcpTimedWaitDelay under HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters (KB196271, KB314053); \
+on Vista and later widen the range with netsh int ipv4 set dynamicport tcp (KB929851).";
+
+/// Resolution of `time_wait_collision`.
+pub const TIME_WAIT_RESOLUTION: &str = "An outgoing connect picked a local port still in TIME_WAIT to the same remote endpoint (Tcpip 4227): \
+the application reconnects too fast with fixed or recycled ports; lower TcpTimedWaitDelay or let it use fresh ephemeral ports (Tcpip 4227 description).";
+
+/// Resolution of an explained `alarm_client_gap`.
+pub const GAP_EXPLAINED_RESOLUTION: &str = "The alarm provider's host was at its half-open connection limit during the gap: \
+run the alarm provider on a server OS or remove the limit (Tech Note 838; KB969710).";
+
+/// Resolution of an unexplained `alarm_client_gap`.
+pub const GAP_UNEXPLAINED_RESOLUTION: &str = "No half-open limit on the provider explains this gap: check the network path, the provider process \
+and the client's alarm query (Tech Note 838 lists the other causes of missing alarms).";
+
+/// Resolution of `clock_offset`.
+pub const CLOCK_RESOLUTION: &str = "Sources disagree by more than a minute: time-sync every node (AVEVA/Wonderware nodes should share one NTP source); \
+times of this source were shifted by the estimated offset.";
+
+/// Everything one host's findings are drawn from, on the common clock.
+struct HostFacts<'a> {
+    host: &'a Host,
+    ev4226: Vec<Evidence>,
+    ev4227: Vec<Evidence>,
+    ev_ports: Vec<Evidence>,
+    at_limit: Vec<Evidence>,
+    peaks: Vec<Evidence>,
+    netstat: Vec<&'a NetstatSummary>,
+    /// Highest capture peak and when.
+    peak: Option<(u32, UtcTime)>,
+    /// Intervals at or above the limit in the captures.
+    windows: Vec<(UtcTime, UtcTime)>,
+    fingerprint: bool,
+    syn_retx: u64,
+    unanswered: BTreeSet<(IpAddr, u16)>,
+}
+
+fn gather<'a>(
+    h: &'a Host,
+    inputs: &[Input],
+    a: &'a Analysis,
+    config: &Config,
+    clocks: &Clocks,
+) -> HostFacts<'a> {
+    let evidence_of = |kinds: &[EntryKind]| -> Vec<Evidence> {
+        a.timeline
+            .iter()
+            .filter(|e| kinds.contains(&e.kind) && e.host.as_deref() == Some(&h.name))
+            .map(|e| Evidence {
+                kind: e.kind,
+                time: e.time,
+                message: e.message.clone(),
+                source: e.source.clone(),
+            })
+            .collect()
+    };
+    let mut f = HostFacts {
+        host: h,
+        ev4226: evidence_of(&[EntryKind::Tcpip4226]),
+        ev4227: evidence_of(&[EntryKind::Tcpip4227]),
+        ev_ports: evidence_of(&[EntryKind::Tcpip4231, EntryKind::Tcpip4266]),
+        at_limit: evidence_of(&[EntryKind::HalfOpenLimitReached]),
+        peaks: evidence_of(&[EntryKind::HalfOpenPeak]),
+        netstat: a
+            .netstat
+            .iter()
+            .filter(|n| n.host.as_deref() == Some(&h.name))
+            .collect(),
+        peak: None,
+        windows: Vec::new(),
+        fingerprint: false,
+        syn_retx: 0,
+        unanswered: BTreeSet::new(),
+    };
+    for input in inputs {
+        let Ok(InputData::Capture(c)) = &input.data else {
+            continue;
+        };
+        for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
+            if let (Some(t), true) = (ho.peak_at, f.peak.is_none_or(|p| ho.peak > p.0)) {
+                f.peak = Some((ho.peak, clocks.shift(&input.path, t)));
+            }
+            f.fingerprint |= ho.queued_connect_fingerprint;
+            f.windows.extend(
+                limit_windows(&ho.series, config.half_open_limit)
+                    .into_iter()
+                    .map(|(s, e)| (clocks.shift(&input.path, s), clocks.shift(&input.path, e))),
+            );
+        }
+        for at in c
+            .handshakes
+            .attempts
+            .iter()
+            .filter(|x| h.owns(x.src, &input.path))
+        {
+            f.syn_retx += at.retransmissions.len() as u64;
+            if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
+                f.unanswered.insert((at.dst, at.dport));
+            }
+        }
+    }
+    f.windows.sort();
+    f
+}
+
+fn snapshot_evidence(n: &NetstatSummary) -> Evidence {
+    Evidence {
+        kind: EntryKind::NetstatSnapshot,
+        time: n.time,
+        message: netstat_message(n),
+        source: SourceRef {
+            path: Arc::from(Path::new(&n.path)),
+            locator: Locator::Snapshot {
+                index: n.snapshot,
+                line: n.line,
+            },
+        },
+    }
+}
+
+/// A finding with the common fields set and the kind-specific ones empty.
+fn finding(kind: &'static str, host: &str, start: UtcTime, end: UtcTime) -> Finding {
+    Finding {
+        kind,
+        host: host.to_string(),
+        start,
+        end,
+        summary: String::new(),
+        confidence: "medium",
+        evidence: Vec::new(),
+        events_4226: 0,
+        peak_half_open: None,
+        syn_retransmissions: 0,
+        culprits: Vec::new(),
+        unanswered_destinations: Vec::new(),
+        resolution: "",
+        client: None,
+        provider: None,
+        explained: None,
+        source: None,
+        offset_s: None,
+        seconds: None,
+        cause: None,
+    }
+}
+
+fn span(times: &[UtcTime]) -> Option<(UtcTime, UtcTime)> {
+    Some((*times.iter().min()?, *times.iter().max()?))
+}
+
+fn half_open_limit(f: &HostFacts, limit: u32) -> Option<Finding> {
+    let netstat_at_limit: Vec<&NetstatSummary> = f
+        .netstat
+        .iter()
+        .copied()
+        .filter(|n| {
+            n.syn_sent == u64::from(limit)
+                || (!f.ev4226.is_empty() && n.syn_sent >= u64::from(limit))
+        })
+        .collect();
+    let capture_says = f.fingerprint;
+    if f.ev4226.is_empty() && !capture_says && netstat_at_limit.is_empty() {
+        return None;
+    }
+    let mut times: Vec<UtcTime> = f.ev4226.iter().map(|e| e.time).collect();
+    if !f.ev4226.is_empty() || capture_says {
+        for &(s, e) in &f.windows {
+            times.push(s);
+            times.push(e);
+        }
+    }
+    times.extend(netstat_at_limit.iter().map(|n| n.time));
+    let (start, end) = span(&times)?;
+    let best_snapshot = f.netstat.iter().copied().max_by_key(|n| n.syn_sent);
+    let culprits = best_snapshot
+        .map(|n| top_pids(&n.syn_sent_by_pid))
+        .unwrap_or_default();
+    let corroborated = capture_says || !f.windows.is_empty() || !netstat_at_limit.is_empty();
+    let confidence = if !f.ev4226.is_empty() && corroborated {
+        "high"
+    } else {
+        "medium"
+    };
+
+    let name = &f.host.name;
+    let mut parts = Vec::new();
+    if let Some(first) = f.ev4226.first() {
+        parts.push(format!(
+            "Event 4226 at {} ({} in all)",
+            first.time,
+            f.ev4226.len()
+        ));
+    }
+    if let Some(&(s, e)) = f.windows.first() {
+        let last = f.windows.iter().map(|w| w.1).max().unwrap_or(e);
+        parts.push(format!(
+            "{limit} connection attempts outstanding from {s} to {last}{}",
+            if f.fingerprint {
+                " with queued connects leaving as slots free"
+            } else {
+                ""
+            }
+        ));
+    } else if let Some((p, t)) = f.peak {
+        parts.push(format!(
+            "capture peak of {p} concurrent half-open connections at {t}"
+        ));
+    }
+    if f.syn_retx > 0 {
+        parts.push(format!(
+            "{} SYN retransmissions to {} unanswered destinations",
+            f.syn_retx,
+            f.unanswered.len()
+        ));
+    }
+    if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
+        let who = culprits
+            .first()
+            .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
+            .unwrap_or_default();
+        parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
+    }
+    let mut evidence = f.ev4226.clone();
+    evidence.extend(f.at_limit.iter().cloned());
+    evidence.extend(f.peaks.iter().cloned());
+    evidence.extend(netstat_at_limit.iter().map(|n| snapshot_evidence(n)));
+    evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
+
+    let mut out = finding("half_open_limit", name, start, end);
+    out.summary = format!(
+        "{name} reached the half-open connection limit ({limit}): {}",
+        parts.join("; ")
+    );
+    out.confidence = confidence;
+    out.evidence = evidence;
+    out.events_4226 = f.ev4226.len() as u64;
+    out.peak_half_open = f.peak.map(|p| p.0);
+    out.syn_retransmissions = f.syn_retx;
+    out.culprits = culprits;
+    out.unanswered_destinations = f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect();
+    out.resolution = HALF_OPEN_RESOLUTION;
+    Some(out)
+}
+
+fn limit_not_enforced(f: &HostFacts, limit: u32) -> Option<Finding> {
+    if !f.ev4226.is_empty() {
+        return None;
+    }
+    let over_capture = f.peak.filter(|p| p.0 > limit);
+    let over_netstat: Vec<&NetstatSummary> = f
+        .netstat
+        .iter()
+        .copied()
+        .filter(|n| n.syn_sent > u64::from(limit))
+        .collect();
+    if over_capture.is_none() && over_netstat.is_empty() {
+        return None;
+    }
+    let mut times: Vec<UtcTime> = over_netstat.iter().map(|n| n.time).collect();
+    times.extend(over_capture.map(|p| p.1));
+    let (start, end) = span(&times)?;
+    let mut parts = Vec::new();
+    if let Some((p, t)) = over_capture {
+        parts.push(format!("{p} concurrent half-open connections at {t}"));
+    }
+    if let Some(n) = over_netstat.iter().max_by_key(|n| n.syn_sent) {
+        parts.push(format!("{} SYN_SENT in netstat at {}", n.syn_sent, n.time));
+    }
+    let mut out = finding("limit_not_enforced", &f.host.name, start, end);
+    out.summary = format!(
+        "{} had more connect attempts outstanding than the limit ({limit}) and logged no Event 4226: {}",
+        f.host.name,
+        parts.join("; ")
+    );
+    out.confidence = if over_capture.is_some() {
+        "medium"
+    } else {
+        "low"
+    };
+    out.evidence = f.peaks.clone();
+    out.evidence
+        .extend(over_netstat.iter().map(|n| snapshot_evidence(n)));
+    out.peak_half_open = f.peak.map(|p| p.0);
+    out.syn_retransmissions = f.syn_retx;
+    out.culprits = over_netstat
+        .iter()
+        .max_by_key(|n| n.syn_sent)
+        .map(|n| top_pids(&n.syn_sent_by_pid))
+        .unwrap_or_default();
+    out.resolution = NOT_ENFORCED_RESOLUTION;
+    Some(out)
+}
+
+fn port_findings(f: &HostFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let full: Vec<&NetstatSummary> = f
+        .netstat
+        .iter()
+        .copied()
+        .filter(|n| n.by_state.get("TIME_WAIT").copied().unwrap_or(0) >= TIME_WAIT_EXHAUSTION)
+        .collect();
+    let mut times: Vec<UtcTime> = f.ev_ports.iter().map(|e| e.time).collect();
+    times.extend(full.iter().map(|n| n.time));
+    if let Some((start, end)) = span(&times) {
+        let mut x = finding("ephemeral_port_exhaustion", &f.host.name, start, end);
+        let mut parts = Vec::new();
+        if !f.ev_ports.is_empty() {
+            parts.push(format!("{} Tcpip 4231/4266 events", f.ev_ports.len()));
+        }
+        if let Some(n) = full.iter().max_by_key(|n| n.by_state.get("TIME_WAIT")) {
+            parts.push(format!(
+                "{} connections in TIME_WAIT at {}",
+                n.by_state.get("TIME_WAIT").copied().unwrap_or(0),
+                n.time
+            ));
+        }
+        x.summary = format!(
+            "{} ran out of ephemeral ports: {}",
+            f.host.name,
+            parts.join("; ")
+        );
+        x.confidence = if f.ev_ports.is_empty() {
+            "medium"
+        } else {
+            "high"
+        };
+        x.evidence = f.ev_ports.clone();
+        x.evidence.extend(full.iter().map(|n| snapshot_evidence(n)));
+        x.resolution = PORT_EXHAUSTION_RESOLUTION;
+        out.push(x);
+    }
+    if let Some((start, end)) = span(&f.ev4227.iter().map(|e| e.time).collect::<Vec<_>>()) {
+        let mut x = finding("time_wait_collision", &f.host.name, start, end);
+        x.summary = format!(
+            "{} hit {} TIME_WAIT collisions on outgoing connects (Tcpip 4227)",
+            f.host.name,
+            f.ev4227.len()
+        );
+        x.confidence = "high";
+        x.evidence = f.ev4227.clone();
+        x.resolution = TIME_WAIT_RESOLUTION;
+        out.push(x);
+    }
+    out
+}
+
+fn gap_findings(a: &Analysis, hosts: &Hosts, limit_windows: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for g in &a.alarm_gaps {
+        let client = hosts
+            .host_of_addr(g.client)
+            .unwrap_or_else(|| g.client.to_string());
+        let provider_host = hosts.host_of_addr(g.provider);
+        let explained = provider_host.as_deref().is_some_and(|p| {
+            limit_windows
+                .iter()
+                .any(|f| f.host == p && f.start <= g.end && g.start <= f.end)
+        });
+        let mut x = finding("alarm_client_gap", &client, g.start, g.end);
+        x.summary = format!(
+            "alarm client {} got nothing from its provider {} for {:.0} s ({}){}",
+            g.client,
+            g.provider,
+            g.seconds,
+            g.cause,
+            if explained {
+                ", while the provider's host was at its half-open limit"
+            } else {
+                ""
+            }
+        );
+        x.confidence = if explained { "high" } else { "medium" };
+        if let Some(p) = &g.path {
+            x.evidence.push(Evidence {
+                kind: EntryKind::AlarmGap,
+                time: g.start,
+                message: x.summary.clone(),
+                source: SourceRef {
+                    path: Arc::from(Path::new(p)),
+                    locator: Locator::FrameNumber(g.frame),
+                },
+            });
+        }
+        x.client = Some(g.client.to_string());
+        x.provider = Some(g.provider.to_string());
+        x.explained = Some(explained);
+        x.seconds = Some(g.seconds);
+        x.cause = Some(g.cause.clone());
+        x.resolution = if explained {
+            GAP_EXPLAINED_RESOLUTION
+        } else {
+            GAP_UNEXPLAINED_RESOLUTION
+        };
+        out.push(x);
+    }
+    out
+}
+
+fn clock_findings(a: &Analysis) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in a
+        .clock_offsets
+        .iter()
+        .filter(|c| c.offset_s.abs() > FLAG_OFFSET_S)
+    {
+        let at = a
+            .timeline
+            .iter()
+            .filter(|e| e.source.path.display().to_string() == c.source)
+            .map(|e| e.time)
+            .collect::<Vec<_>>();
+        let Some((start, end)) = span(&at) else {
+            continue;
+        };
+        let mut x = finding("clock_offset", "", start, end);
+        x.summary = format!(
+            "the clock of {} is off by {:+.1} s ({}, {} anchors)",
+            c.source, c.offset_s, c.method, c.anchors
+        );
+        x.confidence = match c.anchors {
+            0 => "high",
+            1 => "low",
+            2 => "medium",
+            _ => "high",
+        };
+        x.source = Some(c.source.clone());
+        x.offset_s = Some(c.offset_s);
+        x.resolution = CLOCK_RESOLUTION;
+        out.push(x);
+    }
+    out
+}
+
+/// Every finding of the run, sorted by (start, host, kind).
 pub(crate) fn findings(
     hosts: &Hosts,
     inputs: &[Input],
     a: &Analysis,
     config: &Config,
+    clocks: &Clocks,
 ) -> Vec<Finding> {
     let limit = config.half_open_limit;
     let mut out = Vec::new();
     for h in &hosts.hosts {
-        let evidence_of = |kind: EntryKind| -> Vec<Evidence> {
-            a.timeline
-                .iter()
-                .filter(|e| e.kind == kind && e.host.as_deref() == Some(&h.name))
-                .map(|e| Evidence {
-                    kind: e.kind,
-                    time: e.time,
-                    message: e.message.clone(),
-                    source: e.source.clone(),
-                })
-                .collect()
-        };
-        let ev4226 = evidence_of(EntryKind::Tcpip4226);
-        let mut at_limit: Vec<Evidence> = evidence_of(EntryKind::HalfOpenLimitReached);
-        let peaks = evidence_of(EntryKind::HalfOpenPeak);
-        let netstat_at_limit: Vec<&NetstatSummary> = a
-            .netstat
-            .iter()
-            .filter(|n| n.host.as_deref() == Some(&h.name) && n.syn_sent >= u64::from(limit))
-            .collect();
-        if ev4226.is_empty() && at_limit.is_empty() && netstat_at_limit.is_empty() {
-            continue;
+        let f = gather(h, inputs, a, config, clocks);
+        if let Some(x) = half_open_limit(&f, limit) {
+            out.push(x);
+        } else if let Some(x) = limit_not_enforced(&f, limit) {
+            out.push(x);
         }
-        // The window: from the first sign to the last.
-        let mut times: Vec<UtcTime> = ev4226.iter().chain(&at_limit).map(|e| e.time).collect();
-        let mut peak: Option<(u32, UtcTime)> = None;
-        let mut syn_retx = 0u64;
-        let mut unanswered = BTreeSet::new();
-        for input in inputs {
-            let Ok(InputData::Capture(c)) = &input.data else {
-                continue;
-            };
-            for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
-                if let (Some(t), true) = (ho.peak_at, peak.is_none_or(|p| ho.peak > p.0)) {
-                    peak = Some((ho.peak, t));
-                }
-                if let Some(end) = last_time_at_limit(&ho.series, limit) {
-                    times.push(end);
-                }
-            }
-            for at in c
-                .handshakes
-                .attempts
-                .iter()
-                .filter(|x| h.owns(x.src, &input.path))
-            {
-                syn_retx += at.retransmissions.len() as u64;
-                if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
-                    unanswered.insert((at.dst, at.dport));
-                }
-            }
-        }
-        times.extend(netstat_at_limit.iter().map(|n| n.time));
-        let (Some(&start), Some(&end)) = (times.iter().min(), times.iter().max()) else {
-            continue;
-        };
-        let best_snapshot = a
-            .netstat
-            .iter()
-            .filter(|n| n.host.as_deref() == Some(&h.name))
-            .max_by_key(|n| n.syn_sent);
-        let culprits = best_snapshot
-            .map(|n| top_pids(&n.syn_sent_by_pid))
-            .unwrap_or_default();
-
-        let mut parts = Vec::new();
-        if let Some(first) = ev4226.first() {
-            parts.push(format!(
-                "Event 4226 at {} ({} in all)",
-                first.time,
-                ev4226.len()
-            ));
-        }
-        if let Some((p, t)) = peak {
-            parts.push(format!(
-                "capture peak of {p} concurrent half-open connections at {t}"
-            ));
-        }
-        if syn_retx > 0 {
-            parts.push(format!(
-                "{syn_retx} SYN retransmissions to {} unanswered destinations",
-                unanswered.len()
-            ));
-        }
-        if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
-            let who = culprits
-                .first()
-                .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
-                .unwrap_or_default();
-            parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
-        }
-        let summary = format!(
-            "{} reached the half-open connection limit ({limit}): {}",
-            h.name,
-            parts.join("; ")
-        );
-        let mut evidence = ev4226.clone();
-        evidence.append(&mut at_limit);
-        evidence.extend(peaks);
-        for n in &netstat_at_limit {
-            evidence.push(Evidence {
-                kind: EntryKind::NetstatSnapshot,
-                time: n.time,
-                message: netstat_message(n),
-                source: SourceRef {
-                    path: Arc::from(Path::new(&n.path)),
-                    locator: Locator::Snapshot {
-                        index: n.snapshot,
-                        line: n.line,
-                    },
-                },
-            });
-        }
-        evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
-        out.push(Finding {
-            kind: "half_open_limit",
-            host: h.name.clone(),
-            start,
-            end,
-            summary,
-            evidence,
-            events_4226: ev4226.len() as u64,
-            peak_half_open: peak.map(|p| p.0),
-            syn_retransmissions: syn_retx,
-            culprits,
-            unanswered_destinations: unanswered.into_iter().map(|(a, p)| sock(a, p)).collect(),
-            resolution: HALF_OPEN_RESOLUTION,
-        });
+        out.extend(port_findings(&f));
     }
+    let limits: Vec<Finding> = out
+        .iter()
+        .filter(|f| f.kind == "half_open_limit")
+        .cloned()
+        .collect();
+    out.extend(gap_findings(a, hosts, &limits));
+    out.extend(clock_findings(a));
+    out.sort_by(|x, y| (x.start, &x.host, x.kind).cmp(&(y.start, &y.host, y.kind)));
     out
 }
 
-/// The end of the last interval in which the step series was at or above `limit`.
-pub(crate) fn last_time_at_limit(series: &[(UtcTime, u32)], limit: u32) -> Option<UtcTime> {
-    let mut last = None;
-    for w in series.windows(2) {
-        if w[0].1 >= limit {
-            last = Some(w[1].0);
-        }
+/// One verdict per host, most severe first: the story of its findings in one line, or that
+/// nothing was found.
+pub(crate) fn verdicts(a: &Analysis) -> Vec<Verdict> {
+    let mut out = Vec::new();
+    for h in &a.hosts {
+        let mine: Vec<&Finding> = a.findings.iter().filter(|f| f.host == h.name).collect();
+        let gaps_from: Vec<&Finding> = a
+            .findings
+            .iter()
+            .filter(|f| {
+                f.kind == "alarm_client_gap"
+                    && f.explained == Some(true)
+                    && f.provider
+                        .as_deref()
+                        .is_some_and(|p| h.addresses.iter().any(|a| a == p))
+            })
+            .collect();
+        let (severity, text) = if let Some(f) = mine.iter().find(|f| f.kind == "half_open_limit") {
+            let mut s = format!("On {} the half-open connection limit was reached", h.name);
+            if let Some(e) = f.evidence.iter().find(|e| e.kind == EntryKind::Tcpip4226) {
+                s.push_str(&format!(" at {} (Event 4226)", e.time));
+            }
+            s.push('.');
+            if let (Some(p), true) = (
+                f.peak_half_open,
+                f.syn_retransmissions > 0 || f.peak_half_open.is_some(),
+            ) {
+                s.push_str(&format!(
+                    " From {} to {} it had {p} connection attempts outstanding",
+                    f.start, f.end
+                ));
+                if f.syn_retransmissions > 0 {
+                    s.push_str(&format!(
+                        " and {} SYN retries to {} unreachable destinations",
+                        f.syn_retransmissions,
+                        f.unanswered_destinations.len()
+                    ));
+                }
+                if let Some(c) = f.culprits.first() {
+                    s.push_str(&format!(", from PID {}", c.pid));
+                }
+                s.push('.');
+            } else if let Some(c) = f.culprits.first() {
+                s.push_str(&format!(" PID {} held {} SYN_SENT.", c.pid, c.syn_sent));
+            }
+            if !gaps_from.is_empty() {
+                let list: Vec<String> = gaps_from
+                    .iter()
+                    .map(|g| {
+                        format!(
+                            "{} for {:.0} s",
+                            g.client.as_deref().unwrap_or("?"),
+                            g.seconds.unwrap_or(0.0)
+                        )
+                    })
+                    .collect();
+                s.push_str(&format!(
+                    " Alarm clients got nothing from their provider: {}.",
+                    list.join(", ")
+                ));
+            }
+            s.push_str(" Fix: run the alarm provider on a server OS, or remove the limit");
+            if let Some(c) = f.culprits.first() {
+                s.push_str(&format!("; stop what PID {} is doing", c.pid));
+            }
+            s.push('.');
+            ("critical", s)
+        } else if let Some(f) = mine.iter().find(|f| {
+            matches!(
+                f.kind,
+                "ephemeral_port_exhaustion" | "time_wait_collision" | "alarm_client_gap"
+            )
+        }) {
+            ("warning", f.summary.clone())
+        } else if let Some(f) = mine.iter().find(|f| f.kind == "limit_not_enforced") {
+            ("info", f.summary.clone())
+        } else {
+            (
+                "ok",
+                format!("{}: no sign of the half-open connection limit", h.name),
+            )
+        };
+        out.push(Verdict {
+            host: h.name.clone(),
+            severity: severity.to_string(),
+            text,
+        });
     }
-    last
+    let rank = |s: &str| match s {
+        "critical" => 0,
+        "warning" => 1,
+        "info" => 2,
+        _ => 3,
+    };
+    out.sort_by(|x, y| (rank(&x.severity), &x.host).cmp(&(rank(&y.severity), &y.host)));
+    out
 }

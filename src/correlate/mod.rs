@@ -12,6 +12,7 @@
 use crate::analysis::alarm::AlarmGap;
 use crate::analysis::events::classify_record;
 use crate::analysis::handshake::Outcome;
+mod clock;
 mod findings;
 mod hosts;
 
@@ -21,7 +22,9 @@ use crate::config::Config;
 use crate::ingest::IngestError;
 use crate::model::{EntryKind, Format, Locator, Problem, SourceRef, TimelineEntry, UtcTime};
 use crate::pipeline::{CaptureData, Input, InputData};
-use findings::findings;
+use clock::Clocks;
+pub use clock::{FLAG_OFFSET_S, MAX_ANCHOR_S};
+use findings::{findings, verdicts};
 use hosts::{HostRegistry, Hosts, loopback_key, netstat_identity};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,14 +178,21 @@ pub struct Evidence {
     pub source: SourceRef,
 }
 
-/// A conclusion about a host with its evidence. `kind` is `half_open_limit` in this version.
+/// A conclusion about a host with its evidence. `kind` is one of `half_open_limit`,
+/// `limit_not_enforced`, `ephemeral_port_exhaustion`, `time_wait_collision`,
+/// `alarm_client_gap`, `clock_offset` (rules in the `findings` module docs). `start`/`end` are
+/// UTC on the common clock. The half-open fields are 0/empty for the other kinds; the optional
+/// ones are present only for the kinds they describe.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub kind: &'static str,
+    /// The host it is about (the client for `alarm_client_gap`; empty for `clock_offset`).
     pub host: String,
     pub start: UtcTime,
     pub end: UtcTime,
     pub summary: String,
+    /// `high`, `medium` or `low`.
+    pub confidence: &'static str,
     pub evidence: Vec<Evidence>,
     pub events_4226: u64,
     pub peak_half_open: Option<u32>,
@@ -192,6 +202,23 @@ pub struct Finding {
     pub unanswered_destinations: Vec<String>,
     /// The fix, with its sources.
     pub resolution: &'static str,
+    /// `alarm_client_gap`: the client and provider addresses, whether a half-open-limit window
+    /// of the provider's host overlaps it, its length in seconds and its cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explained: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// `clock_offset`: the source and its offset (seconds added to its raw times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_s: Option<f64>,
 }
 
 /// Resolution text of `half_open_limit` (Tech Note 838; KB969710; Microsoft's Event 4226 advice).
@@ -323,7 +350,11 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             Ok(InputData::Capture(c)) => {
                 capture_entries(&input.path, c, &hosts, config, &mut a.timeline);
                 a.captures.push(capture_summary(&path_s, input.format, c));
-                a.alarm_gaps.extend(c.alarm_gaps.iter().cloned());
+                a.alarm_gaps.extend(c.alarm_gaps.iter().map(|g| {
+                    let mut g = g.clone();
+                    g.path = Some(path_s.clone());
+                    g
+                }));
                 (c.read.packets, c.read.problems.clone(), None)
             }
             Ok(InputData::Unknown) => (0, Vec::new(), None),
@@ -339,6 +370,20 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             time_zone,
         });
     }
+    let clocks = clock::estimate(inputs, &hosts, &a.timeline, config);
+    for e in &mut a.timeline {
+        e.time = clocks.shift(&e.source.path, e.time);
+    }
+    for n in &mut a.netstat {
+        n.time = clocks.shift(Path::new(&n.path), n.time);
+    }
+    for g in &mut a.alarm_gaps {
+        if let Some(p) = &g.path {
+            g.start = clocks.shift(Path::new(p), g.start);
+            g.end = clocks.shift(Path::new(p), g.end);
+        }
+    }
+    a.clock_offsets = clocks.list.clone();
     a.timeline.sort_by(|x, y| {
         (x.time, &x.source.path, &x.source.locator, x.kind).cmp(&(
             y.time,
@@ -347,8 +392,13 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
             y.kind,
         ))
     });
-    a.hosts = host_summaries(&hosts, inputs, &a, config);
-    a.findings = findings(&hosts, inputs, &a, config);
+    a.hosts = host_summaries(&hosts, inputs, &a, config, &clocks);
+    a.findings = findings(&hosts, inputs, &a, config, &clocks);
+    a.verdicts = verdicts(&a);
+    if let Some(at) = config.around {
+        let w = config.window_s;
+        a.timeline.retain(|e| e.time.seconds_since(at).abs() <= w);
+    }
     a
 }
 
@@ -511,6 +561,7 @@ fn host_summaries(
     inputs: &[Input],
     a: &Analysis,
     config: &Config,
+    clocks: &Clocks,
 ) -> Vec<HostSummary> {
     hosts
         .hosts
@@ -525,12 +576,17 @@ fn host_summaries(
                 if let Ok(InputData::Capture(c)) = &input.data {
                     for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
                         if peak.is_none_or(|(p, _)| ho.peak > p) {
-                            peak = Some((ho.peak, ho.peak_at));
+                            peak =
+                                Some((ho.peak, ho.peak_at.map(|t| clocks.shift(&input.path, t))));
                         }
                         seconds_at_limit += ho.seconds_at_limit;
                         fingerprint |= ho.queued_connect_fingerprint;
                         if config.series {
-                            series.extend_from_slice(&ho.series);
+                            series.extend(
+                                ho.series
+                                    .iter()
+                                    .map(|&(t, n)| (clocks.shift(&input.path, t), n)),
+                            );
                         }
                     }
                     syn_retx += c
@@ -595,12 +651,7 @@ fn event_id_of(kind: EntryKind) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use findings::last_time_at_limit;
     use hosts::HostRegistry;
-
-    fn t(s: i64) -> UtcTime {
-        UtcTime::from_unix_secs(s)
-    }
 
     #[test]
     fn names_match_on_first_label_and_groups_merge_through_shared_keys() {
@@ -632,19 +683,5 @@ mod tests {
             .unwrap()
             .merged_from;
         assert_eq!(merged, &vec!["evtx".to_string(), "netstat".to_string()]);
-    }
-
-    #[test]
-    fn last_time_at_limit_is_the_end_of_the_last_interval_at_or_above_it() {
-        let series = vec![
-            (t(0), 9),
-            (t(1), 10),
-            (t(5), 9),
-            (t(6), 11),
-            (t(8), 3),
-            (t(9), 0),
-        ];
-        assert_eq!(last_time_at_limit(&series, 10), Some(t(8)));
-        assert_eq!(last_time_at_limit(&series, 12), None);
     }
 }

@@ -76,6 +76,26 @@ impl UtcTime {
         }
     }
 
+    /// This instant moved by `seconds` (fractional, saturating; rounded to whole nanoseconds),
+    /// shown with at least millisecond digits when the shift has a fraction.
+    pub fn plus_seconds(self, seconds: f64) -> Self {
+        if seconds == 0.0 || !seconds.is_finite() {
+            return self;
+        }
+        let nanos = (seconds * 1e9)
+            .round()
+            .clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+        let digits = if nanos % 1_000_000_000 == 0 {
+            self.digits
+        } else {
+            self.digits.max(3)
+        };
+        UtcTime {
+            nanos: self.nanos.saturating_add(nanos),
+            digits,
+        }
+    }
+
     /// The same instant shown with `digits` fractional digits.
     pub fn with_digits(self, digits: u8) -> Self {
         UtcTime::from_unix_nanos(self.nanos, digits)

@@ -1,0 +1,249 @@
+//! One clock for all sources: the offset (seconds) added to each source's raw times.
+//!
+//! The event log is the reference: its times are the host's own clock (FILETIME, UTC). Netstat
+//! snapshot times come from the same host (a stamp in the file, `--netstat-time`, or the file's
+//! mtime) and get no offset. A capture may come from another box (a span port, a TAP), so its
+//! clock can differ; its offset is estimated from anchors (research/domain.md §4, following
+//! DFIR-Companion: median over anchors, the anchor count as confidence, raw times kept, the
+//! offset applied virtually, offsets over 60 s flagged):
+//!
+//! - **`half_open_limit_vs_4226`**: each Event 4226 of a host against the intervals in which the
+//!   capture shows that host at or above the half-open limit. tcpip.sys logs 4226 when a connect
+//!   has to be queued, which can only happen while the limit is held, so the 4226 must fall
+//!   inside such an interval. The anchor's shift is the smallest one that puts it inside (0 when
+//!   it already is): `t4226 − start` before the interval, `t4226 − end` after it. Anchors more
+//!   than [`MAX_ANCHOR_S`] away from every interval are ignored (another episode). The offset is
+//!   the median of the shifts, so it is a lower bound of the real skew when the anchors sit
+//!   outside the intervals (inference, to be checked on a lab capture; research/domain.md §4).
+//! - **`option`**: `--clock-offset SOURCE=SECONDS` overrides everything for the inputs whose path
+//!   ends with SOURCE.
+//! - **`none`**: no anchors; assumed 0 (a capture taken on the host itself shares its clock).
+//!
+//! NTP packets and boot markers (EventLog 6005 against first traffic) are not used yet: the
+//! capture reader passes only TCP.
+
+use super::ClockOffset;
+use super::hosts::Hosts;
+use crate::config::Config;
+use crate::model::{EntryKind, Format, TimelineEntry, UtcTime};
+use crate::pipeline::{Input, InputData};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Anchors further than this from every at-limit interval are ignored (seconds; one day covers
+/// a wrong time zone on the capture box).
+pub const MAX_ANCHOR_S: f64 = 86_400.0;
+
+/// Offsets above this many seconds (absolute) are a `clock_offset` finding: sites must be
+/// time-synced (wmkit checklist, research/domain.md §4).
+pub const FLAG_OFFSET_S: f64 = 60.0;
+
+/// The offset of every input, by path.
+#[derive(Debug, Default)]
+pub(crate) struct Clocks {
+    by_path: HashMap<String, f64>,
+    pub(crate) list: Vec<ClockOffset>,
+}
+
+impl Clocks {
+    /// Seconds added to the raw times of the input at `path` (0 when unknown).
+    pub(crate) fn offset(&self, path: &Path) -> f64 {
+        self.by_path
+            .get(&path.display().to_string())
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// `t` (a raw time of the input at `path`) on the common clock.
+    pub(crate) fn shift(&self, path: &Path, t: UtcTime) -> UtcTime {
+        t.plus_seconds(self.offset(path))
+    }
+}
+
+/// Whether `path` is named by a `--clock-offset` SOURCE: equal, or ending with it (as path
+/// components or as text).
+fn names(path: &Path, source: &str) -> bool {
+    path.ends_with(source) || path.display().to_string().ends_with(source)
+}
+
+/// Estimates every input's offset. `timeline` holds the raw entries (before any shift).
+pub(crate) fn estimate(
+    inputs: &[Input],
+    hosts: &Hosts,
+    timeline: &[TimelineEntry],
+    config: &Config,
+) -> Clocks {
+    let mut clocks = Clocks::default();
+    for input in inputs {
+        let Ok(data) = &input.data else { continue };
+        let source = input.path.display().to_string();
+        let manual = config
+            .clock_offsets
+            .iter()
+            .rev()
+            .find(|(s, _)| names(&input.path, s))
+            .map(|&(_, v)| v);
+        let (offset_s, anchors, method) = match (manual, data) {
+            (Some(v), _) => (v, 0, "option"),
+            (None, InputData::EventLog(_)) => (0.0, 0, "reference"),
+            (None, InputData::Netstat { .. }) => (0.0, 0, "host_clock"),
+            (None, InputData::Capture(c)) => {
+                let windows: Vec<(String, Vec<(UtcTime, UtcTime)>)> = c
+                    .half_open
+                    .iter()
+                    .filter_map(|h| {
+                        let name = hosts.host_in_capture(h.host, &input.path)?;
+                        Some((name, limit_windows(&h.series, config.half_open_limit)))
+                    })
+                    .collect();
+                let shifts = anchor_shifts(&windows, timeline);
+                match median(&shifts) {
+                    Some(m) => (m, shifts.len() as u32, "half_open_limit_vs_4226"),
+                    None => (0.0, 0, "none"),
+                }
+            }
+            (None, InputData::Unknown) => continue,
+        };
+        if input.format == Format::Unknown {
+            continue;
+        }
+        clocks.by_path.insert(source.clone(), offset_s);
+        clocks.list.push(ClockOffset {
+            source,
+            offset_s,
+            anchors,
+            method: method.to_string(),
+        });
+    }
+    clocks
+}
+
+/// The intervals `[start, end)` in which a step series is at or above `limit`.
+pub(crate) fn limit_windows(series: &[(UtcTime, u32)], limit: u32) -> Vec<(UtcTime, UtcTime)> {
+    let mut out: Vec<(UtcTime, UtcTime)> = Vec::new();
+    let mut open: Option<UtcTime> = None;
+    for &(t, n) in series {
+        match (open, n >= limit) {
+            (None, true) => open = Some(t),
+            (Some(s), false) => {
+                out.push((s, t));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let (Some(s), Some(&(last, _))) = (open, series.last()) {
+        out.push((s, last));
+    }
+    out
+}
+
+/// One shift per Event 4226 of a host that has at-limit intervals in the capture.
+fn anchor_shifts(
+    windows: &[(String, Vec<(UtcTime, UtcTime)>)],
+    timeline: &[TimelineEntry],
+) -> Vec<f64> {
+    let mut shifts = Vec::new();
+    for e in timeline.iter().filter(|e| e.kind == EntryKind::Tcpip4226) {
+        let Some(host) = e.host.as_deref() else {
+            continue;
+        };
+        let best = windows
+            .iter()
+            .filter(|(h, _)| h == host)
+            .flat_map(|(_, w)| w)
+            .map(|&(s, end)| {
+                if e.time < s {
+                    e.time.seconds_since(s)
+                } else if e.time > end {
+                    e.time.seconds_since(end)
+                } else {
+                    0.0
+                }
+            })
+            .min_by(|a, b| a.abs().total_cmp(&b.abs()));
+        if let Some(b) = best.filter(|b| b.abs() <= MAX_ANCHOR_S) {
+            shifts.push(b);
+        }
+    }
+    shifts
+}
+
+/// The median (mean of the middle two for an even count); `None` when empty.
+fn median(v: &[f64]) -> Option<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(s[n / 2]),
+        _ => Some((s[n / 2 - 1] + s[n / 2]) / 2.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Locator, SourceRef};
+    use std::sync::Arc;
+
+    fn t(s: i64) -> UtcTime {
+        UtcTime::from_unix_secs(s)
+    }
+
+    fn ev4226(host: &str, at: i64) -> TimelineEntry {
+        TimelineEntry {
+            time: t(at),
+            host: Some(host.to_string()),
+            kind: EntryKind::Tcpip4226,
+            message: String::new(),
+            source: SourceRef {
+                path: Arc::from(Path::new("System.evtx")),
+                locator: Locator::Record(1),
+            },
+        }
+    }
+
+    #[test]
+    fn windows_are_the_runs_at_or_above_the_limit() {
+        let series = [
+            (t(0), 9),
+            (t(2), 10),
+            (t(5), 10),
+            (t(7), 3),
+            (t(9), 10),
+            (t(12), 0),
+        ];
+        assert_eq!(
+            limit_windows(&series, 10),
+            vec![(t(2), t(7)), (t(9), t(12))]
+        );
+        assert!(limit_windows(&series, 11).is_empty());
+    }
+
+    #[test]
+    fn a_4226_inside_the_window_anchors_zero_and_outside_the_smallest_shift() {
+        let w = vec![("WS".to_string(), vec![(t(100), t(160))])];
+        // Inside: 0. 30 s before: −30. 10 s after: +10. Another host: ignored.
+        let tl = [
+            ev4226("WS", 120),
+            ev4226("WS", 70),
+            ev4226("WS", 170),
+            ev4226("OTHER", 5),
+        ];
+        let shifts = anchor_shifts(&w, &tl);
+        assert_eq!(shifts, vec![0.0, -30.0, 10.0]);
+        assert_eq!(median(&shifts), Some(0.0));
+        assert_eq!(median(&[-30.0, 10.0]), Some(-10.0));
+        assert_eq!(median(&[]), None);
+        // A 4226 two days away is another episode, not an anchor.
+        assert!(anchor_shifts(&w, &[ev4226("WS", 100 + 2 * 86_400)]).is_empty());
+    }
+
+    #[test]
+    fn clock_offset_sources_match_by_path_suffix() {
+        assert!(names(Path::new("/case/a/capture.pcap"), "capture.pcap"));
+        assert!(names(Path::new("/case/a/capture.pcap"), "a/capture.pcap"));
+        assert!(!names(Path::new("/case/a/capture.pcap"), "b/capture.pcap"));
+    }
+}

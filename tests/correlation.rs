@@ -1,0 +1,256 @@
+//! Correlation scenarios generated in a temp folder: clock offsets (estimated and given),
+//! `limit_not_enforced`, `clock_offset` findings and the `--around` window.
+
+use assert_cmd::Command;
+use halfopen::ingest::capture::TcpSegment;
+use halfopen::model::UtcTime;
+use halfopen::testgen::evtx::{EventSpec, write_evtx};
+use halfopen::testgen::pcap::{SynthTcp, write_pcap};
+use serde_json::Value;
+use std::net::IpAddr;
+use std::path::Path;
+
+const SYN: u8 = 0x02;
+/// 2026-03-14T10:00:00Z.
+const T0: i64 = 1_773_482_400;
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+/// `n` SYNs from `src` to dead hosts 10.9.0.1.. at `T0 + at` (first SYN only, never answered):
+/// the sender holds `n` half-open connections from `at` to `at + 21 s` (the give-up time). A last
+/// unrelated ACK at `at + 30 s` keeps the capture open past the give-up.
+fn dead_syns(src: &str, n: u32, at: i64) -> Vec<SynthTcp> {
+    let trailer = SynthTcp {
+        time: UtcTime::from_unix_secs(T0 + at + 30),
+        seg: TcpSegment {
+            src: ip("10.7.7.7"),
+            dst: ip("10.7.7.8"),
+            sport: 5000,
+            dport: 80,
+            flags: 0x10,
+            seq: 1,
+            ack: 1,
+            payload_len: 0,
+        },
+    };
+    (0..n)
+        .map(|i| SynthTcp {
+            time: UtcTime::from_unix_secs(T0 + at).plus_nanos(i64::from(i) * 1_000_000),
+            seg: TcpSegment {
+                src: ip(src),
+                dst: ip(&format!("10.9.0.{}", i + 1)),
+                sport: 40_000 + i as u16,
+                dport: 445,
+                flags: SYN,
+                seq: 1000 + i,
+                ack: 0,
+                payload_len: 0,
+            },
+        })
+        .chain(std::iter::once(trailer))
+        .collect()
+}
+
+fn event_4226(computer: &str, at: i64) -> EventSpec {
+    EventSpec {
+        record_id: 7,
+        time: UtcTime::from_unix_secs(T0 + at).with_digits(7),
+        provider: "Tcpip".into(),
+        event_id: 4226,
+        qualifiers: Some(32768),
+        level: 3,
+        task: 0,
+        keywords: 0x0080_0000_0000_0000,
+        computer: computer.into(),
+        channel: "System".into(),
+        data: Vec::new(),
+        binary: None,
+    }
+}
+
+fn analyze(dir: &Path, extra: &[&str]) -> Value {
+    let out = Command::cargo_bin("halfopen")
+        .unwrap()
+        .arg("analyze")
+        .args(["--format", "json"])
+        .args(extra)
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn offset_of<'a>(v: &'a Value, file: &str) -> &'a Value {
+    v["clock_offsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["source"].as_str().unwrap().ends_with(file))
+        .unwrap()
+}
+
+/// A span-port capture whose clock runs 300 s behind the workstation: the 4226 (host clock)
+/// sits 300 s after the end of the capture's at-limit interval, so the capture is shifted +300 s.
+#[test]
+fn capture_clock_is_estimated_from_4226_against_the_at_limit_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("System.evtx"),
+        write_evtx(&[event_4226("WS-ALARM01", 321)]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("span.pcap"),
+        write_pcap(&dead_syns("10.1.1.10", 10, 0)),
+    )
+    .unwrap();
+    let v = analyze(dir.path(), &["--host", "WS-ALARM01=10.1.1.10"]);
+    let cap = offset_of(&v, "span.pcap");
+    // At-limit from T0+0.009 (10th SYN) to T0+21.000 (first give-up): 4226 at T0+321 → +300 s.
+    assert_eq!(cap["method"], "half_open_limit_vs_4226");
+    assert_eq!(cap["anchors"], 1);
+    assert_eq!(cap["offset_s"], 300.0);
+    assert_eq!(offset_of(&v, "System.evtx")["method"], "reference");
+
+    // The capture's entries moved onto the host clock: first SYN give-ups at 10:05:21.
+    let unanswered: Vec<&str> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "connect_unanswered")
+        .map(|e| e["time"].as_str().unwrap())
+        .collect();
+    assert_eq!(unanswered.len(), 10);
+    assert_eq!(unanswered[0], "2026-03-14T10:05:00.000000Z");
+
+    // The offset above 60 s is a finding of its own; the limit finding joins both sources.
+    let kinds: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"clock_offset"), "{kinds:?}");
+    let limit = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "half_open_limit")
+        .unwrap();
+    assert_eq!(limit["host"], "WS-ALARM01");
+    assert_eq!(limit["start"], "2026-03-14T10:05:00.009000Z");
+    assert_eq!(limit["confidence"], "high");
+    let clock = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "clock_offset")
+        .unwrap();
+    assert_eq!(clock["offset_s"], 300.0);
+    assert!(clock["source"].as_str().unwrap().ends_with("span.pcap"));
+}
+
+/// `--clock-offset` overrides the estimate, for the named file only.
+#[test]
+fn clock_offset_option_overrides_the_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("System.evtx"),
+        write_evtx(&[event_4226("WS-ALARM01", 321)]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("span.pcap"),
+        write_pcap(&dead_syns("10.1.1.10", 10, 0)),
+    )
+    .unwrap();
+    let v = analyze(
+        dir.path(),
+        &[
+            "--host",
+            "WS-ALARM01=10.1.1.10",
+            "--clock-offset",
+            "span.pcap=-5.5",
+        ],
+    );
+    let cap = offset_of(&v, "span.pcap");
+    assert_eq!(cap["method"], "option");
+    assert_eq!(cap["offset_s"], -5.5);
+    let first = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "connect_unanswered")
+        .unwrap();
+    assert_eq!(first["time"], "2026-03-14T09:59:54.500000Z");
+    // Under 60 s: no clock finding.
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "clock_offset")
+    );
+}
+
+/// 15 attempts outstanding and no 4226: the limit is not enforced on that host.
+#[test]
+fn more_than_the_limit_without_4226_is_limit_not_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("burst.pcap"),
+        write_pcap(&dead_syns("10.2.2.2", 15, 0)),
+    )
+    .unwrap();
+    let v = analyze(dir.path(), &[]);
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["kind"], "limit_not_enforced");
+    assert_eq!(f["host"], "10.2.2.2");
+    assert_eq!(f["peak_half_open"], 15);
+    assert_eq!(f["confidence"], "medium");
+    assert_eq!(f["start"], "2026-03-14T10:00:00.014000Z");
+    assert!(
+        f["resolution"]
+            .as_str()
+            .unwrap()
+            .contains("EnableConnectionRateLimiting")
+    );
+    assert_eq!(v["verdicts"][0]["severity"], "info");
+    // No capture-only half_open_limit without the queued-connect fingerprint.
+    assert_eq!(v["clock_offsets"][0]["method"], "none");
+}
+
+/// `--around T --window 2s` keeps only the entries within 2 s of T.
+#[test]
+fn around_cuts_the_timeline_to_the_window() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo");
+    let v = analyze(
+        Path::new(demo),
+        &[
+            "--netstat-time",
+            "2026-03-14T10:02:40Z",
+            "--around",
+            "2026-03-14T10:02:13Z",
+            "--window",
+            "2s",
+        ],
+    );
+    let tl = v["timeline"].as_array().unwrap();
+    assert!(!tl.is_empty());
+    let at = UtcTime::parse_rfc3339("2026-03-14T10:02:13Z").unwrap();
+    for e in tl {
+        let t = UtcTime::parse_rfc3339(e["time"].as_str().unwrap()).unwrap();
+        assert!(t.seconds_since(at).abs() <= 2.0, "{e}");
+    }
+    assert_eq!(tl.iter().filter(|e| e["kind"] == "tcpip_4226").count(), 1);
+    // Findings still cover the whole run.
+    assert_eq!(v["findings"][0]["syn_retransmissions"], 80);
+}
