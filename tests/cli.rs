@@ -169,6 +169,15 @@ fn demo_json_tells_the_story() {
     // The window runs to the end of the fourth wave: 4 × 21 s after 10:02:10.09 (give-up time).
     assert_eq!(f["end"], "2026-03-14T10:03:34.000800Z");
     assert_eq!(f["confidence"], "high");
+    // The evidence points at the SYN that filled the 10th slot (tshark: frame 272, 10.1.1.10 →
+    // 10.1.2.10 SYN at 10:02:10.09).
+    let reached = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "half_open_limit_reached")
+        .unwrap();
+    assert_eq!(reached["source"]["locator"], "frame 272");
 
     // The verdict comes first and tells the story with the fix.
     let verdict = &v["verdicts"][0];

@@ -482,9 +482,15 @@ fn capture_entries(
     }
     for h in &c.half_open {
         let host = hosts.host_in_capture(h.host, path);
-        let file = SourceRef {
+        // The frame of the first SYN that made the count step at `t` (the file when none).
+        let at_frame = |t: UtcTime| SourceRef {
             path: path.clone(),
-            locator: Locator::File,
+            locator: c
+                .handshakes
+                .attempts
+                .iter()
+                .find(|a| a.src == h.host && a.first_syn == t)
+                .map_or(Locator::File, |a| Locator::FrameNumber(a.frame)),
         };
         if let Some(t) = h.limit_reached_at {
             out.push(TimelineEntry {
@@ -495,7 +501,7 @@ fn capture_entries(
                     "{} has {} concurrent half-open outgoing connections (the limit)",
                     h.host, config.half_open_limit
                 ),
-                source: file.clone(),
+                source: at_frame(t),
             });
         }
         if let (Some(t), true) = (h.peak_at, h.peak > 0) {
@@ -507,7 +513,7 @@ fn capture_entries(
                     "{} peak of {} concurrent half-open outgoing connections",
                     h.host, h.peak
                 ),
-                source: file,
+                source: at_frame(t),
             });
         }
     }
