@@ -38,7 +38,9 @@ fn rendered(format: OutputFormat, a: &Analysis, opts: &RenderOptions) -> String 
 }
 
 fn jsonl_rows(s: &str) -> Vec<Value> {
-    s.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 fn csv_rows(s: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -320,7 +322,10 @@ fn odd_names_are_escaped_in_html_and_quoted_in_csv() {
             .filter(|j| j["host"] == r#"HMI<&"02">,x"#)
             .count()
     );
-    assert!(host_rows >= 3 + 12, "4226s and unanswered connects: {host_rows}");
+    assert!(
+        host_rows >= 3 + 12,
+        "4226s and unanswered connects: {host_rows}"
+    );
     // Every format renders.
     for f in [OutputFormat::Text, OutputFormat::Json] {
         assert!(!rendered(f, &a, &plain()).is_empty());
