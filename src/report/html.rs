@@ -246,7 +246,12 @@ impl Page {
         };
         let mut charts = Vec::new();
         let mut hosts_without_chart = Vec::new();
-        for h in &a.hosts {
+        // Hosts with a finding first, then the others, each in the analysis' order.
+        let (first, rest): (Vec<&HostSummary>, Vec<&HostSummary>) = a
+            .hosts
+            .iter()
+            .partition(|h| a.findings.iter().any(|f| f.host == h.name));
+        for h in first.into_iter().chain(rest) {
             match Chart::new(a, h, charts.len()) {
                 Some(c) => charts.push(c),
                 None => hosts_without_chart.push(h.name.clone()),

@@ -117,6 +117,14 @@ impl Terminal {
         }
     }
 
+    fn paint_if(&self, critical: bool, text: &str) -> String {
+        if critical {
+            self.paint(Severity::Critical, text)
+        } else {
+            text.to_string()
+        }
+    }
+
     fn cell(&self, sev: Option<Severity>, text: String) -> Cell {
         match (self.color, sev) {
             (true, Some(s)) => Cell::new(text).fg(s.color()),
@@ -482,15 +490,20 @@ impl Terminal {
             let buckets = bucket_max(series, cells);
             let peak = series.iter().map(|p| p.1).max().unwrap_or(0);
             let top = limit.max(peak);
+            // Runs at or above the limit are painted critical, one escape sequence per run.
             let mut line = String::new();
+            let mut run = String::new();
+            let mut run_at_limit = false;
             for (b, ch) in buckets.iter().zip(sparkline(&buckets, top).chars()) {
-                let ch = ch.to_string();
-                if *b >= limit {
-                    line.push_str(&self.paint(Severity::Critical, &ch));
-                } else {
-                    line.push_str(&ch);
+                let at_limit = *b >= limit;
+                if at_limit != run_at_limit && !run.is_empty() {
+                    line.push_str(&self.paint_if(run_at_limit, &run));
+                    run.clear();
                 }
+                run_at_limit = at_limit;
+                run.push(ch);
             }
+            line.push_str(&self.paint_if(run_at_limit, &run));
             let (first, last) = match (series.first(), series.last()) {
                 (Some(f), Some(l)) => (f.0, l.0),
                 _ => continue,
