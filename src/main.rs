@@ -29,7 +29,17 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
             ColorChoice::Never => false,
             ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
         },
-        width: None,
+        // COLUMNS first (set by shells and by users who pipe), else comfy-table's own terminal
+        // size detection when stdout is a terminal; a file or a pipe gets unconstrained tables.
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w > 0)
+            .or_else(|| {
+                to_terminal
+                    .then(|| comfy_table::Table::new().width())
+                    .flatten()
+            }),
         tz: args.tz.clone(),
     };
     let written = match &args.output {

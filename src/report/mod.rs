@@ -1,4 +1,8 @@
 //! Renderers: data in, bytes out. They print an [`Analysis`]; they decide nothing.
+//!
+//! Formats: the terminal report ([`terminal`]), one JSON document ([`json`]), a self-contained
+//! HTML report with a chart per host ([`html`]), and the flat timeline as Timesketch JSONL
+//! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`].
 
 pub mod csv;
 pub mod html;
@@ -9,6 +13,9 @@ pub mod terminal;
 use crate::cli::OutputFormat;
 use crate::config::NamedTz;
 use crate::correlate::Analysis;
+use crate::model::{EntryKind, TimelineEntry, UtcTime};
+use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Write;
 
 /// One output format.
@@ -36,7 +43,12 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        OutputFormat::Text => terminal::Terminal.render(analysis, out),
+        OutputFormat::Text => terminal::Terminal {
+            color: opts.color,
+            width: opts.width,
+            tz: opts.tz.clone(),
+        }
+        .render(analysis, out),
         OutputFormat::Json => json::Json.render(analysis, out),
         OutputFormat::Html => html::Html.render(analysis, out),
         OutputFormat::Jsonl => jsonl::Jsonl.render(analysis, out),
@@ -44,5 +56,135 @@ pub fn render(
             tz: opts.tz.clone(),
         }
         .render(analysis, out),
+    }
+}
+
+/// One timeline entry as a flat record: the columns of `--format jsonl` and `--format csv`, in
+/// this order. Timesketch requires `message`, `datetime` and `timestamp_desc` and reads
+/// `timestamp` (µs) when present (Timesketch docs, "Import from JSON or CSV"); every other
+/// column is kept as an attribute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlatEntry {
+    /// RFC 3339 UTC with µs and `Z`, e.g. `2026-03-14T10:02:13.000000Z` (the common clock).
+    pub datetime: String,
+    /// Microseconds since 1970-01-01T00:00:00Z (the common clock), rounded down.
+    pub timestamp: i64,
+    /// What the time means for this kind of entry ([`timestamp_desc`]).
+    pub timestamp_desc: &'static str,
+    pub message: String,
+    /// The correlated host, empty when unknown.
+    pub host: String,
+    /// [`EntryKind::as_str`], e.g. `tcpip_4226`.
+    pub kind: &'static str,
+    /// The input file, as given on the command line (relative paths stay relative).
+    pub source_path: String,
+    /// Where in that file, e.g. `record 1205`, `frame 17`, `snapshot 1 @ line 3`.
+    pub source_locator: String,
+    /// The time as the source recorded it, before the clock offset: `datetime - clock_offset_s`,
+    /// RFC 3339 UTC in the source's own precision.
+    pub raw_time: String,
+    /// Seconds added to the source's raw times ([`crate::correlate::ClockOffset::offset_s`]);
+    /// 0 when the source has none.
+    pub clock_offset_s: f64,
+}
+
+/// What the time of an entry of `kind` is, for Timesketch's `timestamp_desc` (the analogue of
+/// plaso's "Content Modification Time" etc.).
+pub fn timestamp_desc(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Tcpip4226
+        | EntryKind::Tcpip4227
+        | EntryKind::Tcpip4231
+        | EntryKind::Tcpip4266
+        | EntryKind::Boot
+        | EntryKind::Shutdown
+        | EntryKind::UnexpectedShutdown => "Event Logged",
+        EntryKind::SynRetransmission => "SYN Retransmitted",
+        EntryKind::ConnectUnanswered | EntryKind::ConnectRefused => "First SYN Sent",
+        EntryKind::HalfOpenLimitReached => "Half-Open Limit Reached",
+        EntryKind::HalfOpenPeak => "Half-Open Peak",
+        EntryKind::NetstatSnapshot => "Snapshot Taken",
+        EntryKind::AlarmGap => "Alarm Gap Start",
+    }
+}
+
+/// `t` as RFC 3339 UTC with exactly six fractional digits (µs, rounded down) and `Z`.
+pub fn rfc3339_micros(t: UtcTime) -> String {
+    let micros = t.unix_nanos().div_euclid(1_000).saturating_mul(1_000);
+    UtcTime::from_unix_nanos(micros, 6).to_string()
+}
+
+/// The clock offset (seconds) of each source path, from [`Analysis::clock_offsets`].
+pub fn offsets_by_source(a: &Analysis) -> HashMap<&str, f64> {
+    a.clock_offsets
+        .iter()
+        .map(|c| (c.source.as_str(), c.offset_s))
+        .collect()
+}
+
+impl FlatEntry {
+    /// The flat record of `e`; `offset_s` is its source's clock offset (0 when none).
+    pub fn new(e: &TimelineEntry, offset_s: f64) -> FlatEntry {
+        let offset_ns = (offset_s * 1e9).round() as i64;
+        FlatEntry {
+            datetime: rfc3339_micros(e.time),
+            timestamp: e.time.unix_nanos().div_euclid(1_000),
+            timestamp_desc: timestamp_desc(e.kind),
+            message: e.message.clone(),
+            host: e.host.clone().unwrap_or_default(),
+            kind: e.kind.as_str(),
+            source_path: e.source.path.display().to_string(),
+            source_locator: e.source.locator.to_string(),
+            raw_time: e.time.plus_nanos(offset_ns.saturating_neg()).to_string(),
+            clock_offset_s: offset_s,
+        }
+    }
+
+    /// Every timeline entry of `a`, in timeline order.
+    pub fn all(a: &Analysis) -> Vec<FlatEntry> {
+        let offsets = offsets_by_source(a);
+        a.timeline
+            .iter()
+            .map(|e| {
+                let path = e.source.path.display().to_string();
+                FlatEntry::new(e, offsets.get(path.as_str()).copied().unwrap_or(0.0))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Locator, SourceRef};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    #[test]
+    fn flat_entry_subtracts_the_offset_for_raw_time_and_keeps_micros() {
+        let e = TimelineEntry {
+            time: UtcTime::parse_rfc3339("2026-03-14T10:02:13.1234567Z").unwrap(),
+            host: Some("WS-ALARM01".into()),
+            kind: EntryKind::Tcpip4226,
+            message: "Tcpip 4226".into(),
+            source: SourceRef {
+                path: Arc::from(Path::new("logs/System.evtx")),
+                locator: Locator::Record(1205),
+            },
+        };
+        let f = FlatEntry::new(&e, -90.5);
+        assert_eq!(f.datetime, "2026-03-14T10:02:13.123456Z");
+        assert_eq!(f.timestamp, 1_773_482_533_123_456);
+        assert_eq!(f.raw_time, "2026-03-14T10:03:43.6234567Z");
+        assert_eq!(f.timestamp_desc, "Event Logged");
+        assert_eq!(f.source_locator, "record 1205");
+        let none = FlatEntry::new(&e, 0.0);
+        assert_eq!(none.raw_time, "2026-03-14T10:02:13.1234567Z");
+    }
+
+    #[test]
+    fn micros_round_down_before_the_epoch_too() {
+        let t = UtcTime::from_unix_nanos(-1, 9);
+        assert_eq!(rfc3339_micros(t), "1969-12-31T23:59:59.999999Z");
     }
 }

@@ -1,25 +1,182 @@
-//! The default human report: inputs, findings, hosts, captures, netstat snapshots, then the
+//! The default human report: verdicts, inputs, findings, hosts (with a sparkline of each
+//! host's half-open count), captures, netstat snapshots, clock offsets, alarm gaps, then the
 //! timeline as a table, with runs of repeated entries folded into one line per host, kind and
 //! second.
+//!
+//! Colour (ANSI, only when [`Terminal::color`] is set) follows severity: verdicts by their
+//! `severity`, findings as critical, timeline kinds as in [`kind_severity`]. Tables are laid out
+//! to [`Terminal::width`] columns when it is set.
 
 use super::Renderer;
-use crate::correlate::Analysis;
-use crate::model::{EntryKind, TimelineEntry};
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use super::csv::local_time;
+use crate::config::NamedTz;
+use crate::correlate::{Analysis, HostSummary};
+use crate::model::{EntryKind, TimelineEntry, UtcTime};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::io::Write;
 
 /// Problems listed per input before "… and N more".
 const PROBLEMS_SHOWN: usize = 5;
 
-/// Plain-text report with tables.
-pub struct Terminal;
+/// Most cells of a host's sparkline.
+const SPARK_CELLS: usize = 60;
 
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().copied());
-    t
+/// Plain-text report with tables.
+#[derive(Debug, Clone, Default)]
+pub struct Terminal {
+    /// ANSI colours by severity.
+    pub color: bool,
+    /// Table width in columns (`None`: as wide as the content).
+    pub width: Option<u16>,
+    /// Adds a local-time column to the timeline table.
+    pub tz: Option<NamedTz>,
+}
+
+/// How alarming a severity word is: `critical`, `warning`, `info`, `ok` (the `Verdict` words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Critical,
+    Warning,
+    Info,
+    Ok,
+}
+
+impl Severity {
+    /// The severity of a verdict word; unknown words are `Info`.
+    pub fn from_word(w: &str) -> Severity {
+        match w {
+            "critical" => Severity::Critical,
+            "warning" => Severity::Warning,
+            "ok" => Severity::Ok,
+            _ => Severity::Info,
+        }
+    }
+
+    fn color(self) -> Color {
+        match self {
+            Severity::Critical => Color::Red,
+            Severity::Warning => Color::Yellow,
+            Severity::Info => Color::Cyan,
+            Severity::Ok => Color::Green,
+        }
+    }
+
+    /// SGR foreground code (ECMA-48 8.3.117): 31 red, 33 yellow, 36 cyan, 32 green.
+    fn sgr(self) -> &'static str {
+        match self {
+            Severity::Critical => "\x1b[1;31m",
+            Severity::Warning => "\x1b[33m",
+            Severity::Info => "\x1b[36m",
+            Severity::Ok => "\x1b[32m",
+        }
+    }
+}
+
+/// The colour class of a timeline kind: the limit itself (4226, limit reached) and port
+/// exhaustion (4231, 4266) are critical; retries, failed connects, gaps and unexpected shutdowns
+/// are warnings; the rest is plain.
+pub fn kind_severity(kind: EntryKind) -> Option<Severity> {
+    match kind {
+        EntryKind::Tcpip4226
+        | EntryKind::HalfOpenLimitReached
+        | EntryKind::Tcpip4231
+        | EntryKind::Tcpip4266 => Some(Severity::Critical),
+        EntryKind::SynRetransmission
+        | EntryKind::ConnectUnanswered
+        | EntryKind::ConnectRefused
+        | EntryKind::AlarmGap
+        | EntryKind::UnexpectedShutdown
+        | EntryKind::Tcpip4227 => Some(Severity::Warning),
+        _ => None,
+    }
+}
+
+impl Terminal {
+    fn table(&self, header: &[&str]) -> Table {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header.iter().copied());
+        if let Some(w) = self.width {
+            t.set_width(w);
+        }
+        // The width comes from the caller only, so output does not depend on where it goes.
+        t.force_no_tty();
+        if self.color {
+            t.enforce_styling();
+        }
+        t
+    }
+
+    /// `text` wrapped in the colour of `sev` when colour is on.
+    fn paint(&self, sev: Severity, text: &str) -> String {
+        if self.color {
+            format!("{}{text}\x1b[0m", sev.sgr())
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn paint_if(&self, critical: bool, text: &str) -> String {
+        if critical {
+            self.paint(Severity::Critical, text)
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn cell(&self, sev: Option<Severity>, text: String) -> Cell {
+        match (self.color, sev) {
+            (true, Some(s)) => Cell::new(text).fg(s.color()),
+            _ => Cell::new(text),
+        }
+    }
+}
+
+/// The largest value of the step series `series` (time, count; sorted by time) in each of `n`
+/// equal time buckets from its first to its last point. A bucket's value counts the level
+/// carried in from before it. Empty when the series is empty or `n` is 0.
+pub fn bucket_max(series: &[(UtcTime, u32)], n: usize) -> Vec<u32> {
+    let (Some(first), Some(last)) = (series.first(), series.last()) else {
+        return Vec::new();
+    };
+    if n == 0 {
+        return Vec::new();
+    }
+    let t0 = first.0.unix_nanos() as i128;
+    let span = (last.0.unix_nanos() as i128 - t0).max(1);
+    let mut out = vec![0u32; n];
+    let mut level = 0u32;
+    let mut i = 0;
+    for (b, cell) in out.iter_mut().enumerate() {
+        let end = t0 + span * (b as i128 + 1) / n as i128;
+        let mut m = level;
+        while let Some(&(t, c)) = series.get(i) {
+            let t = t.unix_nanos() as i128;
+            if t >= end && b + 1 < n {
+                break;
+            }
+            m = m.max(c);
+            level = c;
+            i += 1;
+        }
+        *cell = m;
+    }
+    out
+}
+
+/// One sparkline character per bucket: `' '` for 0, then `▁`…`█` up to `top` (values above
+/// `top` print `█`).
+pub fn sparkline(buckets: &[u32], top: u32) -> String {
+    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let top = top.max(1) as u64;
+    buckets
+        .iter()
+        .map(|&v| {
+            let i = (u64::from(v) * 8).div_ceil(top).min(8) as usize;
+            BARS.get(i).copied().unwrap_or('█')
+        })
+        .collect()
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -38,8 +195,28 @@ impl Renderer for Terminal {
             a.settings.half_open_limit
         )?;
 
+        if !a.verdicts.is_empty() {
+            writeln!(out, "VERDICTS")?;
+            for v in &a.verdicts {
+                let sev = Severity::from_word(&v.severity);
+                let tag = self.paint(sev, &format!("[{}]", v.severity));
+                writeln!(out, "  {tag} {}: {}", v.host, v.text)?;
+            }
+            writeln!(out)?;
+        }
+        for w in &a.warnings {
+            writeln!(
+                out,
+                "{}",
+                self.paint(Severity::Warning, &format!("warning: {w}"))
+            )?;
+        }
+        if !a.warnings.is_empty() {
+            writeln!(out)?;
+        }
+
         writeln!(out, "INPUTS")?;
-        let mut t = table(&["path", "format", "records", "skipped", "note"]);
+        let mut t = self.table(&["path", "format", "records", "skipped", "note"]);
         for i in &a.inputs {
             t.add_row(vec![
                 i.path.clone(),
@@ -75,7 +252,8 @@ impl Renderer for Terminal {
             )?;
         }
         for f in &a.findings {
-            writeln!(out, "  [{}] {}  {} → {}", f.kind, f.host, f.start, f.end)?;
+            let tag = self.paint(Severity::Critical, &format!("[{}]", f.kind));
+            writeln!(out, "  {tag} {}  {} → {}", f.host, f.start, f.end)?;
             writeln!(out, "    {}", f.summary)?;
             if !f.culprits.is_empty() {
                 let c: Vec<String> = f
@@ -116,7 +294,7 @@ impl Renderer for Terminal {
         }
 
         writeln!(out, "\nHOSTS")?;
-        let mut t = table(&[
+        let mut t = self.table(&[
             "host",
             "addresses",
             "peak half-open",
@@ -139,10 +317,11 @@ impl Renderer for Terminal {
             ]);
         }
         writeln!(out, "{t}")?;
+        self.sparklines(a, out)?;
 
         if !a.captures.is_empty() {
             writeln!(out, "\nCAPTURES")?;
-            let mut t = table(&[
+            let mut t = self.table(&[
                 "path",
                 "packets",
                 "SYN",
@@ -174,7 +353,7 @@ impl Renderer for Terminal {
 
         if !a.netstat.is_empty() {
             writeln!(out, "\nNETSTAT SNAPSHOTS")?;
-            let mut t = table(&[
+            let mut t = self.table(&[
                 "path",
                 "#",
                 "command",
@@ -202,8 +381,50 @@ impl Renderer for Terminal {
             writeln!(out, "{t}")?;
         }
 
+        if !a.clock_offsets.is_empty() {
+            writeln!(
+                out,
+                "\nCLOCK OFFSETS (seconds added to each source's times)"
+            )?;
+            let mut t = self.table(&["source", "offset (s)", "anchors", "method"]);
+            for c in &a.clock_offsets {
+                t.add_row(vec![
+                    c.source.clone(),
+                    format!("{:+.3}", c.offset_s),
+                    c.anchors.to_string(),
+                    c.method.clone(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+
+        if !a.alarm_gaps.is_empty() {
+            writeln!(out, "\nALARM GAPS")?;
+            let mut t = self.table(&[
+                "client", "provider", "start", "end", "seconds", "cause", "frame",
+            ]);
+            for g in &a.alarm_gaps {
+                t.add_row(vec![
+                    Cell::new(g.client.to_string()),
+                    Cell::new(g.provider.to_string()),
+                    Cell::new(g.start.to_string()),
+                    Cell::new(g.end.to_string()),
+                    self.cell(Some(Severity::Warning), format!("{:.1}", g.seconds)),
+                    Cell::new(g.cause.clone()),
+                    Cell::new(g.frame.to_string()),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+
         writeln!(out, "\nTIMELINE ({} entries)", a.timeline.len())?;
-        let mut t = table(&["time (UTC)", "host", "kind", "message", "source"]);
+        let local_header = self.tz.as_ref().map(|z| format!("local ({})", z.name));
+        let mut header = vec!["time (UTC)"];
+        if let Some(h) = &local_header {
+            header.push(h);
+        }
+        header.extend(["host", "kind", "message", "source"]);
+        let mut t = self.table(&header);
         for f in fold(&a.timeline) {
             let e = f.first;
             let message = if f.count > 1 {
@@ -214,15 +435,86 @@ impl Renderer for Terminal {
             } else {
                 e.message.clone()
             };
-            t.add_row(vec![
-                e.time.to_string(),
-                e.host.clone().unwrap_or_default(),
-                e.kind.to_string(),
-                message,
-                format!("{} {}", e.source.path.display(), e.source.locator),
+            let mut row = vec![Cell::new(e.time.to_string())];
+            if let Some(z) = &self.tz {
+                let local = local_time(e.time, &z.tz)
+                    .map(|(t, off)| format!("{t} {off}"))
+                    .unwrap_or_default();
+                row.push(Cell::new(local));
+            }
+            row.extend([
+                Cell::new(e.host.clone().unwrap_or_default()),
+                self.cell(kind_severity(e.kind), e.kind.to_string()),
+                Cell::new(message),
+                Cell::new(format!("{} {}", e.source.path.display(), e.source.locator)),
             ]);
+            t.add_row(row);
         }
         writeln!(out, "{t}")
+    }
+}
+
+impl Terminal {
+    /// One line per host with a half-open series: the sparkline (scaled to the larger of the
+    /// limit and the peak), the peak, and the time span it covers.
+    fn sparklines(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        let limit = a.settings.half_open_limit;
+        let with_series: Vec<(&HostSummary, &Vec<(UtcTime, u32)>)> = a
+            .hosts
+            .iter()
+            .filter_map(|h| h.half_open_series.as_ref().map(|s| (h, s)))
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        if with_series.is_empty() {
+            return Ok(());
+        }
+        let name_w = with_series
+            .iter()
+            .map(|(h, _)| h.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        // Name, two spaces, the bars between │…│, then about 60 columns of text.
+        let cells = self
+            .width
+            .map(|w| {
+                usize::from(w)
+                    .saturating_sub(name_w + 66)
+                    .clamp(10, SPARK_CELLS)
+            })
+            .unwrap_or(SPARK_CELLS);
+        writeln!(
+            out,
+            "  half-open connections over time (█ = limit {limit}):"
+        )?;
+        for (h, series) in with_series {
+            let buckets = bucket_max(series, cells);
+            let peak = series.iter().map(|p| p.1).max().unwrap_or(0);
+            let top = limit.max(peak);
+            // Runs at or above the limit are painted critical, one escape sequence per run.
+            let mut line = String::new();
+            let mut run = String::new();
+            let mut run_at_limit = false;
+            for (b, ch) in buckets.iter().zip(sparkline(&buckets, top).chars()) {
+                let at_limit = *b >= limit;
+                if at_limit != run_at_limit && !run.is_empty() {
+                    line.push_str(&self.paint_if(run_at_limit, &run));
+                    run.clear();
+                }
+                run_at_limit = at_limit;
+                run.push(ch);
+            }
+            line.push_str(&self.paint_if(run_at_limit, &run));
+            let (first, last) = match (series.first(), series.last()) {
+                (Some(f), Some(l)) => (f.0, l.0),
+                _ => continue,
+            };
+            writeln!(
+                out,
+                "  {:name_w$}  │{line}│ peak {peak}, {first} → {last}",
+                h.name
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,374 @@
+//! Reports (issue 7): golden files of every format on the demo bundle, Timesketch fields on every
+//! JSONL line, CSV rows equal to the JSONL rows, and generated scenarios (empty input, odd host
+//! names, several 4226 over days, clock offsets, alarm gaps, verdicts).
+
+use halfopen::cli::OutputFormat;
+use halfopen::config::{Config, NamedTz};
+use halfopen::correlate::{Analysis, ClockOffset, Verdict};
+use halfopen::ingest::capture::TcpSegment;
+use halfopen::model::UtcTime;
+use halfopen::report::{RenderOptions, render};
+use halfopen::testgen::evtx::{EventSpec, write_evtx};
+use halfopen::testgen::pcap::{SynthTcp, write_pcap};
+use serde_json::Value;
+use std::net::IpAddr;
+
+const DEMO: &str = "fixtures/demo";
+const NETSTAT_TIME: &str = "2026-03-14T10:02:40Z";
+
+fn demo() -> Analysis {
+    let mut c = Config::new(vec![DEMO.into()]);
+    c.netstat_time = UtcTime::parse_rfc3339(NETSTAT_TIME);
+    c.series = true;
+    halfopen::analyze(&c)
+}
+
+fn plain() -> RenderOptions {
+    RenderOptions {
+        color: false,
+        width: Some(120),
+        tz: None,
+    }
+}
+
+fn rendered(format: OutputFormat, a: &Analysis, opts: &RenderOptions) -> String {
+    let mut buf = Vec::new();
+    render(format, a, opts, &mut buf).unwrap();
+    String::from_utf8(buf).unwrap()
+}
+
+fn jsonl_rows(s: &str) -> Vec<Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn csv_rows(s: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(s.as_bytes());
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn demo_golden_files_for_every_format() {
+    let a = demo();
+    insta::assert_snapshot!("demo_text", rendered(OutputFormat::Text, &a, &plain()));
+    insta::assert_snapshot!("demo_json", rendered(OutputFormat::Json, &a, &plain()));
+    insta::assert_snapshot!("demo_html", rendered(OutputFormat::Html, &a, &plain()));
+    insta::assert_snapshot!("demo_jsonl", rendered(OutputFormat::Jsonl, &a, &plain()));
+    let tz = RenderOptions {
+        tz: Some(NamedTz::parse("Europe/Berlin").unwrap()),
+        ..plain()
+    };
+    insta::assert_snapshot!("demo_csv_tz", rendered(OutputFormat::Csv, &a, &tz));
+}
+
+#[test]
+fn every_jsonl_line_carries_the_fields_timesketch_requires() {
+    let a = demo();
+    let rows = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
+    assert_eq!(rows.len(), 130);
+    for (i, r) in rows.iter().enumerate() {
+        let o = r.as_object().unwrap();
+        for key in ["message", "datetime", "timestamp_desc"] {
+            let v = o[key].as_str().unwrap_or_else(|| panic!("line {i}: {key}"));
+            assert!(!v.is_empty(), "line {i}: empty {key}");
+        }
+        let dt = o["datetime"].as_str().unwrap();
+        assert!(dt.ends_with('Z') && dt.len() == 27, "line {i}: {dt}");
+        let micros = jiff::Timestamp::from_microsecond(o["timestamp"].as_i64().unwrap()).unwrap();
+        assert_eq!(micros, dt.parse::<jiff::Timestamp>().unwrap(), "line {i}");
+        assert_eq!(o["clock_offset_s"].as_f64(), Some(0.0), "line {i}");
+    }
+    let e4226: Vec<&Value> = rows.iter().filter(|r| r["kind"] == "tcpip_4226").collect();
+    assert_eq!(e4226.len(), 1);
+    let e = e4226[0];
+    assert_eq!(e["datetime"], "2026-03-14T10:02:13.000000Z");
+    assert_eq!(e["timestamp"], 1_773_482_533_000_000i64);
+    assert_eq!(e["timestamp_desc"], "Event Logged");
+    assert_eq!(e["host"], "WS-ALARM01");
+    assert_eq!(e["source_path"], "fixtures/demo/WS-ALARM01-System.evtx");
+    assert_eq!(e["source_locator"], "record 1205");
+    assert_eq!(e["raw_time"], "2026-03-14T10:02:13.0000000Z");
+    let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        halfopen::report::csv::COLUMNS,
+        "JSONL keys in CSV column order"
+    );
+}
+
+#[test]
+fn csv_has_the_same_rows_as_jsonl() {
+    let a = demo();
+    let jsonl = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
+    let (header, rows) = csv_rows(&rendered(OutputFormat::Csv, &a, &plain()));
+    assert_eq!(header, halfopen::report::csv::COLUMNS);
+    assert_eq!(rows.len(), jsonl.len());
+    for (c, j) in rows.iter().zip(&jsonl) {
+        for (col, cell) in header.iter().zip(c) {
+            let v = &j[col.as_str()];
+            match v {
+                Value::String(s) => assert_eq!(cell, s, "{col}"),
+                Value::Number(n) => {
+                    assert_eq!(cell.parse::<f64>().unwrap(), n.as_f64().unwrap(), "{col}")
+                }
+                other => panic!("{col}: unexpected {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_with_tz_adds_local_time_and_keeps_utc() {
+    let a = demo();
+    let opts = RenderOptions {
+        tz: Some(NamedTz::parse("Europe/Berlin").unwrap()),
+        ..plain()
+    };
+    let (header, rows) = csv_rows(&rendered(OutputFormat::Csv, &a, &opts));
+    assert_eq!(header.len(), 12);
+    assert_eq!(header[10], "local_time");
+    assert_eq!(header[11], "local_zone");
+    let r = rows.iter().find(|r| r[5] == "tcpip_4226").unwrap();
+    assert_eq!(r[0], "2026-03-14T10:02:13.000000Z");
+    assert_eq!(r[10], "2026-03-14 11:02:13.000000");
+    assert_eq!(r[11], "Europe/Berlin (+01:00)");
+}
+
+#[test]
+fn clock_offsets_give_raw_time_and_offset_per_source() {
+    let mut a = demo();
+    a.clock_offsets.push(ClockOffset {
+        source: "fixtures/demo/WS-ALARM01-System.evtx".into(),
+        offset_s: -90.5,
+        anchors: 1,
+        method: "option".into(),
+    });
+    let rows = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
+    let e = rows.iter().find(|r| r["kind"] == "tcpip_4226").unwrap();
+    assert_eq!(e["clock_offset_s"], -90.5);
+    // raw = time − offset = 10:02:13 + 90.5 s.
+    assert_eq!(e["raw_time"], "2026-03-14T10:03:43.5000000Z");
+    let pcap = rows
+        .iter()
+        .find(|r| r["kind"] == "half_open_limit_reached")
+        .unwrap();
+    assert_eq!(pcap["clock_offset_s"], 0.0);
+    assert_eq!(pcap["raw_time"], "2026-03-14T10:02:10.090000Z");
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    assert!(text.contains("CLOCK OFFSETS"), "{text}");
+    assert!(text.contains("-90.500"), "{text}");
+}
+
+#[test]
+fn terminal_colours_by_severity_only_when_asked() {
+    let mut a = demo();
+    a.verdicts.push(Verdict {
+        host: "WS-ALARM01".into(),
+        severity: "critical".into(),
+        text: "reached the half-open limit".into(),
+    });
+    let plain_text = rendered(OutputFormat::Text, &a, &plain());
+    assert!(!plain_text.contains('\x1b'));
+    assert!(plain_text.contains("VERDICTS\n  [critical] WS-ALARM01: reached the half-open limit"));
+    let colored = rendered(
+        OutputFormat::Text,
+        &a,
+        &RenderOptions {
+            color: true,
+            ..plain()
+        },
+    );
+    assert!(colored.contains("\x1b[1;31m[critical]\x1b[0m WS-ALARM01"));
+    assert!(colored.contains("\x1b[1;31m[half_open_limit]\x1b[0m WS-ALARM01"));
+}
+
+#[test]
+fn terminal_tables_fit_the_width_and_show_a_sparkline() {
+    let a = demo();
+    for width in [80u16, 120] {
+        let text = rendered(
+            OutputFormat::Text,
+            &a,
+            &RenderOptions {
+                width: Some(width),
+                ..plain()
+            },
+        );
+        for line in text.lines().filter(|l| l.starts_with(['┌', '│', '╞', '└'])) {
+            assert!(
+                line.chars().count() <= usize::from(width),
+                "{width}: {line}"
+            );
+        }
+        let spark = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("WS-ALARM01  │"))
+            .unwrap();
+        assert!(spark.contains('█') && spark.contains("peak 10"), "{spark}");
+    }
+}
+
+#[test]
+fn html_chart_marks_point_at_their_timeline_rows() {
+    let a = demo();
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert_eq!(html.matches("<svg ").count(), 2, "one chart per host");
+    assert_eq!(html.matches(r#"<path class="step""#).count(), 1);
+    assert_eq!(html.matches(r#"class="m4226""#).count(), 1);
+    assert_eq!(html.matches(r#"<rect class="netstat""#).count(), 4);
+    let i = a
+        .timeline
+        .iter()
+        .position(|e| e.kind.as_str() == "tcpip_4226")
+        .unwrap();
+    assert!(html.contains(&format!(r#"data-entry="e{i}""#)));
+    assert!(html.contains(&format!(r#"<tr id="e{i}" class="critical""#)));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let bars: usize = html.matches(r#"<rect class="density""#).count();
+    assert!(bars > 0);
+}
+
+fn at(s: i64) -> UtcTime {
+    UtcTime::from_unix_nanos((1_773_482_400 + s) * 1_000_000_000, 6)
+}
+
+fn event(record_id: u64, time: UtcTime, computer: &str) -> EventSpec {
+    EventSpec {
+        record_id,
+        time: time.with_digits(7),
+        provider: "Tcpip".into(),
+        event_id: 4226,
+        qualifiers: Some(32768),
+        level: 3,
+        task: 0,
+        keywords: 0x0080_0000_0000_0000,
+        computer: computer.into(),
+        channel: "System".into(),
+        data: Vec::new(),
+        binary: None,
+    }
+}
+
+/// A host whose name needs escaping everywhere, with three 4226 over two days and a capture
+/// in which it opens 12 unanswered connects at once (limit 10).
+fn odd_scenario(dir: &std::path::Path) -> Analysis {
+    const NAME: &str = r#"HMI<&"02">,x"#;
+    let events = [
+        event(1, at(0), NAME),
+        event(2, at(86_400), NAME),
+        event(3, at(2 * 86_400 + 5), NAME),
+    ];
+    std::fs::write(dir.join("System.evtx"), write_evtx(&events)).unwrap();
+    let src: IpAddr = "10.9.9.9".parse().unwrap();
+    let mut packets = Vec::new();
+    for k in 0..12u16 {
+        for retry in [0, 3, 9] {
+            packets.push(SynthTcp {
+                time: at(2 * 86_400 + retry).plus_nanos(i64::from(k) * 1_000_000),
+                seg: TcpSegment {
+                    src,
+                    dst: IpAddr::from([10, 9, 8, k as u8 + 1]),
+                    sport: 2000 + k,
+                    dport: 445,
+                    flags: 0x02,
+                    seq: 1000,
+                    ack: 0,
+                    payload_len: 0,
+                },
+            });
+        }
+    }
+    packets.sort_by_key(|p| p.time);
+    std::fs::write(dir.join("capture.pcap"), write_pcap(&packets)).unwrap();
+    let mut c = Config::new(vec![dir.to_path_buf()]);
+    c.series = true;
+    c.hosts = vec![(NAME.to_string(), src)];
+    halfopen::analyze(&c)
+}
+
+#[test]
+fn odd_names_are_escaped_in_html_and_quoted_in_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = odd_scenario(dir.path());
+    assert_eq!(
+        a.timeline
+            .iter()
+            .filter(|e| e.kind.as_str() == "tcpip_4226")
+            .count(),
+        3
+    );
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert!(!html.contains(r#"HMI<&"#), "raw host name in the HTML");
+    assert!(html.contains("HMI&lt;&amp;&quot;02&quot;&gt;,x"));
+    assert_eq!(html.matches(r#"class="m4226""#).count(), 3);
+    // Two days on one axis: day and minute labels.
+    assert!(html.contains(">03-15 00:00<"), "day ticks");
+
+    let jsonl = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
+    let (_, rows) = csv_rows(&rendered(OutputFormat::Csv, &a, &plain()));
+    assert_eq!(rows.len(), jsonl.len());
+    assert_eq!(rows.len(), a.timeline.len());
+    let host_rows = rows.iter().filter(|r| r[4] == r#"HMI<&"02">,x"#).count();
+    assert_eq!(
+        host_rows,
+        jsonl
+            .iter()
+            .filter(|j| j["host"] == r#"HMI<&"02">,x"#)
+            .count()
+    );
+    assert!(
+        host_rows >= 3 + 12,
+        "4226s and unanswered connects: {host_rows}"
+    );
+    // Every format renders.
+    for f in [OutputFormat::Text, OutputFormat::Json] {
+        assert!(!rendered(f, &a, &plain()).is_empty());
+    }
+}
+
+#[test]
+fn an_empty_analysis_renders_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = halfopen::analyze(&Config::new(vec![dir.path().to_path_buf()]));
+    assert!(a.timeline.is_empty());
+    assert_eq!(rendered(OutputFormat::Jsonl, &a, &plain()), "");
+    let (header, rows) = csv_rows(&rendered(OutputFormat::Csv, &a, &plain()));
+    assert_eq!(header, halfopen::report::csv::COLUMNS);
+    assert!(rows.is_empty());
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert!(html.contains("None: no host reached the half-open limit"));
+    assert_eq!(html.matches("<svg ").count(), 0);
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    assert!(text.contains("TIMELINE (0 entries)"));
+}
+
+#[test]
+fn alarm_gaps_and_verdicts_show_in_html_when_present() {
+    let mut a = demo();
+    a.verdicts.push(Verdict {
+        host: "WS-ALARM01".into(),
+        severity: "critical".into(),
+        text: "half-open limit reached; alarm clients cut off".into(),
+    });
+    a.alarm_gaps.push(halfopen::analysis::alarm::AlarmGap {
+        client: "10.1.1.21".parse().unwrap(),
+        provider: "10.1.1.10".parse().unwrap(),
+        start: UtcTime::parse_rfc3339("2026-03-14T10:02:14.5Z").unwrap(),
+        end: UtcTime::parse_rfc3339("2026-03-14T10:03:34Z").unwrap(),
+        seconds: 79.5,
+        cause: "reset".into(),
+        frame: 300,
+    });
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert!(html.contains(r#"<div class="verdict critical"><span class="sev">critical</span><strong>WS-ALARM01</strong>: half-open limit reached; alarm clients cut off</div>"#));
+    assert_eq!(html.matches(r#"<rect class="gap""#).count(), 1);
+    assert!(html.contains("79.5 s (reset), frame 300"));
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    assert!(text.contains("ALARM GAPS"));
+}
