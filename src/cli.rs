@@ -134,7 +134,8 @@ impl AnalyzeArgs {
         c.alarm_providers = self.alarm_providers.clone();
         c.alarm_clients = self.alarm_clients.clone();
         c.gap_s = self.gap;
-        c.series = self.series;
+        // The HTML chart and the terminal sparkline draw the series.
+        c.series = self.series || matches!(self.format, OutputFormat::Html | OutputFormat::Text);
         c.clock_offsets = self.clock_offsets.clone();
         c.around = self.around;
         c.window_s = self.window;

@@ -168,11 +168,11 @@ fn clock_offsets_give_raw_time_and_offset_per_source() {
 #[test]
 fn terminal_colours_by_severity_only_when_asked() {
     let mut a = demo();
-    a.verdicts.push(Verdict {
+    a.verdicts = vec![Verdict {
         host: "WS-ALARM01".into(),
         severity: "critical".into(),
         text: "reached the half-open limit".into(),
-    });
+    }];
     let plain_text = rendered(OutputFormat::Text, &a, &plain());
     assert!(!plain_text.contains('\x1b'));
     assert!(plain_text.contains("VERDICTS\n  [critical] WS-ALARM01: reached the half-open limit"));
@@ -364,6 +364,7 @@ fn alarm_gaps_and_verdicts_show_in_html_when_present() {
         seconds: 79.5,
         cause: "reset".into(),
         frame: 300,
+        path: None,
     });
     let html = rendered(OutputFormat::Html, &a, &plain());
     assert!(html.contains(r#"<div class="verdict critical"><span class="sev">critical</span><strong>WS-ALARM01</strong>: half-open limit reached; alarm clients cut off</div>"#));

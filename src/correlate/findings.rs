@@ -572,7 +572,7 @@ pub(crate) fn verdicts(a: &Analysis) -> Vec<Verdict> {
         } else {
             (
                 "ok",
-                format!("{}: no sign of the half-open connection limit", h.name),
+                "no sign of the half-open connection limit".to_string(),
             )
         };
         out.push(Verdict {
