@@ -228,3 +228,38 @@ fn real_netstat_captures_and_logs_are_not_claimed() {
         assert_eq!(sniff_export(&head(&f)), None, "{}", f.display());
     }
 }
+
+mod no_panic {
+    use super::*;
+    use halfopen::ingest::export::read_event_export;
+    use proptest::prelude::*;
+
+    /// Bytes that start like an export, then anything.
+    fn export_like() -> impl Strategy<Value = Vec<u8>> {
+        let starts = prop_oneof![
+            Just(b"<Events><Event xmlns='x'><System>".to_vec()),
+            Just(b"Level,Date and Time,Source,Event ID,Task Category\r\n".to_vec()),
+            Just(b"3/14/2026,11:02:13 AM,Tcpip,Warning,None,4226,N/A,WS,\"".to_vec()),
+            Just(b"\xff\xfeL\0e\0".to_vec()),
+            Just(Vec::new()),
+        ];
+        (starts, proptest::collection::vec(any::<u8>(), 0..400)).prop_map(|(mut a, b)| {
+            a.extend(b);
+            a
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn sniffing_and_reading_never_panic(bytes in export_like()) {
+            let _ = sniff_export(&bytes);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("x");
+            std::fs::write(&path, &bytes).unwrap();
+            for f in [Format::EventXml, Format::EventCsv] {
+                let _ = read_event_export(&path, f, None);
+            }
+        }
+    }
+}

@@ -11,7 +11,8 @@
 //! Encodings (research/evtx.md §3.2: Event Viewer and PowerShell `>` write UTF-16LE, cmd `>`
 //! writes the ANSI/OEM code page): a UTF-8, UTF-16LE or UTF-16BE byte order mark decides; without
 //! one, text whose first code units have NUL high bytes is UTF-16LE (NUL low bytes: UTF-16BE);
-//! else UTF-8, and if that is invalid, Windows-1252 (XP's Western ANSI code page).
+//! else UTF-8 (a character cut at the very end becomes U+FFFD), and if that is invalid, Windows-1252
+//! (XP's Western ANSI code page).
 //!
 //! [`EventRecord`]: super::evtx::EventRecord
 
@@ -137,6 +138,8 @@ fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
         }
         None => match std::str::from_utf8(bytes) {
             Ok(s) => (Cow::Borrowed(s), false),
+            // Valid UTF-8 cut inside its last character (a cut file, or a sniffed head).
+            Err(e) if e.error_len().is_none() => (String::from_utf8_lossy(bytes), false),
             Err(_) => {
                 let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
                 (s, false)
@@ -249,6 +252,8 @@ mod tests {
         assert_eq!(decode(&utf16le("Level,Größe", false)).0, "Level,Größe");
         assert_eq!(decode(b"Gr\xf6\xdfe").0, "Größe");
         assert_eq!(decode("Größe".as_bytes()).0, "Größe");
+        // Cut inside the last character: still UTF-8, not Windows-1252.
+        assert_eq!(decode(&"Größe€".as_bytes()[..9]).0, "Größe\u{fffd}");
         // A lone surrogate is replaced and reported.
         let mut bad = utf16le("ab", true);
         bad.extend([0x00, 0xd8, b'c', 0]);

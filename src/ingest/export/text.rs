@@ -392,6 +392,16 @@ pub(super) fn read_text(text: &str, tz: &TimeZone, log: &mut EventLog) -> Result
     let order = choose_order(rows.iter().filter_map(date_col));
     let delim = char::from(shape.delimiter);
     for row in rows {
+        if let Some(n) = swallowed_rows(&row, shape) {
+            log.problems.push(Problem::new(
+                Locator::Line(row.line),
+                format!(
+                    "row {}: its last field holds {n} line(s) that look like rows of their own \
+                     (an unclosed quote?); kept inside that field",
+                    row.number
+                ),
+            ));
+        }
         match row_record(&row, shape.layout, order, tz, delim) {
             Ok(r) => log.records.push(r),
             Err(reason) => log.problems.push(Problem::new(
@@ -401,6 +411,36 @@ pub(super) fn read_text(text: &str, tz: &TimeZone, log: &mut EventLog) -> Result
         }
     }
     Ok(())
+}
+
+/// How many lines inside the row's fields look like the start of a row of this layout: with
+/// CSV quoting, a quote left open swallows the rows after it into one field.
+fn swallowed_rows(row: &Row, shape: Shape) -> Option<usize> {
+    let n = row
+        .fields
+        .iter()
+        .flat_map(|f| f.lines().skip(1))
+        .filter(|line| looks_like_row_start(line, shape))
+        .count();
+    (n > 0).then_some(n)
+}
+
+fn looks_like_row_start(line: &str, shape: Shape) -> bool {
+    let fields = split_line(line, shape.delimiter);
+    match shape.layout {
+        Layout::Xp => looks_like_xp_row(&fields),
+        Layout::Vista => {
+            fields.len() >= 5
+                && fields.first().is_some_and(|l| level_from_name(l).is_some())
+                && fields.get(1).is_some_and(|dt| {
+                    let dt = dt.trim();
+                    parse_date_form(dt.split_once(' ').map_or(dt, |x| x.0)).is_some()
+                })
+                && fields
+                    .get(3)
+                    .is_some_and(|id| id.trim().parse::<u32>().is_ok())
+        }
+    }
 }
 
 /// Field `i` trimmed, or "" when the row is shorter.
@@ -596,6 +636,25 @@ mod tests {
                 .reason
                 .starts_with("row 3 skipped: 2 fields")
         );
+    }
+
+    #[test]
+    fn an_unclosed_quote_that_swallows_rows_is_reported() {
+        let text = "Level,Date and Time,Source,Event ID,Task Category\n\
+                    Warning,3/14/2026 11:02:13 AM,Tcpip,4226,None,\"open quote\n\
+                    Warning,3/14/2026 11:02:14 AM,Tcpip,4226,None,swallowed\n\
+                    Information,3/14/2026 11:02:15 AM,EventLog,6005,None,swallowed too\n";
+        let log = read(text);
+        assert_eq!(log.records.len(), 1);
+        assert_eq!(log.problems.len(), 1);
+        assert_eq!(log.problems[0].locator, Locator::Line(2));
+        assert!(
+            log.problems[0].reason.contains("holds 2 line(s)"),
+            "{:?}",
+            log.problems
+        );
+        // A description that merely spans lines is not reported.
+        assert_eq!(read(VISTA_CSV).problems, vec![]);
     }
 
     #[test]
