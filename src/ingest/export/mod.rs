@@ -151,12 +151,19 @@ fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
 /// UTF-16LE or BE when most of the first (up to 256) code units have a NUL high (LE) or low
 /// (BE) byte, as ASCII-range text in UTF-16 has.
 fn utf16_guess(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let units: Vec<&[u8]> = bytes.chunks_exact(2).take(256).collect();
+    let units: Vec<(u8, u8)> = bytes
+        .chunks_exact(2)
+        .take(256)
+        .filter_map(|u| match u {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
     if units.len() < 2 {
         return None;
     }
-    let le = units.iter().filter(|u| u[1] == 0 && u[0] != 0).count();
-    let be = units.iter().filter(|u| u[0] == 0 && u[1] != 0).count();
+    let le = units.iter().filter(|&&(a, b)| b == 0 && a != 0).count();
+    let be = units.iter().filter(|&&(a, b)| a == 0 && b != 0).count();
     if le * 10 >= units.len() * 8 {
         Some(encoding_rs::UTF_16LE)
     } else if be * 10 >= units.len() * 8 {

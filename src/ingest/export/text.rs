@@ -11,6 +11,17 @@
 //!   columns Date, Time, Source, Type, Category, Event, User, Computer, Description (MS WS2003
 //!   "File formats for archived logs"), comma- or tab-separated.
 //!
+//! Not checked against a real export (research/evtx.md §3.2 marks them unverified): the sixth
+//! column being unnamed (a header with a sixth name is accepted too), TXT using CSV quoting for
+//! multi-line descriptions (an unquoted line break there splits the row: the continuation
+//! becomes a skipped row with a problem), and XP having no header row.
+//!
+//! Rows are numbered from 1 after the header; that number is the record's `record_id`
+//! (`event_record_id` is `None`). Fields: provider = Source, level = [`level_from_name`] of
+//! Level/Type, task = Task Category/Category when it is a number (`3` or `(3)`) else `None`,
+//! computer = XP's Computer column (`""` for Vista+), channel `""`, data = the description as
+//! one string (extra fields from an unquoted delimiter are joined back with it).
+//!
 //! Dates and times are in the exporting machine's locale and **local time**. Accepted forms:
 //! `M/D/YYYY` or `D/M/YYYY` (and two-digit years, read as 19xx from 70 up, else 20xx),
 //! `D.M.YYYY`, `YYYY-MM-DD`, `YYYY/MM/DD`; times `H:MM[:SS[.fff]]` with an optional `AM`/`PM`
