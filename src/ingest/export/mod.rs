@@ -1,12 +1,12 @@
 //! Event Viewer exports: XML (`wevtutil qe /f:xml`, "Save as XML") and the text of "Save All
 //! Events As" CSV/TXT (Vista+ and XP layouts), read into the same [`EventRecord`]s as `.evtx`.
 //!
-//! - [`Format::EventXml`] ([`xml`]): times are `TimeCreated@SystemTime`, which is **UTC**
+//! - [`Format::EventXml`] (`xml.rs`): times are `TimeCreated@SystemTime`, which is **UTC**
 //!   already; `--event-tz` is not applied and [`EventLog::time_zone`] stays `None`.
-//! - [`Format::EventCsv`] ([`text`]): times are the exporting machine's **local** clock; they
+//! - [`Format::EventCsv`] (`text.rs`): times are the exporting machine's **local** clock; they
 //!   are read in `--event-tz` (UTC when none is given) and [`EventLog::time_zone`] names the zone
 //!   used (`"UTC"` when none was given). DST gaps and folds use jiff's compatible
-//!   disambiguation (see [`text`]).
+//!   disambiguation (see `text.rs`).
 //!
 //! Encodings (research/evtx.md §3.2: Event Viewer and PowerShell `>` write UTF-16LE, cmd `>`
 //! writes the ANSI/OEM code page): a UTF-8, UTF-16LE or UTF-16BE byte order mark decides; without
@@ -77,7 +77,7 @@ fn sniff_xml(mut t: &str) -> bool {
 /// Reads an export of `format` ([`Format::EventXml`] or [`Format::EventCsv`]); local times are
 /// read in `tz` (UTC when `None`; `EventLog::time_zone` says which zone was used).
 ///
-/// Records: see [`xml`] and [`text`] for the field mapping. A malformed XML event or an
+/// Records: see `xml.rs` and `text.rs` for the field mapping. A malformed XML event or an
 /// unreadable text row becomes a [`Problem`] at [`Locator::Line`] (the 1-based line the event or
 /// row starts on) and reading goes on; UTF-16 decoding errors (replaced by U+FFFD) are one
 /// problem at [`Locator::File`].
