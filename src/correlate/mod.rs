@@ -315,9 +315,8 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
                 event_log_entries(&input.path, log, &hosts, &mut a.timeline);
                 recovered = log.records.iter().filter(|r| r.recovered).count() as u64;
                 time_zone = log.time_zone.clone();
-                if matches!(input.format, Format::EventXml | Format::EventCsv)
-                    && config.event_tz.is_none()
-                {
+                // XML exports carry UTC (SystemTime); only the text exports are local time.
+                if input.format == Format::EventCsv && config.event_tz.is_none() {
                     a.warnings.push(format!(
                         "{path_s}: local times read as UTC (no --event-tz given)"
                     ));
