@@ -114,15 +114,39 @@ pub fn parse_evt(bytes: &[u8]) -> Result<EventLog, String> {
         cut: bytes.len() < header.max_size as usize,
     };
     let mut log = EventLog::default();
-    if bytes.len() <= HEADER_SIZE {
-        return Ok(log);
-    }
-    let (start, stop) = bounds(&ring, &header, &mut log);
-    let Some(start) = start else {
-        return Ok(log);
+    let (start, stop) = if bytes.len() > HEADER_SIZE {
+        bounds(&ring, &header, &mut log)
+    } else {
+        (None, None)
     };
-    walk(&ring, start, stop, &mut log);
+    let end = match start {
+        Some(start) => walk(&ring, start, stop, &mut log),
+        None if stop.is_some() => End::Eof,
+        None => End::NoRecord,
+    };
+    if ring.cut && end == End::NoRecord {
+        log.problems.push(Problem::new(
+            Locator::Byte(bytes.len() as u64),
+            format!(
+                "file ends at 0x{:x} without an EOF record, before the header's MaxSize of {} \
+                 bytes: it was cut and any records past its end are lost",
+                bytes.len(),
+                header.max_size
+            ),
+        ));
+    }
     Ok(log)
+}
+
+/// How a walk over the records ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// At an EOF record (or after the whole buffer).
+    Eof,
+    /// At a record cut by the end of a cut file (already a problem).
+    Cut,
+    /// Where no further record was found.
+    NoRecord,
 }
 
 /// The header, or why there is none.
@@ -159,7 +183,8 @@ fn bounds(ring: &Ring, header: &Header, log: &mut EventLog) -> (Option<usize>, O
     if Some(begin) == stop && ring.in_ring(begin) {
         return (None, stop); // an empty log
     }
-    if ring.in_ring(begin) && ring.record_at(begin).is_ok() {
+    // A record the end of a cut file cuts is still where the log starts (the walk reports it).
+    if ring.in_ring(begin) && ring.record_at(begin).map_or_else(|e| e.cut, |_| true) {
         return (Some(begin), stop);
     }
     // The named start holds no record: begin at the first record after the EOF record (the
@@ -197,12 +222,15 @@ fn find_eof(ring: &Ring) -> Option<EofRecord> {
 }
 
 /// Walks the records from `start` until the EOF record at `stop`, or (no EOF record) until no
-/// record follows, or once the whole buffer has been read.
-fn walk(ring: &Ring, start: usize, stop: Option<usize>, log: &mut EventLog) {
+/// record follows, or once the whole buffer has been read; says how it ended.
+fn walk(ring: &Ring, start: usize, stop: Option<usize>, log: &mut EventLog) -> End {
     let total = ring.len();
     let mut p = start;
     let mut consumed = 0usize;
-    while consumed < total && Some(p) != stop && ring.eof_at(p).is_none() {
+    while consumed < total {
+        if Some(p) == stop || ring.eof_at(p).is_some() {
+            return End::Eof;
+        }
         match ring.record_at(p) {
             Ok((rec, len, notes)) => {
                 for n in notes {
@@ -212,40 +240,36 @@ fn walk(ring: &Ring, start: usize, stop: Option<usize>, log: &mut EventLog) {
                 p = ring.advance(p, len);
                 consumed += len;
             }
-            Err(reason) => {
+            Err(NoRecord { reason, cut }) => {
                 let budget = total - consumed;
                 let next = ring.scan(ring.advance(p, 4), budget.saturating_sub(4), stop);
-                let zeros = ring.read(p, 8).is_some_and(|b| b.iter().all(|&x| x == 0));
-                match next {
-                    Some(q) => {
-                        let skipped = ring.distance(p, q);
-                        log.problems.push(Problem::new(
-                            Locator::Byte(p as u64),
-                            format!(
-                                "{reason}; skipped {skipped} bytes to the next record at 0x{q:x}"
-                            ),
-                        ));
-                        p = q;
-                        consumed += skipped;
-                    }
-                    None => {
-                        // Zeros where the next record would be are the end of a log without
-                        // an EOF record; anything else is damage.
-                        if stop.is_some() || !zeros {
-                            let to = stop.map_or("the end of the log".to_string(), |s| {
-                                format!("the EOF record at 0x{s:x}")
-                            });
-                            log.problems.push(Problem::new(
-                                Locator::Byte(p as u64),
-                                format!("{reason}; no record follows up to {to}"),
-                            ));
-                        }
-                        break;
-                    }
+                if let Some(q) = next {
+                    let skipped = ring.distance(p, q);
+                    log.problems.push(Problem::new(
+                        Locator::Byte(p as u64),
+                        format!("{reason}; skipped {skipped} bytes to the next record at 0x{q:x}"),
+                    ));
+                    p = q;
+                    consumed += skipped;
+                    continue;
                 }
+                // Zeros where the next record would be are the end of a log without an EOF
+                // record; anything else is damage.
+                let zeros = ring.read(p, 8).is_some_and(|b| b.iter().all(|&x| x == 0));
+                if stop.is_some() || !zeros || cut {
+                    let to = stop.map_or("the end of the log".to_string(), |s| {
+                        format!("the EOF record at 0x{s:x}")
+                    });
+                    log.problems.push(Problem::new(
+                        Locator::Byte(p as u64),
+                        format!("{reason}; no record follows up to {to}"),
+                    ));
+                }
+                return if cut { End::Cut } else { End::NoRecord };
             }
         }
     }
+    End::Eof
 }
 
 /// The circular record buffer: file offsets `HEADER_SIZE..bytes.len()`, the end followed by
@@ -341,41 +365,70 @@ impl Ring<'_> {
             if sig.as_deref() == Some(&EOF_SIGNATURE[..4]) && self.eof_at(q).is_some() {
                 return Some(q);
             }
-            q = self.advance(q, 4);
-            gone += 4;
+            // 4-byte steps from the header; past the end, on from the header again (a cut
+            // file's length need not be a multiple of 4).
+            let next = q.saturating_add(4);
+            let next = if next >= self.bytes.len() {
+                HEADER_SIZE
+            } else {
+                next
+            };
+            gone += self.distance(q, next).max(4);
+            q = next;
         }
         None
     }
 
     /// The record at `at`, its length, and notes about fields that could not be read; `Err`
     /// says why no acceptable record starts there.
-    fn record_at(&self, at: usize) -> Result<(EventRecord, usize, Vec<String>), String> {
-        let len = self.u32_at(at).ok_or("no room for a record")? as usize;
+    fn record_at(&self, at: usize) -> Result<(EventRecord, usize, Vec<String>), NoRecord> {
+        let len = self
+            .u32_at(at)
+            .ok_or_else(|| NoRecord::damaged(format!("no room for a record at 0x{at:x}")))?
+            as usize;
         if len < RECORD_FIXED_SIZE || len % 4 != 0 || len > self.len() {
-            return Err(format!(
+            return Err(NoRecord::damaged(format!(
                 "no record at 0x{at:x}: length {len} is not a multiple of 4 between \
                  {RECORD_FIXED_SIZE} and the {}-byte buffer",
                 self.len()
-            ));
+            )));
         }
         if self.read(self.advance(at, 4), 4).as_deref() != Some(b"LfLe") {
-            return Err(format!("no record at 0x{at:x}: no `LfLe` signature"));
+            return Err(NoRecord::damaged(format!(
+                "no record at 0x{at:x}: no `LfLe` signature"
+            )));
         }
         let Some(b) = self.read(at, len) else {
-            return Err(format!(
-                "record at 0x{at:x} of {len} bytes is cut by the end of the file ({} bytes, \
-                 shorter than the header's MaxSize)",
-                self.bytes.len()
-            ));
+            return Err(NoRecord {
+                reason: format!(
+                    "record at 0x{at:x} of {len} bytes is cut by the end of the file ({} \
+                     bytes, shorter than the header's MaxSize)",
+                    self.bytes.len()
+                ),
+                cut: true,
+            });
         };
         let copy = le32(&b, len - 4).unwrap_or(0);
         if copy as usize != len {
-            return Err(format!(
+            return Err(NoRecord::damaged(format!(
                 "record at 0x{at:x}: trailing length copy {copy} differs from its length {len}"
-            ));
+            )));
         }
         let (rec, notes) = decode_record(&b);
         Ok((rec, len, notes))
+    }
+}
+
+/// Why no acceptable record starts at an offset.
+struct NoRecord {
+    reason: String,
+    /// The record runs past the end of a cut file.
+    cut: bool,
+}
+
+impl NoRecord {
+    fn damaged(reason: String) -> Self {
+        NoRecord { reason, cut: false }
     }
 }
 
@@ -506,4 +559,352 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
 fn le16(b: &[u8], at: usize) -> Option<u16> {
     let s = b.get(at..at.checked_add(2)?)?;
     Some(u16::from_le_bytes([s[0], s[1]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One record as Windows writes it: fixed part, source, computer, strings, data, padding
+    /// to 4 bytes, trailing length.
+    struct Rec<'a> {
+        number: u32,
+        generated: u32,
+        written: u32,
+        event_id: u32,
+        event_type: u16,
+        category: u16,
+        source: &'a str,
+        computer: &'a str,
+        strings: &'a [&'a str],
+        data: &'a [u8],
+    }
+
+    fn utf16z_bytes(s: &str) -> Vec<u8> {
+        s.encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    }
+
+    fn rec(number: u32) -> Rec<'static> {
+        Rec {
+            number,
+            generated: 1_316_207_812 + number,
+            written: 1_316_207_812 + number,
+            event_id: 0x8000_1082,
+            event_type: 2,
+            category: 0,
+            source: "Tcpip",
+            computer: "WKS-WINXP32BIT",
+            strings: &[""],
+            data: &[1, 2, 3],
+        }
+    }
+
+    fn record_bytes(r: &Rec) -> Vec<u8> {
+        let mut names = utf16z_bytes(r.source);
+        names.extend(utf16z_bytes(r.computer));
+        let string_offset = RECORD_FIXED_SIZE + names.len();
+        let strings: Vec<u8> = r.strings.iter().flat_map(|s| utf16z_bytes(s)).collect();
+        let data_offset = string_offset + strings.len();
+        let mut len = data_offset + r.data.len() + 4;
+        len = len.div_ceil(4) * 4;
+        let mut b = Vec::with_capacity(len);
+        for v in [
+            len as u32,
+            0x654c_664c,
+            r.number,
+            r.generated,
+            r.written,
+            r.event_id,
+        ] {
+            b.extend(v.to_le_bytes());
+        }
+        for v in [r.event_type, r.strings.len() as u16, r.category, 0] {
+            b.extend(v.to_le_bytes());
+        }
+        let sid_offset = string_offset as u32; // no SID: length 0
+        for v in [
+            0,
+            string_offset as u32,
+            0,
+            sid_offset,
+            r.data.len() as u32,
+            data_offset as u32,
+        ] {
+            b.extend(v.to_le_bytes());
+        }
+        b.extend(names);
+        b.extend(strings);
+        b.extend(r.data);
+        b.resize(len - 4, 0);
+        b.extend((len as u32).to_le_bytes());
+        b
+    }
+
+    fn eof_bytes(begin: usize, end: usize, current: u32, oldest: u32) -> Vec<u8> {
+        let mut b = Vec::new();
+        for v in [0x28, 0x1111_1111, 0x2222_2222, 0x3333_3333, 0x4444_4444] {
+            b.extend(u32::to_le_bytes(v));
+        }
+        for v in [begin as u32, end as u32, current, oldest, 0x28] {
+            b.extend(v.to_le_bytes());
+        }
+        b
+    }
+
+    fn header_bytes(
+        start: usize,
+        end: usize,
+        current: u32,
+        oldest: u32,
+        max: usize,
+        flags: u32,
+    ) -> Vec<u8> {
+        let mut b = Vec::new();
+        for v in [
+            0x30,
+            0x654c_664c,
+            1,
+            1,
+            start as u32,
+            end as u32,
+            current,
+            oldest,
+            max as u32,
+            flags,
+            0,
+            0x30,
+        ] {
+            b.extend(u32::to_le_bytes(v));
+        }
+        b
+    }
+
+    /// A clean, unwrapped log of records 1..=n, padded with zeros to `size` (0 = no padding).
+    fn clean_log(n: u32, size: usize, flags: u32) -> Vec<u8> {
+        let mut body = Vec::new();
+        for i in 1..=n {
+            body.extend(record_bytes(&rec(i)));
+        }
+        let end = HEADER_SIZE + body.len();
+        let total = (end + EOF_SIZE).max(size);
+        let mut f = header_bytes(HEADER_SIZE, end, n + 1, 1, total, flags);
+        f.extend(body);
+        f.extend(eof_bytes(HEADER_SIZE, end, n + 1, 1));
+        f.resize(total, 0);
+        f
+    }
+
+    fn ids(log: &EventLog) -> Vec<u64> {
+        log.records.iter().map(|r| r.record_id).collect()
+    }
+
+    #[test]
+    fn clean_log_gives_every_field() {
+        let mut r = rec(7);
+        r.strings = &["a", "bé"];
+        r.data = &[0xde, 0xad];
+        r.written = r.generated + 1;
+        let body = record_bytes(&r);
+        let end = HEADER_SIZE + body.len();
+        let mut f = header_bytes(HEADER_SIZE, end, 8, 7, end + EOF_SIZE, 0);
+        f.extend(body);
+        f.extend(eof_bytes(HEADER_SIZE, end, 8, 7));
+        let log = parse_evt(&f).unwrap();
+        assert_eq!(log.problems, []);
+        assert_eq!(
+            log.records,
+            [EventRecord {
+                record_id: 7,
+                event_record_id: Some(7),
+                provider: "Tcpip".into(),
+                event_id: 4226,
+                qualifiers: Some(0x8000),
+                level: Some(3),
+                task: Some(0),
+                keywords: None,
+                time: UtcTime::from_unix_secs(1_316_207_819),
+                written: Some(UtcTime::from_unix_secs(1_316_207_820)),
+                computer: "WKS-WINXP32BIT".into(),
+                channel: String::new(),
+                data: vec!["a".into(), "bé".into()],
+                binary: Some(vec![0xde, 0xad]),
+                recovered: false,
+            }]
+        );
+        assert_eq!(log.records[0].time.to_string(), "2011-09-16T21:16:59Z");
+    }
+
+    #[test]
+    fn event_types_map_to_levels() {
+        let table = [
+            (0, Some(4)),
+            (1, Some(2)),
+            (2, Some(3)),
+            (4, Some(4)),
+            (8, Some(0)),
+            (16, Some(0)),
+            (3, None),
+        ];
+        for (t, l) in table {
+            assert_eq!(level_of(t), l, "type {t}");
+        }
+    }
+
+    #[test]
+    fn header_checks() {
+        assert!(looks_like_evt(&clean_log(1, 0, 0)));
+        assert!(!looks_like_evt(b"ElfFile\0"));
+        assert!(parse_evt(&[0x30, 0, 0, 0]).unwrap_err().contains("shorter"));
+        let mut bad = clean_log(1, 0, 0);
+        bad[4] = b'X';
+        assert!(parse_evt(&bad).is_err());
+        // A bare header: no records, no problems.
+        let log = parse_evt(&header_bytes(0x30, 0x30, 1, 0, 0x30, 0)).unwrap();
+        assert_eq!((log.records.len(), log.problems.len()), (0, 0));
+    }
+
+    /// A wrapped log: the oldest record 10 sits near the end of the file, record 11 is split
+    /// across the end and continues right after the header, then 12, the EOF record and slack.
+    #[test]
+    fn wrapped_log_reads_a_record_split_across_the_end() {
+        let r10 = record_bytes(&rec(10));
+        let r11 = record_bytes(&rec(11));
+        let r12 = record_bytes(&rec(12));
+        let size = 500;
+        let start = size - r10.len() - 40; // 40 bytes of r11 fit before the end
+        let split = 40;
+        let end = HEADER_SIZE + (r11.len() - split) + r12.len();
+        let mut f = header_bytes(start, end, 13, 10, size, 0x2);
+        f.extend(&r11[split..]);
+        f.extend(&r12);
+        f.extend(eof_bytes(start, end, 13, 10));
+        assert!(f.len() < start);
+        f.resize(start, 0xaa); // slack: stale bytes
+        f.extend(&r10);
+        f.extend(&r11[..split]);
+        assert_eq!(f.len(), size);
+        let log = parse_evt(&f).unwrap();
+        assert_eq!(log.problems, []);
+        assert_eq!(ids(&log), [10, 11, 12]);
+        assert_eq!(log.records[1].computer, "WKS-WINXP32BIT");
+        assert_eq!(log.records[1].binary, Some(vec![1, 2, 3]));
+    }
+
+    /// A dirty header whose offsets were never updated (as in dissect's TestLog-dirty.evt:
+    /// StartOffset = EndOffset = 0x30): the EOF record's offsets are used.
+    #[test]
+    fn dirty_header_with_stale_offsets_uses_the_eof_record() {
+        let mut f = clean_log(5, 1024, FLAG_DIRTY);
+        f[16..24].copy_from_slice(&[0x30, 0, 0, 0, 0x30, 0, 0, 0]);
+        let log = parse_evt(&f).unwrap();
+        assert_eq!(log.problems, []);
+        assert_eq!(ids(&log), [1, 2, 3, 4, 5]);
+        // Without the dirty flag, a header whose EndOffset holds no EOF record is not trusted
+        // either.
+        f[36] = 0;
+        assert_eq!(ids(&parse_evt(&f).unwrap()), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn dirty_log_without_eof_record_ends_at_the_zeros() {
+        let mut f = clean_log(3, 1024, FLAG_DIRTY);
+        let eof = f.windows(16).position(|w| w == EOF_SIGNATURE).unwrap() - 4;
+        f[eof..eof + EOF_SIZE].fill(0);
+        let log = parse_evt(&f).unwrap();
+        assert_eq!(ids(&log), [1, 2, 3]);
+        assert_eq!(log.problems, []);
+    }
+
+    #[test]
+    fn corrupt_record_is_skipped_with_its_offset() {
+        let mut f = clean_log(4, 0, 0);
+        let r2 = HEADER_SIZE + record_bytes(&rec(1)).len();
+        let len2 = record_bytes(&rec(2)).len();
+        // Break record 2's trailing length copy.
+        f[r2 + len2 - 4] ^= 0xff;
+        let log = parse_evt(&f).unwrap();
+        assert_eq!(ids(&log), [1, 3, 4]);
+        assert_eq!(log.problems.len(), 1);
+        assert_eq!(log.problems[0].locator, Locator::Byte(r2 as u64));
+        assert!(
+            log.problems[0].reason.contains(&format!(
+                "trailing length copy {} differs from its length {len2}; skipped {len2} bytes",
+                len2 ^ 0xff
+            )),
+            "{}",
+            log.problems[0].reason
+        );
+    }
+
+    #[test]
+    fn strings_and_data_outside_the_record_are_reported_and_the_record_kept() {
+        let mut f = clean_log(1, 0, 0);
+        let at = HEADER_SIZE;
+        f[at + 36..at + 40].copy_from_slice(&9999u32.to_le_bytes()); // strings offset
+        f[at + 52..at + 56].copy_from_slice(&9999u32.to_le_bytes()); // data offset
+        let log = parse_evt(&f).unwrap();
+        assert_eq!(ids(&log), [1]);
+        assert_eq!(
+            (log.records[0].data.len(), log.records[0].binary.clone()),
+            (0, None)
+        );
+        let reasons: Vec<&str> = log.problems.iter().map(|p| p.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "record 1: strings offset 0x270f is outside the record; its 1 strings are lost",
+                "record 1: 3 data bytes at 0x270f are outside the record; lost"
+            ]
+        );
+        assert!(
+            log.problems
+                .iter()
+                .all(|p| p.locator == Locator::Byte(0x30))
+        );
+    }
+
+    /// A file cut inside record 3 (shorter than its MaxSize): records 1 and 2, and the cut.
+    #[test]
+    fn truncated_file_keeps_the_whole_records_and_reports_the_cut_one() {
+        let f = clean_log(4, 0, 0);
+        let r3 = HEADER_SIZE + 2 * record_bytes(&rec(1)).len();
+        let log = parse_evt(&f[..r3 + 30]).unwrap();
+        assert_eq!(ids(&log), [1, 2]);
+        assert_eq!(log.problems.len(), 1);
+        assert_eq!(log.problems[0].locator, Locator::Byte(r3 as u64));
+        assert!(
+            log.problems[0]
+                .reason
+                .contains("is cut by the end of the file"),
+            "{}",
+            log.problems[0].reason
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_after_a_header_never_panic(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            start in 0usize..700,
+            end in 0usize..700,
+            flags in 0u32..16,
+        ) {
+            let mut f = header_bytes(start, end, 1, 1, 48 + body.len(), flags);
+            f.extend(&body);
+            let _ = parse_evt(&f);
+        }
+
+        #[test]
+        fn damaged_real_layout_never_panics(
+            pos in 0usize..1024, val in proptest::prelude::any::<u8>(), cut in 48usize..1024,
+        ) {
+            let mut f = clean_log(6, 1024, FLAG_DIRTY);
+            if let Some(b) = f.get_mut(pos) { *b = val; }
+            f.truncate(cut);
+            let _ = parse_evt(&f);
+        }
+    }
 }
