@@ -53,7 +53,8 @@ pub struct EventRecord {
     /// `<EventID Qualifiers=…>` for classic providers (Tcpip: 32768). When a file stores the
     /// full 32-bit classic id in `<EventID>` without Qualifiers, its high 16 bits land here.
     pub qualifiers: Option<u16>,
-    /// `<Level>`: 1 critical, 2 error, 3 warning, 4 information.
+    /// `<Level>`: 0 log always (audit events), 1 critical, 2 error, 3 warning, 4 information.
+    /// For `.evt` records, mapped from the EventType by [`super::evt::level_of`].
     pub level: Option<u8>,
     /// `<Task>` (the task category; 0 = None for classic providers).
     pub task: Option<u16>,
