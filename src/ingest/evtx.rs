@@ -11,12 +11,16 @@
 //! become `{"#text":[…]}`; `Keywords` and `Binary` are hex strings; any field may be missing (one
 //! real record has no System data at all: it is kept with empty strings).
 //!
-//! Known gap (shared with every oracle, research/evtx.md §1.6): a file cut inside a chunk
-//! (plaso `System2.evtx`) loses the complete records of that partial chunk without an error.
-//! Tried by hand: passing the partial chunk's bytes *unpadded* to `EvtxChunkData::new(bytes,
-//! false)` then `.parse(settings)` and `.iter()` yields its 89 complete records (IDs 195–283) and
-//! one error for the cut record 284 at chunk offset 0xfbd8 (padding with zeros would instead
-//! render the cut record from zeros).
+//! Truncated files (research/evtx.md §1.6): a file cut inside a chunk (plaso `System2.evtx`,
+//! 200000 bytes: header, 2 full chunks and 64,832 bytes of a third) still holds the complete
+//! records of that partial chunk, which the crate and every other oracle drop without an error
+//! (the crate's chunk count is `(size - 4096) / 65536`, rounded down). After the crate's walk we
+//! pad the partial chunk with zeros to 64 KiB, hand it to `EvtxChunkData::new(bytes, false)` and
+//! walk it with the same settings. Its complete records (System2: IDs 195–283) are kept with
+//! [`EventRecord::recovered`] set; the record the end of the file cuts (System2: 284 at chunk
+//! offset 0xfbd8) and any records the chunk header names beyond it become [`Problem`]s at their
+//! chunk and file offset. (Unpadded bytes also work on System2, but a chunk whose string table
+//! points past the cut is then refused whole.)
 
 use crate::model::{Locator, Problem, UtcTime};
 use serde::Deserialize;
@@ -30,6 +34,10 @@ use super::IngestError;
 const FILE_HEADER_SIZE: u64 = 4096;
 /// Size of one EVTX chunk (libyal EVTX §3).
 const CHUNK_SIZE: u64 = 65536;
+/// Size of an EVTX chunk header, string and template tables included (libyal EVTX §3).
+const CHUNK_HEADER_SIZE: u64 = 512;
+/// Size of an EVTX record header before its BinXML (libyal EVTX §4).
+const RECORD_HEADER_SIZE: u64 = 24;
 
 /// The System fields of one event record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +53,8 @@ pub struct EventRecord {
     /// `<EventID Qualifiers=…>` for classic providers (Tcpip: 32768). When a file stores the
     /// full 32-bit classic id in `<EventID>` without Qualifiers, its high 16 bits land here.
     pub qualifiers: Option<u16>,
-    /// `<Level>`: 1 critical, 2 error, 3 warning, 4 information.
+    /// `<Level>`: 0 log always (audit events), 1 critical, 2 error, 3 warning, 4 information.
+    /// For `.evt` records, mapped from the EventType by [`super::evt::level_of`].
     pub level: Option<u8>,
     /// `<Task>` (the task category; 0 = None for classic providers).
     pub task: Option<u16>,
@@ -67,8 +76,9 @@ pub struct EventRecord {
     /// `<EventData><Binary>` decoded from hex (classic providers' raw data, e.g. the 40-byte
     /// IO_ERROR_LOG_PACKET of Tcpip 4226).
     pub binary: Option<Vec<u8>>,
-    /// Carved from unallocated chunk space (only with the crate's `recover_records`; always
-    /// false from [`read_evtx`]).
+    /// Read from a place a normal parse does not reach: for `.evtx`, the partial last chunk of
+    /// a file cut inside a chunk (see the module docs); for `.evt`, false (every record found
+    /// is a normal one). Such records are also in [`EventLog::records`].
     pub recovered: bool,
 }
 
@@ -92,34 +102,168 @@ pub struct EventLog {
 /// when it has no EVTX file header (`ElfFile\0` magic, 4096-byte block). Records that fail to
 /// render become [`Problem`]s located by [`Locator::Record`] (record-header id) or
 /// [`Locator::Chunk`] (0-based chunk and file offset), with the crate's error chain as reason.
+///
+/// A file cut inside a chunk: the complete records of the partial last chunk follow the
+/// others, with [`EventRecord::recovered`] set; the cut record is a [`Problem`] (module docs).
 pub fn read_evtx(path: &Path, threads: usize) -> Result<EventLog, IngestError> {
     let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let size = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
     let parser = evtx::EvtxParser::from_read_seek(file).map_err(|e| open_error(path, e))?;
     let settings = evtx::ParserSettings::new()
         .num_threads(threads)
         .indent(false)
         .validate_checksums(false);
-    let mut parser = parser.with_configuration(settings);
+    let mut parser = parser.with_configuration(settings.clone());
     let mut log = EventLog::default();
     for item in parser.records_json_bytes() {
         match item {
-            Ok(rec) => {
-                let written = jiff_to_utc(rec.timestamp);
-                let (r, failure) =
-                    record_from_json(&rec.data, rec.event_record_id, written, rec.recovered);
-                if let Some(reason) = failure {
-                    // Keep the record (header id and time) and say why its fields are empty.
-                    log.problems.push(Problem::new(
-                        Locator::Record(rec.event_record_id),
-                        format!("record fields unreadable, kept with empty fields: {reason}"),
-                    ));
-                }
-                log.records.push(r);
-            }
+            Ok(rec) => push_record(&mut log, rec, false),
             Err(e) => log.problems.push(problem_from_error(&e)),
         }
     }
+    read_cut_chunk(path, size, settings, &mut log)?;
     Ok(log)
+}
+
+/// Adds one rendered record to `log` (recovered when the crate carved it or `from_cut_chunk`),
+/// and a [`Problem`] when its JSON cannot be read (the record is kept with its header id and
+/// time).
+fn push_record(log: &mut EventLog, rec: evtx::SerializedEvtxRecord<Vec<u8>>, from_cut_chunk: bool) {
+    let written = jiff_to_utc(rec.timestamp);
+    let recovered = rec.recovered || from_cut_chunk;
+    let (r, failure) = record_from_json(&rec.data, rec.event_record_id, written, recovered);
+    if let Some(reason) = failure {
+        log.problems.push(Problem::new(
+            Locator::Record(rec.event_record_id),
+            format!("record fields unreadable, kept with empty fields: {reason}"),
+        ));
+    }
+    log.records.push(r);
+}
+
+/// Reads the partial chunk at the end of a file cut inside a chunk (module docs): its complete
+/// records are appended with `recovered = true`; the cut record, records the chunk header names
+/// but the file no longer holds, and anything else unreadable become [`Problem`]s located by
+/// [`Locator::Chunk`]. A tail of zeros holds nothing and is ignored. Nothing happens when the
+/// file ends on a chunk boundary.
+///
+/// The tail is padded with zeros to a whole chunk: the chunk header's string and template
+/// tables may point past the cut (at names and templates that only later records use), and the
+/// crate refuses a chunk whose tables point outside its data. A record whose end lies past the
+/// cut would then be rendered from zeros, so it is dropped and reported instead.
+///
+/// Errors: [`IngestError::Io`] when the tail cannot be read.
+fn read_cut_chunk(
+    path: &Path,
+    size: u64,
+    settings: evtx::ParserSettings,
+    log: &mut EventLog,
+) -> Result<(), IngestError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Some(body) = size.checked_sub(FILE_HEADER_SIZE) else {
+        return Ok(());
+    };
+    let (chunk, tail_len) = (body / CHUNK_SIZE, body % CHUNK_SIZE);
+    if tail_len == 0 {
+        return Ok(());
+    }
+    let start = chunk_offset(chunk);
+    let mut bytes = Vec::new();
+    let mut file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    file.seek(SeekFrom::Start(start))
+        .and_then(|_| file.take(tail_len).read_to_end(&mut bytes))
+        .map_err(|e| IngestError::io(path, e))?;
+    if bytes.iter().all(|&b| b == 0) {
+        return Ok(());
+    }
+    let cut = format!("file ends {tail_len} bytes into chunk {chunk} (of {CHUNK_SIZE})");
+    let lost = |why: String| {
+        Problem::new(
+            Locator::Chunk { chunk, byte: start },
+            format!("{cut}; its records are lost: {why}"),
+        )
+    };
+    if tail_len < CHUNK_HEADER_SIZE {
+        log.problems.push(lost(format!(
+            "the {CHUNK_HEADER_SIZE}-byte chunk header is cut"
+        )));
+        return Ok(());
+    }
+    bytes.resize(CHUNK_SIZE as usize, 0);
+    let mut data = match evtx::EvtxChunkData::new(bytes, false) {
+        Ok(d) => d,
+        Err(e) => {
+            log.problems
+                .push(lost(format!("bad chunk header: {}", error_chain(&e))));
+            return Ok(());
+        }
+    };
+    data.number = Some(chunk);
+    let (named_first, named_last) = (
+        data.header.first_event_record_id,
+        data.header.last_event_record_id,
+    );
+    let mut parsed = match data.parse(std::sync::Arc::new(settings)) {
+        Ok(c) => c,
+        Err(e) => {
+            log.problems.push(lost(error_chain(&e)));
+            return Ok(());
+        }
+    };
+    // The highest record id read or reported as cut.
+    let mut seen: Option<u64> = None;
+    for item in parsed.iter() {
+        let rec = match item {
+            Ok(r) => r,
+            Err(e) => {
+                if let evtx::err::EvtxError::FailedToParseRecord { record_id, .. } = &e {
+                    seen = seen.max(Some(*record_id));
+                }
+                let mut p = problem_from_error(&e);
+                p.reason = format!("{cut}: {}", p.reason);
+                log.problems.push(p);
+                continue;
+            }
+        };
+        let id = rec.event_record_id;
+        seen = seen.max(Some(id));
+        // Record = 24-byte header, BinXML, 4-byte size copy (libyal EVTX §4).
+        let record_start = rec.binxml_offset.saturating_sub(RECORD_HEADER_SIZE);
+        let record_end = rec
+            .binxml_offset
+            .saturating_add(u64::from(rec.binxml_size))
+            .saturating_add(4);
+        if record_end > tail_len {
+            log.problems.push(Problem::new(
+                Locator::Chunk {
+                    chunk,
+                    byte: start.saturating_add(record_start),
+                },
+                format!(
+                    "{cut}: record {id} at chunk offset 0x{record_start:x} is cut \
+                     ({} of its {} bytes are in the file)",
+                    tail_len.saturating_sub(record_start),
+                    record_end - record_start
+                ),
+            ));
+            continue;
+        }
+        match rec.into_json_bytes() {
+            Ok(r) => push_record(log, r, true),
+            Err(e) => log.problems.push(problem_from_error(&e)),
+        }
+    }
+    if seen.is_none_or(|s| s < named_last) {
+        let first = seen.map_or(named_first, |s| s.saturating_add(1));
+        log.problems.push(Problem::new(
+            Locator::Chunk { chunk, byte: size },
+            format!(
+                "{cut}: records {first}–{named_last}, which the chunk header names, \
+                 are past the end of the file"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Maps a failure of `EvtxParser::from_read_seek` to an [`IngestError`]: I/O failures other
