@@ -97,6 +97,20 @@ pub struct Snapshot {
     pub stamp: Option<Stamp>,
     /// `netstat -s` / `-e` counters printed in this snapshot, if any.
     pub statistics: Option<Statistics>,
+    /// Counter changes since the previous snapshot of the same file that had statistics.
+    pub statistics_delta: Option<StatisticsDelta>,
+}
+
+/// Differences between two successive `netstat -s` outputs of one file (later minus earlier;
+/// negative after a reboot or a counter wrap). A rising `failed_connection_attempts` or
+/// `segments_retransmitted` in `tcp_ipv4` is the failed-connect signal (research note §2:
+/// inference, counters are totals since boot).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatisticsDelta {
+    /// Index of the earlier snapshot.
+    pub from_snapshot: u64,
+    /// Section → counter → change, for counters present in both.
+    pub sections: std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>>,
 }
 
 /// The counters of one `netstat -s` (and/or `-e`) output. See [`stats`] for the layout and keys.
@@ -154,11 +168,11 @@ fn is_heading(line: &str) -> bool {
         return true;
     }
     let mut w = t.split_whitespace();
-    match (w.next(), w.next(), w.next()) {
-        (Some("Netid"), Some("State"), Some("Recv-Q")) => true,
-        (Some("State"), Some("Recv-Q"), Some("Send-Q")) => true,
-        _ => false,
-    }
+    matches!(
+        (w.next(), w.next(), w.next()),
+        (Some("Netid"), Some("State"), Some("Recv-Q"))
+            | (Some("State"), Some("Recv-Q"), Some("Send-Q"))
+    )
 }
 
 /// The command of a prompt line: `Some(None)` for a bare prompt (`U:\>`), `Some(Some(cmd))` for
@@ -271,6 +285,7 @@ impl Reader {
         self.out.snapshots.push(Snapshot {
             stamp: self.pending_stamp.take(),
             statistics: None,
+            statistics_delta: None,
             index,
             line,
             command: self.pending_command.take(),
@@ -486,6 +501,17 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
             }
         }
         i += 1;
+    }
+    let mut prev: Option<(u64, Sections)> = None;
+    for s in &mut r.out.snapshots {
+        let Some(st) = &s.statistics else { continue };
+        if let Some((from_snapshot, before)) = &prev {
+            s.statistics_delta = Some(StatisticsDelta {
+                from_snapshot: *from_snapshot,
+                sections: stats::delta(before, &st.sections),
+            });
+        }
+        prev = Some((s.index, st.sections.clone()));
     }
     r.out
 }
