@@ -76,7 +76,11 @@ fn is_digits(s: &str) -> bool {
 }
 
 fn is_hex(s: &str) -> bool {
-    s.len() >= 8 && s.bytes().all(|b| b.is_ascii_hexdigit())
+    s.len() >= 8 && is_hex_any(s)
+}
+
+fn is_hex_any(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Splits a Unix address: `[v6]:port`, `[v6]%zone:port` (ss), `host:port` (Linux; the port after
@@ -142,12 +146,13 @@ fn ss_process(text: &str) -> (Option<u32>, Option<String>) {
 /// two) with a Unix proto token, an ss state or an ss `tcp`/`udp` Netid are [`RowParse::NotRow`].
 pub(super) fn parse_unix_row(line: &str) -> RowParse {
     let toks: Vec<&str> = line.split_whitespace().collect();
-    // BSD `-A`: socket (and macOS flowhash) columns before the proto.
-    let skip = toks
-        .iter()
-        .take(2)
-        .take_while(|t| is_hex(t) && unix_proto(t).is_none())
-        .count();
+    // BSD `-A`: a socket/PCB address column (16 hex digits on 64-bit) and on macOS a flowhash
+    // column (up to 8 hex digits, leading zeros dropped) before the proto.
+    let skip = match toks.as_slice() {
+        [a, b, ..] if is_hex(a) && unix_proto(b).is_none() && is_hex_any(b) => 2,
+        [a, ..] if is_hex(a) => 1,
+        _ => 0,
+    };
     let Some(rest) = toks.get(skip..) else {
         return RowParse::NotRow;
     };
@@ -214,8 +219,9 @@ fn ss_fields(proto: Proto, st: &str, tail: &[&str]) -> RowParse {
 }
 
 fn netstat_fields(proto: Proto, tail: &[&str]) -> RowParse {
-    // Recv-Q and Send-Q (absent with FreeBSD -T/-x).
-    let queues = tail.iter().take(2).take_while(|t| is_digits(t)).count();
+    // Recv-Q and Send-Q; FreeBSD `-T` prints three counters (Rexmit, OOORcv, 0-win) instead, and
+    // leaves them blank on UDP rows. An address is never all digits.
+    let queues = tail.iter().take_while(|t| is_digits(t)).count();
     let Some([l, f, rest @ ..]) = tail.get(queues..) else {
         return bad("row has fewer than two addresses");
     };
@@ -368,6 +374,12 @@ mod tests {
             "fffff80003df43d0 tcp4       0      0 192.168.71.163.22  192.168.71.1.64330 SYN_RCVD -",
         );
         assert_eq!(f.state.as_deref(), Some("SYN_RECEIVED"));
+        let f = row("tcp4       3      0      0 192.168.71.163.ssh     192.168.71.1.64330     ");
+        assert_eq!((f.local, f.state), (ep("192.168.71.163", "ssh"), None));
+        let f = row(
+            "7fb03cb95fad8165  6a3d6e4 tcp4       0      0  192.168.1.221.5450 192.168.1.201.4923 ESTABLISHED",
+        );
+        assert_eq!(f.foreign, ep("192.168.1.201", "4923"));
         let f = row("udp4                       *.syslog               *.*                    ");
         assert_eq!((f.local, f.state), (ep("*", "syslog"), None));
     }
