@@ -1,23 +1,36 @@
-//! Saved Windows `netstat` text: connection tables (`netstat`, `-a`, `-n`, `-o`, `-b` and their
-//! combinations) as they arrive from customers — console copies with prompts, window titles and
-//! wrapped lines, several outputs in one file, `findstr`-filtered rows without a header, in
-//! UTF-16 (PowerShell `>`), UTF-8 or an OEM code page.
+//! Saved `netstat` text: Windows connection tables (`netstat`, `-a`, `-n`, `-o`, `-b` and their
+//! combinations, repeated outputs of `netstat -ano 5`), Windows `-s`/`-e` statistics, and Linux
+//! net-tools / BSD / macOS `netstat` and iproute2 `ss` tables — as they arrive from customers:
+//! console copies with prompts, window titles and wrapped lines, several outputs in one file,
+//! `findstr`-filtered rows without a header, time stamps written by the saving script, in UTF-16
+//! (PowerShell `>`), UTF-8 or an OEM code page (CP437, CP850, CP866, CP932, CP936).
 //!
 //! Sources of the rules: the row layout of Windows' `netstmsg.mc` and real files (research note
-//! `shared/research/netstat.md` §2), Wonderware Tech Note 838 Figure 1 for the console wrap of a
-//! state (`ESTABLIS` / `HED`), and jc's `netstat_windows.py` as an oracle for clean English text.
+//! `shared/research/netstat.md` §2–4), Wonderware Tech Note 838 Figure 1 for the console wrap of a
+//! state (`ESTABLIS` / `HED`), jc 1.26.1 (`netstat_windows.py`, its Linux/BSD/ss fixtures) as an
+//! oracle for clean English text.
 //!
 //! How a file is read, line by line (1-based line numbers in the decoded text):
 //! - a prompt line (`U:\>netstat -a`, `PS C:\x> netstat -ano`) ends the current snapshot; its
 //!   command (if any) becomes [`Snapshot::command`] of the next snapshot;
 //! - an `Active Connections` heading (or a localized one: `Aktive Verbindungen`, `Conexiones
-//!   activas`, `Connexions actives`, `Активные подключения`, `アクティブな接続`, `活动连接`) starts
-//!   a snapshot; a row outside any snapshot starts a header-less one;
-//! - a line that starts with `TCP`, `UDP`, `TCPv6` or `UDPv6` is a row; if it cannot be read (even
-//!   after joining a console-wrapped continuation) it becomes a [`Problem`] with its line;
+//!   activas`, `Connexions actives`, `Активные подключения`, `アクティブな接続`, `活动连接`),
+//!   Linux/BSD `Active Internet connections…` or an `ss` column header starts a snapshot; a row
+//!   outside any snapshot starts a header-less one;
+//! - a line that starts with `TCP`, `UDP`, `TCPv6` or `UDPv6` is a Windows row; one that starts
+//!   with `tcp`/`tcp6`/`tcp4`/`tcp46`/`udp…` (after BSD `-A` columns) or with an `ss` state or
+//!   `tcp`/`udp` Netid is a Unix row (see `unix.rs`); if a row cannot be read (even after joining
+//!   a console-wrapped continuation) it becomes a [`Problem`] with its line;
 //! - `-b` lines after a row (`  RpcSs`, ` [svchost.exe]`, ` Can not obtain ownership
-//!   information`) are read for the program name; all other lines (column headings, window
-//!   titles, blank lines, `netstat -s` text) are not data and are passed over.
+//!   information`) are read for the program name;
+//! - a `-s`/`-e` heading (`TCP Statistics for IPv4`) and its `Name = value` lines fill
+//!   [`Snapshot::statistics`] of the open snapshot, or start one when the open snapshot already
+//!   has that section (repeated `netstat -s 5`); see [`stats`];
+//! - a time stamp line (`Sat 03/14/2026 10:02:40.12`, `date /t` + `time /t`, `Get-Date`, ISO; see
+//!   `stamp.rs` for the forms) ends the open snapshot and becomes [`Snapshot::stamp`] of the next;
+//! - routing-table headings (`Interface List`, `IPv4 Route Table`, `Kernel IP routing table`, …)
+//!   end the open snapshot; all other lines (column headings, route and unix-socket lines, window
+//!   titles, blank lines) are not data and are passed over without a problem.
 
 mod decode;
 mod row;

@@ -272,6 +272,14 @@ fn netstat_fields(proto: Proto, tail: &[&str]) -> RowParse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn unix_rowish_text_never_panics(s in "( |  |tcp|tcp6|udp4|ESTAB|SYN-SENT|LISTEN|users:\\(\\(\"|\",pid=|,fd=|\\)\\)|[0-9a-f]{1,16}|/|\\[|\\]|:|%|\\.|\\*|[a-z]{1,4}){0,30}") {
+            let _ = parse_unix_row(&s);
+        }
+    }
 
     fn row(line: &str) -> RowFields {
         match parse_unix_row(line) {
