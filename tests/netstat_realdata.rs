@@ -410,3 +410,13 @@ fn jc_windows_10_netstat_aonb_matches_jc() {
 }
 
 // Linux, macOS, FreeBSD and ss files: tests/netstat_unix_realdata.rs.
+
+#[test]
+fn jc_windows_route_print_is_passed_over_quietly() {
+    // `route print` (= `netstat -r`): recognised as netstat text, no rows, no problems.
+    let Some(dir) = realdata("route print") else {
+        return;
+    };
+    let f = read(&dir, "jc/windows/windows-10/route.out");
+    assert_eq!((f.snapshots.len(), f.problems.len()), (0, 0));
+}

@@ -443,8 +443,9 @@ fn split_lines(text: &str) -> Vec<&str> {
 }
 
 /// True if `head` (the first few KiB of a file, at most [`crate::ingest::detect::HEAD_LEN`])
-/// looks like Windows netstat output: it has an `Active Connections` heading (any supported
-/// language), or its rows are at least as many as its other non-blank lines and there is at
+/// looks like netstat output: it has an `Active Connections` heading (any supported language),
+/// a Linux/BSD `Active Internet connections` heading, an `ss` column header, a `-s` statistics
+/// heading or a routing-table heading (`netstat -r`), or its rows are at least as many as its other non-blank lines and there is at
 /// least one (header-less `netstat -ano | findstr …`). Any encoding [`parse_netstat`] reads is
 /// accepted. A last line without a newline is ignored (the head may cut it).
 pub fn looks_like_netstat(head: &[u8]) -> bool {
@@ -455,7 +456,10 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
     }
     let (mut rows, mut others) = (0usize, 0usize);
     for line in lines {
-        if is_heading(line) || stats::section_heading(line).is_some() {
+        if is_heading(line)
+            || stats::section_heading(line).is_some()
+            || stats::is_route_heading(line)
+        {
             return true;
         }
         match parse_row(line) {
@@ -757,6 +761,13 @@ ple.com:445   TIME_WAIT\n";
         let f = parse_netstat(STATS.as_bytes());
         assert_eq!(f.problems, vec![]);
         assert!(looks_like_netstat(STATS.as_bytes()));
+        // `route print` alone (= `netstat -r`) is netstat text with no snapshot and no problem.
+        let route = STATS
+            .get(STATS.find("=====").unwrap_or(0)..)
+            .unwrap_or_default();
+        assert!(looks_like_netstat(route.as_bytes()));
+        let r = parse_netstat(route.as_bytes());
+        assert_eq!((r.snapshots.len(), r.problems.len()), (0, 0));
         let got: Vec<_> = f
             .snapshots
             .iter()
