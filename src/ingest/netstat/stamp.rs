@@ -8,6 +8,8 @@
 //! - `date /t` then `time /t` on a later line: `Sat 03/14/2026` / `14.03.2026`, then `10:02 AM`
 //!   / `10:02` (the pair gives one stamp at the time line; a date line alone gives none);
 //! - PowerShell `Get-Date` (en-US long form): `Saturday, March 14, 2026 10:02:40 AM`;
+//! - Unix `date` (C/POSIX locale, `%a %b %e %H:%M:%S %Z %Y`): `Sat Mar 14 10:02:40 UTC 2026`
+//!   (`UTC`/`GMT` give offset 0; other zone abbreviations are ambiguous and read as local time);
 //! - ISO 8601 / RFC 3339: `2026-03-14T10:02:40Z`, `2026-03-14 10:02:40`, with fractions and
 //!   `+02:00` offsets.
 //!
@@ -232,6 +234,31 @@ pub(super) fn parse_stamp(line: &str) -> Option<StampLine> {
             None,
         ));
     }
+    // Unix `date`: `Mar 14 10:02:40 UTC 2026` (after the weekday); `UTC`/`GMT` give offset 0,
+    // other zone names are local time.
+    if let Some(m) = toks.first().and_then(|w| {
+        MONTHS
+            .iter()
+            .position(|x| w.len() == 3 && x.get(..3).is_some_and(|a| a.eq_ignore_ascii_case(w)))
+    }) {
+        let (d, tm, zone, y) = match toks.as_slice() {
+            [_, d, tm, y] => (*d, *tm, None, *y),
+            [_, d, tm, z, y] => (*d, *tm, Some(*z), *y),
+            _ => return None,
+        };
+        let month = i64::try_from(m).ok()? + 1;
+        let date = Date::new(
+            i16::try_from(num(y)?).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(num(d)?).ok()?,
+        )
+        .ok()?;
+        let off = zone.and_then(|z| matches!(z, "UTC" | "GMT" | "Z").then_some(0));
+        return Some(StampLine::Full(
+            DateTime::from_parts(date, time(tm, None)?),
+            off,
+        ));
+    }
     // `%time%` keeps its decimal comma: put `10:02:40 , 12` back together.
     let joined = toks.join(" ").replace(" , ", ",");
     let toks: Vec<&str> = joined.split_whitespace().collect();
@@ -284,6 +311,8 @@ mod tests {
         assert_eq!(full("2026-03-14T10:02:40+02:00"), Some((at, Some(7200))));
         assert_eq!(full("2026-03-14T10:02:40-05:00"), Some((at, Some(-18000))));
         assert_eq!(full("03/14/2026  9:02:40.12").map(|x| x.0.hour()), Some(9));
+        assert_eq!(full("Sat Mar 14 10:02:40 UTC 2026"), Some((at, Some(0))));
+        assert_eq!(full("Sat Mar 14 10:02:40 CET 2026"), Some((at, None)));
     }
 
     #[test]
