@@ -1,29 +1,47 @@
-//! Saved Windows `netstat` text: connection tables (`netstat`, `-a`, `-n`, `-o`, `-b` and their
-//! combinations) as they arrive from customers — console copies with prompts, window titles and
-//! wrapped lines, several outputs in one file, `findstr`-filtered rows without a header, in
-//! UTF-16 (PowerShell `>`), UTF-8 or an OEM code page.
+//! Saved `netstat` text: Windows connection tables (`netstat`, `-a`, `-n`, `-o`, `-b` and their
+//! combinations, repeated outputs of `netstat -ano 5`), Windows `-s`/`-e` statistics, and Linux
+//! net-tools / BSD / macOS `netstat` and iproute2 `ss` tables — as they arrive from customers:
+//! console copies with prompts, window titles and wrapped lines, several outputs in one file,
+//! `findstr`-filtered rows without a header, time stamps written by the saving script, in UTF-16
+//! (PowerShell `>`), UTF-8 or an OEM code page (CP437, CP850, CP866, CP932, CP936).
 //!
 //! Sources of the rules: the row layout of Windows' `netstmsg.mc` and real files (research note
-//! `shared/research/netstat.md` §2), Wonderware Tech Note 838 Figure 1 for the console wrap of a
-//! state (`ESTABLIS` / `HED`), and jc's `netstat_windows.py` as an oracle for clean English text.
+//! `shared/research/netstat.md` §2–4), Wonderware Tech Note 838 Figure 1 for the console wrap of a
+//! state (`ESTABLIS` / `HED`), jc 1.26.1 (`netstat_windows.py`, its Linux/BSD/ss fixtures) as an
+//! oracle for clean English text.
 //!
 //! How a file is read, line by line (1-based line numbers in the decoded text):
 //! - a prompt line (`U:\>netstat -a`, `PS C:\x> netstat -ano`) ends the current snapshot; its
 //!   command (if any) becomes [`Snapshot::command`] of the next snapshot;
 //! - an `Active Connections` heading (or a localized one: `Aktive Verbindungen`, `Conexiones
-//!   activas`, `Connexions actives`, `Активные подключения`, `アクティブな接続`, `活动连接`) starts
-//!   a snapshot; a row outside any snapshot starts a header-less one;
-//! - a line that starts with `TCP`, `UDP`, `TCPv6` or `UDPv6` is a row; if it cannot be read (even
-//!   after joining a console-wrapped continuation) it becomes a [`Problem`] with its line;
+//!   activas`, `Connexions actives`, `Активные подключения`, `アクティブな接続`, `活动连接`),
+//!   Linux/BSD `Active Internet connections…` or an `ss` column header starts a snapshot; a row
+//!   outside any snapshot starts a header-less one;
+//! - a line that starts with `TCP`, `UDP`, `TCPv6` or `UDPv6` is a Windows row; one that starts
+//!   with `tcp`/`tcp6`/`tcp4`/`tcp46`/`udp…` (after BSD `-A` columns) or with an `ss` state or
+//!   `tcp`/`udp` Netid is a Unix row (see `unix.rs`); if a row cannot be read (even after joining
+//!   a console-wrapped continuation) it becomes a [`Problem`] with its line;
 //! - `-b` lines after a row (`  RpcSs`, ` [svchost.exe]`, ` Can not obtain ownership
-//!   information`) are read for the program name; all other lines (column headings, window
-//!   titles, blank lines, `netstat -s` text) are not data and are passed over.
+//!   information`) are read for the program name;
+//! - a `-s`/`-e` heading (`TCP Statistics for IPv4`) and its `Name = value` lines fill
+//!   [`Snapshot::statistics`] of the open snapshot, or start one when the open snapshot already
+//!   has that section (repeated `netstat -s 5`); see [`stats`];
+//! - a time stamp line (`Sat 03/14/2026 10:02:40.12`, `date /t` + `time /t`, `Get-Date`, ISO; see
+//!   `stamp.rs` for the forms) ends the open snapshot and becomes [`Snapshot::stamp`] of the next;
+//! - routing-table headings (`Interface List`, `IPv4 Route Table`, `Kernel IP routing table`, …)
+//!   end the open snapshot; all other lines (column headings, route and unix-socket lines, window
+//!   titles, blank lines) are not data and are passed over without a problem.
 
 mod decode;
 mod row;
+mod stamp;
+pub mod stats;
+mod unix;
 
 use crate::model::{Locator, Problem};
 use row::{RowFields, RowParse, parse_row};
+use stamp::{StampLine, parse_stamp};
+pub use stats::Sections;
 
 /// Transport of a netstat row as printed (`TCP`, `UDP`, `TCPv6`, `UDPv6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,6 +108,31 @@ pub struct Snapshot {
     /// The time the file itself gives for this snapshot (a `date /t`/`time /t`, `%date% %time%`,
     /// `Get-Date` or ISO line before it), if any.
     pub stamp: Option<Stamp>,
+    /// `netstat -s` / `-e` counters printed in this snapshot, if any.
+    pub statistics: Option<Statistics>,
+    /// Counter changes since the previous snapshot of the same file that had statistics.
+    pub statistics_delta: Option<StatisticsDelta>,
+}
+
+/// Differences between two successive `netstat -s` outputs of one file (later minus earlier;
+/// negative after a reboot or a counter wrap). A rising `failed_connection_attempts` or
+/// `segments_retransmitted` in `tcp_ipv4` is the failed-connect signal (research note §2:
+/// inference, counters are totals since boot).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatisticsDelta {
+    /// Index of the earlier snapshot.
+    pub from_snapshot: u64,
+    /// Section → counter → change, for counters present in both.
+    pub sections: std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>>,
+}
+
+/// The counters of one `netstat -s` (and/or `-e`) output. See [`stats`] for the layout and keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Statistics {
+    /// 1-based line of the first statistics heading.
+    pub line: u64,
+    /// Section (`tcp_ipv4`, `ipv4`, `icmpv4`, …) → counter (`active_opens`, …) → value.
+    pub sections: Sections,
 }
 
 /// A time written in a netstat file. Local time unless the text carried an offset.
@@ -126,10 +169,23 @@ const HEADINGS: &[&str] = &[
     "活动连接",
 ];
 
-/// True if `line` is an `Active Connections` heading (any listed language; ASCII case ignored).
+/// True if `line` starts a connection table: an `Active Connections` heading (any listed
+/// language; ASCII case ignored), Linux/BSD `Active Internet connections…` (net-tools and BSD
+/// `netstat`), or an `ss` column header (`Netid State Recv-Q …`, `State Recv-Q Send-Q …`).
 fn is_heading(line: &str) -> bool {
     let t = line.trim();
-    HEADINGS.iter().any(|h| h.eq_ignore_ascii_case(t))
+    if HEADINGS.iter().any(|h| h.eq_ignore_ascii_case(t)) {
+        return true;
+    }
+    if t.starts_with("Active Internet connections") {
+        return true;
+    }
+    let mut w = t.split_whitespace();
+    matches!(
+        (w.next(), w.next(), w.next()),
+        (Some("Netid"), Some("State"), Some("Recv-Q"))
+            | (Some("State"), Some("Recv-Q"), Some("Send-Q"))
+    )
 }
 
 /// The command of a prompt line: `Some(None)` for a bare prompt (`U:\>`), `Some(Some(cmd))` for
@@ -227,13 +283,22 @@ struct Reader {
     pending_command: Option<String>,
     /// True right after a row and its `-b` service lines (an ` [exe]` line may follow).
     row_open: bool,
+    /// The stamp for the next snapshot.
+    pending_stamp: Option<Stamp>,
+    /// A `date /t` line waiting for its `time /t` line.
+    pending_date: Option<jiff::civil::Date>,
+    /// The `-s` section whose counters the next lines give.
+    section: Option<String>,
 }
 
 impl Reader {
     fn start_snapshot(&mut self, line: u64) {
         let index = self.out.snapshots.len() as u64 + 1;
+        self.section = None;
         self.out.snapshots.push(Snapshot {
-            stamp: None,
+            stamp: self.pending_stamp.take(),
+            statistics: None,
+            statistics_delta: None,
             index,
             line,
             command: self.pending_command.take(),
@@ -253,12 +318,42 @@ impl Reader {
             foreign: f.foreign,
             state: f.state,
             pid: f.pid,
-            program: None,
+            program: f.program,
         };
+        self.section = None;
         if let Some(s) = self.out.snapshots.last_mut() {
             s.rows.push(row);
         }
         self.row_open = true;
+    }
+
+    /// A `-s` section heading: its counters go to the open snapshot unless that one already has
+    /// this section (then a repeated `netstat -s 5` output starts a new snapshot).
+    fn statistics_heading(&mut self, section: String, number: u64) {
+        let reuse = self.in_snapshot
+            && self.out.snapshots.last().is_some_and(|s| {
+                s.statistics
+                    .as_ref()
+                    .is_none_or(|st| !st.sections.contains_key(&section))
+            });
+        if !reuse {
+            self.start_snapshot(number);
+        }
+        if let Some(s) = self.out.snapshots.last_mut() {
+            let st = s.statistics.get_or_insert_with(|| Statistics {
+                line: number,
+                sections: Sections::new(),
+            });
+            st.sections.entry(section.clone()).or_default();
+        }
+        self.section = Some(section);
+    }
+
+    /// Ends the open snapshot: what follows belongs to a new one.
+    fn close(&mut self) {
+        self.in_snapshot = false;
+        self.row_open = false;
+        self.section = None;
     }
 
     /// A line that is not a row.
@@ -267,14 +362,29 @@ impl Reader {
             self.row_open = false;
         } else if let Some(cmd) = prompt_command(line) {
             self.pending_command = cmd;
-            self.in_snapshot = false;
-            self.row_open = false;
+            self.close();
         } else if is_window_title(line) {
-            self.in_snapshot = false;
-            self.row_open = false;
+            self.close();
         } else if is_heading(line) {
             self.start_snapshot(number);
             self.row_open = false;
+        } else if let Some(section) = stats::section_heading(line) {
+            self.row_open = false;
+            self.statistics_heading(section, number);
+        } else if stats::is_route_heading(line) {
+            self.close();
+        } else if let (Some(section), Some(pairs)) = (&self.section, stats::counter_line(line)) {
+            let counters = self
+                .out
+                .snapshots
+                .last_mut()
+                .and_then(|s| s.statistics.as_mut())
+                .map(|st| st.sections.entry(section.clone()).or_default());
+            if let Some(c) = counters {
+                c.extend(pairs);
+            }
+        } else if let Some(st) = parse_stamp(line) {
+            self.stamp_line(st, number);
         } else if self.row_open && line.starts_with(char::is_whitespace) {
             let t = line.trim();
             if let Some(exe) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
@@ -294,6 +404,32 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// A time stamp line: it applies to the next snapshot (and so ends the open one).
+    fn stamp_line(&mut self, st: StampLine, number: u64) {
+        let full = match st {
+            StampLine::Full(civil, offset_s) => Some((civil, offset_s)),
+            StampLine::Date(d) => {
+                self.pending_date = Some(d);
+                None
+            }
+            StampLine::Time(t) => self
+                .pending_date
+                .take()
+                .map(|d| (jiff::civil::DateTime::from_parts(d, t), None)),
+        };
+        if let Some((civil, offset_s)) = full {
+            self.pending_stamp = Some(Stamp {
+                line: number,
+                civil,
+                offset_s,
+            });
+            self.pending_date = None;
+            self.close();
+        }
+    }
+}
+
 /// Splits decoded text into lines (LF or CRLF; a final line without newline counts).
 fn split_lines(text: &str) -> Vec<&str> {
     let mut lines: Vec<&str> = text
@@ -307,8 +443,9 @@ fn split_lines(text: &str) -> Vec<&str> {
 }
 
 /// True if `head` (the first few KiB of a file, at most [`crate::ingest::detect::HEAD_LEN`])
-/// looks like Windows netstat output: it has an `Active Connections` heading (any supported
-/// language), or its rows are at least as many as its other non-blank lines and there is at
+/// looks like netstat output: it has an `Active Connections` heading (any supported language),
+/// a Linux/BSD `Active Internet connections` heading, an `ss` column header, a `-s` statistics
+/// heading or a routing-table heading (`netstat -r`), or its rows are at least as many as its other non-blank lines and there is at
 /// least one (header-less `netstat -ano | findstr …`). Any encoding [`parse_netstat`] reads is
 /// accepted. A last line without a newline is ignored (the head may cut it).
 pub fn looks_like_netstat(head: &[u8]) -> bool {
@@ -319,7 +456,10 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
     }
     let (mut rows, mut others) = (0usize, 0usize);
     for line in lines {
-        if is_heading(line) {
+        if is_heading(line)
+            || stats::section_heading(line).is_some()
+            || stats::is_route_heading(line)
+        {
             return true;
         }
         match parse_row(line) {
@@ -352,6 +492,9 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
         in_snapshot: false,
         pending_command: None,
         row_open: false,
+        pending_stamp: None,
+        pending_date: None,
+        section: None,
     };
     let mut i = 0usize;
     while let Some(line) = lines.get(i) {
@@ -375,6 +518,17 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
             }
         }
         i += 1;
+    }
+    let mut prev: Option<(u64, Sections)> = None;
+    for s in &mut r.out.snapshots {
+        let Some(st) = &s.statistics else { continue };
+        if let Some((from_snapshot, before)) = &prev {
+            s.statistics_delta = Some(StatisticsDelta {
+                from_snapshot: *from_snapshot,
+                sections: stats::delta(before, &st.sections),
+            });
+        }
+        prev = Some((s.index, st.sections.clone()));
     }
     r.out
 }
@@ -562,19 +716,35 @@ ple.com:445   TIME_WAIT\n";
         let f = parse_netstat(
             b"Aktive Verbindungen\r\n  TCP    0.0.0.0:135   0.0.0.0:0   ABH\x99REN\r\n",
         );
-        assert_eq!(f.encoding, "IBM437");
+        // A German heading selects CP850 (the Western European OEM page); 0x99 is `Ö` there too.
+        assert_eq!(f.encoding, "IBM850");
         assert_eq!(f.snapshots[0].rows[0].state.as_deref(), Some("LISTENING"));
+        let us = parse_netstat(
+            b"Active Connections\r\n  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING\r\n\x99",
+        );
+        assert_eq!(us.encoding, "IBM437");
     }
 
     #[test]
     fn looks_like_rejects_other_text_and_binary() {
         assert!(!looks_like_netstat(b"Hello world\nthis is a README\n"));
         assert!(!looks_like_netstat(&[0u8, 1, 2, 3, 0xff, 0xfe, 0x80, 0x99]));
-        assert!(!looks_like_netstat(
+        // Linux, ss and `-s` statistics are netstat text too.
+        assert!(looks_like_netstat(
             b"Active Internet connections (servers and established)\ntcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN\n"
         ));
-        assert!(!looks_like_netstat(
+        assert!(looks_like_netstat(
+            b"State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n"
+        ));
+        assert!(looks_like_netstat(
+            b"Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\n"
+        ));
+        assert!(looks_like_netstat(
             b"TCP Statistics for IPv4\n  Active Opens = 5\n"
+        ));
+        // Event Viewer CSV export (another ingester's format).
+        assert!(!looks_like_netstat(
+            b"Level,Date and Time,Source,Event ID,Task Category\nWarning,3/14/2026 10:02:40 AM,Tcpip,4226,None,TCP/IP has reached the security limit imposed on the number of concurrent TCP connect attempts.\n"
         ));
         assert!(looks_like_netstat(
             b"  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n"
@@ -582,12 +752,139 @@ ple.com:445   TIME_WAIT\n";
         assert!(looks_like_netstat(WRAPPED.as_bytes()));
     }
 
+    /// `netstat -s 5` twice, then a `netstat -r` table: two statistics snapshots, the route
+    /// table passed over without problems.
+    const STATS: &str = "IPv4 Statistics\n\n  Packets Received                   = 60090845\n\nICMPv4 Statistics\n\n                            Received    Sent\n  Messages                  16443       22923\n\nTCP Statistics for IPv4\n\n  Active Opens                        = 64644\n  Passive Opens                       = 7674\n  Failed Connection Attempts          = 5800\n  Reset Connections                   = 12164\n  Current Connections                 = 24\n  Segments Retransmitted              = 24199\n\nIPv4 Statistics\n\n  Packets Received                   = 60090900\n\nTCP Statistics for IPv4\n\n  Active Opens                        = 64700\n  Failed Connection Attempts          = 5850\n\n===========================================================================\nInterface List\n  4...00 15 5d 01 02 03 ......Microsoft Hyper-V Network Adapter\n===========================================================================\n\nIPv4 Route Table\n===========================================================================\nActive Routes:\nNetwork Destination        Netmask          Gateway       Interface  Metric\n          0.0.0.0          0.0.0.0      10.0.0.1      10.0.0.5     25\n";
+
     #[test]
-    fn tcp_statistics_heading_is_not_a_problem() {
-        let f = parse_netstat(
-            b"TCP Statistics for IPv4\n\n  Active Opens                        = 64644\n",
+    fn statistics_snapshots_and_route_table() {
+        let f = parse_netstat(STATS.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        assert!(looks_like_netstat(STATS.as_bytes()));
+        // `route print` alone (= `netstat -r`) is netstat text with no snapshot and no problem.
+        let route = STATS
+            .get(STATS.find("=====").unwrap_or(0)..)
+            .unwrap_or_default();
+        assert!(looks_like_netstat(route.as_bytes()));
+        let r = parse_netstat(route.as_bytes());
+        assert_eq!((r.snapshots.len(), r.problems.len()), (0, 0));
+        let got: Vec<_> = f
+            .snapshots
+            .iter()
+            .map(|s| (s.index, s.line, s.rows.len(), s.statistics.clone()))
+            .collect();
+        let sec = |pairs: &[(&str, u64)]| -> std::collections::BTreeMap<String, u64> {
+            pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+        };
+        let first: Sections = [
+            ("ipv4".to_string(), sec(&[("packets_received", 60090845)])),
+            (
+                "icmpv4".to_string(),
+                sec(&[("messages_received", 16443), ("messages_sent", 22923)]),
+            ),
+            (
+                "tcp_ipv4".to_string(),
+                sec(&[
+                    ("active_opens", 64644),
+                    ("passive_opens", 7674),
+                    ("failed_connection_attempts", 5800),
+                    ("reset_connections", 12164),
+                    ("current_connections", 24),
+                    ("segments_retransmitted", 24199),
+                ]),
+            ),
+        ]
+        .into();
+        let second: Sections = [
+            ("ipv4".to_string(), sec(&[("packets_received", 60090900)])),
+            (
+                "tcp_ipv4".to_string(),
+                sec(&[
+                    ("active_opens", 64700),
+                    ("failed_connection_attempts", 5850),
+                ]),
+            ),
+        ]
+        .into();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    1,
+                    1,
+                    0,
+                    Some(Statistics {
+                        line: 1,
+                        sections: first
+                    })
+                ),
+                (
+                    2,
+                    19,
+                    0,
+                    Some(Statistics {
+                        line: 19,
+                        sections: second
+                    })
+                ),
+            ]
         );
-        assert_eq!((f.snapshots.len(), f.problems.len()), (0, 0));
+    }
+
+    #[test]
+    fn stamps_apply_to_the_next_snapshot() {
+        let text = "C:\\>echo %date% %time%\nSat 03/14/2026 10:02:40.12\n\nC:\\>netstat -no\n\nActive Connections\n\n  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_SENT   4\n\nSat 03/14/2026\n10:07 AM\nActive Connections\n  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_SENT   4\nActive Connections\n  TCP    10.0.0.1:1025   10.0.0.2:445   SYN_SENT   4\n2026-03-14T10:09:00+01:00\n";
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let stamps: Vec<_> = f.snapshots.iter().map(|s| s.stamp).collect();
+        assert_eq!(
+            stamps,
+            vec![
+                Some(Stamp {
+                    line: 2,
+                    civil: jiff::civil::datetime(2026, 3, 14, 10, 2, 40, 120_000_000),
+                    offset_s: None
+                }),
+                Some(Stamp {
+                    line: 11,
+                    civil: jiff::civil::datetime(2026, 3, 14, 10, 7, 0, 0),
+                    offset_s: None
+                }),
+                // No stamp before the third; the ISO line at the end has no snapshot after it.
+                None,
+            ]
+        );
+        assert_eq!(f.snapshots[0].command.as_deref(), Some("netstat -no"));
+    }
+
+    #[test]
+    fn linux_netstat_with_unix_sockets_and_ss() {
+        let text = "Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name\ntcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      1395/sshd\ntcp        0      1 10.0.0.5:40000          10.0.0.9:443            SYN_SENT    4711/curl\nudp        0      0 0.0.0.0:68              0.0.0.0:*                           535/dhclient\nActive UNIX domain sockets (servers and established)\nProto RefCnt Flags       Type       State         I-Node   PID/Program name     Path\nunix  2      [ ACC ]     STREAM     LISTENING     18438    1/systemd            /run/lvm/lvmpolld.socket\n$ ss -tanp\nState  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\nSYN-SENT 0   1   10.0.0.5:40001   10.0.0.9:443  users:((\"curl\",pid=4711,fd=3))\n";
+        assert!(looks_like_netstat(text.as_bytes()));
+        let f = parse_netstat(text.as_bytes());
+        assert_eq!(f.problems, vec![]);
+        let got: Vec<_> = f
+            .snapshots
+            .iter()
+            .map(|s| {
+                s.rows
+                    .iter()
+                    .map(|r| (r.line, r.proto, r.state.clone(), r.pid, r.program.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let st = |s: &str| Some(s.to_string());
+        assert_eq!(
+            got,
+            vec![
+                vec![
+                    (3, Proto::Tcp, st("LISTENING"), Some(1395), st("sshd")),
+                    (4, Proto::Tcp, st("SYN_SENT"), Some(4711), st("curl")),
+                    (5, Proto::Udp, None, Some(535), st("dhclient")),
+                ],
+                vec![(11, Proto::Tcp, st("SYN_SENT"), Some(4711), st("curl"))],
+            ]
+        );
     }
 
     proptest! {

@@ -24,6 +24,9 @@ pub(super) struct RowFields {
     /// False when the state word is not one netstat prints (kept verbatim in `state`).
     pub state_known: bool,
     pub pid: Option<u32>,
+    /// Program printed in the row itself (Linux `1234/sshd`, ss `users:(("sshd",…))`); Windows
+    /// names come from the `-b` line after the row instead.
+    pub program: Option<String>,
 }
 
 impl RowFields {
@@ -122,7 +125,7 @@ fn pid(tok: &str) -> Result<u32, String> {
 /// Parses one line. `TCP Statistics for IPv4` (a `netstat -s` heading) is not a row.
 pub(super) fn parse_row(line: &str) -> RowParse {
     let Ok((_, (proto, toks))) = row_tokens(line) else {
-        return RowParse::NotRow;
+        return super::unix::parse_unix_row(line);
     };
     if toks.first().is_some_and(|t| *t == "Statistics") {
         return RowParse::NotRow;
@@ -167,11 +170,11 @@ fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, String> {
         state,
         state_known,
         pid,
+        program: None,
     })
 }
 
-/// State words netstat prints and their standard English names. English words are the
-/// `netstmsg.mc` set (CLOSED … TIME_WAIT); German ones are from real German Windows output
+/// State words Windows netstat prints and their standard English names. English words are the `netstmsg.mc` set (CLOSED … TIME_WAIT); German ones are from real German Windows output
 /// (research note §2: ABHÖREN, HERGESTELLT, WARTEND, SCHLIESSEN_WARTEN, FIN_WARTEN_2,
 /// SYN_GESENDET); SYN_EMPFANGEN/SCHLIESSEND are only seen in parser alias tables (unverified).
 const KNOWN_STATE_WORDS: &[(&str, &str)] = &[
@@ -289,9 +292,10 @@ mod tests {
         assert_eq!(parse_row("TCP Statistics for IPv4"), RowParse::NotRow);
         assert_eq!(parse_row("TCPIP"), RowParse::NotRow);
         assert_eq!(
-            parse_row("tcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN"),
+            parse_row("unix  2      [ ACC ]     STREAM     LISTENING      18438 1/systemd"),
             RowParse::NotRow
         );
+        assert_eq!(parse_row("Active Internet connections"), RowParse::NotRow);
     }
 
     #[test]
