@@ -196,3 +196,66 @@ fn without_alarm_endpoints_there_are_no_gaps() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["alarm_gaps"], json!([]));
 }
+
+/// The demo: the provider WS-ALARM01 resets both alarm sessions at 10:02:14.5; its reconnects
+/// wait in the half-open queue until 10:03:34. Each gap runs from the client's last ACK of a
+/// provider message (10:02:12.5003 / 12.6003) to the provider's ACK completing the new
+/// handshake.
+#[test]
+fn demo_alarm_clients_lose_their_provider_from_the_reset_to_the_queued_reconnect() {
+    let out = assert_cmd::Command::cargo_bin("halfopen")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--netstat-time",
+            "2026-03-14T10:02:40Z",
+        ])
+        .args(["--alarm-provider", "10.1.1.10"])
+        .args([
+            "--alarm-client",
+            "10.1.1.21",
+            "--alarm-client",
+            "10.1.1.22:5413",
+        ])
+        .arg("fixtures/demo")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String, String, f64, String)> = v["alarm_gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["client"].as_str().unwrap().to_string(),
+                g["start"].as_str().unwrap().to_string(),
+                g["end"].as_str().unwrap().to_string(),
+                g["seconds"].as_f64().unwrap(),
+                g["cause"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |c: &str, s: &str, e: &str, secs: f64| {
+        (c.into(), s.into(), e.into(), secs, "reset".to_string())
+    };
+    assert_eq!(
+        got,
+        vec![
+            row(
+                "10.1.1.21",
+                "2026-03-14T10:02:12.500300Z",
+                "2026-03-14T10:03:34.000600Z",
+                81.5003
+            ),
+            row(
+                "10.1.1.22",
+                "2026-03-14T10:02:12.600300Z",
+                "2026-03-14T10:03:34.001000Z",
+                81.4007
+            ),
+        ]
+    );
+}
