@@ -1,7 +1,8 @@
 //! Packet captures (pcap, pcapng, and gzip of either), streamed with `pcap-parser`'s
 //! [`create_reader`] loop: the file is never held in memory, only a 1 MiB window.
 //!
-//! Formats: Microsoft Network Monitor 2.x (`.cap`, see [`netmon`]; read with seeks, not streamed);
+//! Formats: Microsoft Network Monitor 2.x (`.cap`, see [`read_netmon`]; read with seeks, not
+//! streamed; a gzip-compressed one is inflated into memory first);
 //! legacy pcap (tcpdump.org `pcap-savefile(5)`, draft-ietf-opsawg-pcap): µs magic
 //! `a1b2c3d4` and ns magic `a1b23c4d`, both byte orders; pcapng (draft-ietf-opsawg-pcapng) with
 //! any number of sections (each with its own byte order and interface list) and interfaces.
@@ -27,7 +28,7 @@
 //! - IP/TCP headers damaged or cut before the 20-byte TCP header: a [`Problem`] per frame;
 //! - a non-first IP fragment: counted in [`CaptureRead::non_first_fragments`] (no reassembly).
 //!
-//! L2–L4 decoding is in [`link`] (hand-written, borrowing the frame).
+//! L2–L4 decoding is in the private `link` module (hand-written, borrowing the frame).
 
 mod link;
 mod netmon;
@@ -821,6 +822,35 @@ mod tests {
         let mut n = 0;
         let r = read_capture(&path, &mut |_| n += 1).unwrap();
         assert_eq!((r.format, r.packets, n), (Format::Pcapng, 1, 1));
+    }
+
+    #[test]
+    fn gzipped_netmon_is_sniffed_and_read_in_memory() {
+        use crate::testgen::pcap::{SynthTcp, write_netmon};
+        let seg = link::decode(1, &syn_frame());
+        let link::Decoded::Tcp(seg) = seg else {
+            panic!("{seg:?}")
+        };
+        let pkts: Vec<SynthTcp> = (0..3)
+            .map(|k| SynthTcp {
+                time: UtcTime::from_unix_nanos(1_000_000_000_000 + k * 1_000, 6),
+                seg,
+            })
+            .collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&write_netmon(&pkts, 3)).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(sniff(&gz), Some(Format::Netmon));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.cap.gz");
+        std::fs::write(&path, &gz).unwrap();
+        let mut times = Vec::new();
+        let r = read_capture(&path, &mut |p| times.push(p.time.unix_nanos())).unwrap();
+        assert_eq!((r.format, r.packets), (Format::Netmon, 3));
+        assert_eq!(
+            times,
+            [1_000_000_000_000, 1_000_000_001_000, 1_000_000_002_000]
+        );
     }
 
     #[test]

@@ -148,7 +148,8 @@ enum FrameError {
     Stop(String),
 }
 
-/// Reads a NetMon 2.x capture from a seekable source (a file, or an in-memory image), calling
+/// Reads a NetMon 2.x capture (layout, time and damage rules: the `capture/netmon.rs` module
+/// docs) from a seekable source (a file, or an in-memory image), calling
 /// `on_tcp` per TCP packet in frame-table order. Errors: [`HeadError::BadHeader`] for a cut
 /// header, NetMon 1.x or another major version; [`HeadError::Io`] when the size cannot be read.
 pub fn read_netmon<R: Read + Seek>(
