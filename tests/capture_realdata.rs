@@ -118,6 +118,19 @@ fn table() -> Vec<Row> {
                 1,
             )
         },
+        // editcap -F netmon2 (TZ=UTC): the header start time has no zone; we read it as UTC and
+        // say so once.
+        Row {
+            problems: 1,
+            first_problem: Some(Locator::Byte(8)),
+            ..row(
+                "derived/http_espn_fail.netmon2.cap",
+                Format::Netmon,
+                569,
+                [100, 84, 7, 1],
+                9,
+            )
+        },
         row(
             "malformed/pcapng-tsresol-bin-overflow.pcapng",
             NG,
@@ -202,17 +215,13 @@ fn unreadable_headers_are_bad_header_errors() {
     let Some(dir) = realdata("bad capture headers") else {
         return;
     };
-    // 23 bytes: one short of a legacy header. NetMon 2 is not a pcap format (detect routes it).
-    for f in [
-        "malformed/pcap-truncated-hdr-23.pcap",
-        "derived/http_espn_fail.netmon2.cap",
-    ] {
-        let res = read_capture(&dir.join(f), &mut |_| {});
-        assert!(
-            matches!(res, Err(IngestError::BadHeader { .. })),
-            "{f}: {res:?}"
-        );
-    }
+    // 23 bytes: one short of a legacy header.
+    let f = "malformed/pcap-truncated-hdr-23.pcap";
+    let res = read_capture(&dir.join(f), &mut |_| {});
+    assert!(
+        matches!(res, Err(IngestError::BadHeader { .. })),
+        "{f}: {res:?}"
+    );
 }
 
 /// The pcap-parser probe's cut case (research/pcap.md §1.3): the last 500 bytes missing.
@@ -229,6 +238,59 @@ fn http_espn_fail_cut_by_500_bytes_keeps_563_packets_and_one_problem() {
     assert_eq!(read.packets, 563);
     assert_eq!(read.problems.len(), 1);
     assert_eq!(read.problems[0].locator, Locator::Byte(376_076));
+}
+
+/// The NetMon copy (editcap under TZ=UTC) gives the same TCP packets, at the same instants, as
+/// the pcapng it was made from; only the byte offsets differ.
+#[test]
+fn netmon_copy_of_http_espn_fail_has_the_pcapng_packets_and_times() {
+    let Some(dir) = realdata("NetMon vs pcapng") else {
+        return;
+    };
+    let read_all = |f: &str| {
+        let mut v = Vec::new();
+        let r = read_capture(&dir.join(f), &mut |p| {
+            v.push((p.frame, p.time.unix_nanos(), p.seg))
+        })
+        .unwrap();
+        (r, v)
+    };
+    let (ng, ng_pkts) = read_all("http_espn_fail.pcapng");
+    let (nm, nm_pkts) = read_all("derived/http_espn_fail.netmon2.cap");
+    assert_eq!(nm_pkts.len(), 555); // tshark -Y tcp | wc -l
+    assert_eq!(nm_pkts, ng_pkts);
+    assert_eq!((nm.first_time, nm.last_time), (ng.first_time, ng.last_time));
+    // tshark -t ud: frame 1 at 2016-01-08 20:59:15.320017.
+    assert_eq!(
+        nm.first_time.map(|t| t.unix_nanos()),
+        Some(1_452_286_755_320_017_000)
+    );
+}
+
+/// A NetMon file loses its frame table (written last) when cut: the frames are walked in
+/// sequence from byte 128 and the cut is reported where the last frame starts. tshark cannot open
+/// the cut file; 559 whole frames and 97 SYNs are its counts on the whole file for frames 1–559.
+#[test]
+fn netmon_cut_before_its_frame_table_keeps_every_whole_frame() {
+    let Some(dir) = realdata("cut NetMon capture") else {
+        return;
+    };
+    let whole = std::fs::read(dir.join("derived/http_espn_fail.netmon2.cap")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("cut.cap");
+    std::fs::write(&path, &whole[..whole.len() - 3000]).unwrap();
+    let (read, rep) = analyse(&path);
+    assert_eq!((read.format, read.packets), (Format::Netmon, 559));
+    assert_eq!(rep.tcp_syn, 97);
+    let locs: Vec<Locator> = read.problems.iter().map(|p| p.locator.clone()).collect();
+    assert_eq!(
+        locs,
+        [
+            Locator::Byte(365_713),
+            Locator::Byte(365_665),
+            Locator::Byte(8)
+        ]
+    );
 }
 
 #[test]

@@ -7,6 +7,34 @@
 //! queued connect when one of its 10 SYN_SENT slots frees (KB969710; see `research/domain.md` §2).
 //! (tshark_oracle.sh counts opens first, so its peak can be higher by the number of such ties.)
 //! Attempts with `half_open_until <= first_syn` are never half-open for any time and add nothing.
+//!
+//! **Queued-connect fingerprint** of the Windows limit ([`HostHalfOpen::queued_connect_fingerprint`]).
+//! XP SP2 to Vista SP1 (and later systems with `EnableConnectionRateLimiting`) allow 10 outgoing
+//! connects in SYN_SENT; further connects wait in a queue, and a queued connect's first SYN
+//! leaves when a slot frees: on a SYN-ACK, a RST, or when an attempt gives up (XP–7 defaults
+//! `TcpInitialRTT` 3 s and `TcpMaxConnectRetransmissions` 2: SYNs at t, t+3 s, t+9 s, give up at
+//! t+21 s; the give-up time is [`super::handshake::HandshakeSettings::give_up_s`]). Sources:
+//! KB969710 (limit 10, versions), the XP SP2 "Changes to Functionality" note (queue, Event 4226),
+//! Citect KB q5015 (queued attempts wait for a half-open one to complete); `research/domain.md` §2.
+//! A host has the fingerprint when **all** of these hold (defaults in [`QueueSettings`]):
+//! 1. its peak equals the limit exactly: it reached the limit and never went above it (a scanner
+//!    or a Linux host with no limit goes above);
+//! 2. it spent at least `min_seconds_at_limit` (3 s = `TcpInitialRTT`, so at least one SYN
+//!    retransmission interval) at or above the limit: a count that only touches the limit is not
+//!    a queue;
+//! 3. at least `min_queued_starts` (3) first SYNs are **queued starts**: they leave within
+//!    `tolerance_s` (50 ms; tcpip.sys admits the next connect from the same timer/receive path
+//!    that frees the slot, so the gap is the sender's scheduling latency, far below a SYN
+//!    retransmission interval) after an attempt of the same host ended *while the count was at
+//!    the limit* (a slot freed less than `tolerance_s` earlier and not yet retaken counts as
+//!    still held, so one late start does not hide the next). Each freed slot admits at most one
+//!    queued start, the most recently freed slot first.
+//!
+//! Limits: the half-open end of an unanswered attempt is modelled (`first_syn + give_up_s`); if
+//! the real give-up comes earlier than the model by more than the tolerance, the next SYN appears
+//! before the modelled end and the count exceeds the limit, so rule 1 fails (set `give_up_s` to
+//! the site's value). An application that itself keeps at most 10 connects in flight and
+//! reconnects at once looks the same as the tcpip.sys queue.
 
 use super::handshake::Attempt;
 use crate::model::UtcTime;
@@ -30,6 +58,31 @@ pub struct HostHalfOpen {
     pub queued_connect_fingerprint: bool,
 }
 
+/// The rules of the queued-connect fingerprint (module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueueSettings {
+    /// Concurrent half-open connects at which the limit bites (XP SP2–Vista: 10).
+    pub limit: u32,
+    /// Seconds after a slot frees within which a first SYN counts as a queued start (0.05).
+    pub tolerance_s: f64,
+    /// Queued starts needed (3).
+    pub min_queued_starts: u32,
+    /// Seconds at or above the limit needed (3.0).
+    pub min_seconds_at_limit: f64,
+}
+
+impl QueueSettings {
+    /// The defaults of the module docs for `limit`.
+    pub fn with_limit(limit: u32) -> Self {
+        QueueSettings {
+            limit,
+            tolerance_s: 0.05,
+            min_queued_starts: 3,
+            min_seconds_at_limit: 3.0,
+        }
+    }
+}
+
 /// The half-open series of every host that sent a SYN, sorted by host address.
 ///
 /// `series` holds one point per instant where the count changes (all steps at one instant are
@@ -38,6 +91,11 @@ pub struct HostHalfOpen {
 /// (10) in practice; `limit_reached_at` is the first point whose count is `>= limit` and
 /// `seconds_at_limit` sums the time between such points and the next point (seconds).
 pub fn half_open_by_host(attempts: &[Attempt], limit: u32) -> Vec<HostHalfOpen> {
+    half_open_by_host_with(attempts, &QueueSettings::with_limit(limit))
+}
+
+/// [`half_open_by_host`] with explicit fingerprint rules (`settings.limit` is the limit).
+pub fn half_open_by_host_with(attempts: &[Attempt], settings: &QueueSettings) -> Vec<HostHalfOpen> {
     // (host, time, delta): -1 sorts before +1 at equal (host, time).
     let mut steps: Vec<(IpAddr, UtcTime, i8)> = Vec::with_capacity(attempts.len() * 2);
     let mut hosts: Vec<IpAddr> = Vec::new();
@@ -58,13 +116,23 @@ pub fn half_open_by_host(attempts: &[Attempt], limit: u32) -> Vec<HostHalfOpen> 
         let n = rest.iter().take_while(|s| s.0 == host).count();
         let (mine, tail) = rest.split_at(n);
         rest = tail;
-        out.push(sweep(host, mine, limit));
+        out.push(sweep(host, mine, settings));
     }
     out
 }
 
 /// One host's sweep over its sorted steps.
-fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], limit: u32) -> HostHalfOpen {
+fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], settings: &QueueSettings) -> HostHalfOpen {
+    let limit = settings.limit;
+    let tolerance_ns = if settings.tolerance_s.is_finite() && settings.tolerance_s > 0.0 {
+        (settings.tolerance_s * 1e9) as i64
+    } else {
+        0
+    };
+    // When each slot freed while the count was at the limit was freed (in time order), until a
+    // queued start takes it or the tolerance runs out.
+    let mut freed: std::collections::VecDeque<UtcTime> = std::collections::VecDeque::new();
+    let mut queued_starts: u32 = 0;
     let mut h = HostHalfOpen {
         host,
         series: Vec::new(),
@@ -79,9 +147,36 @@ fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], limit: u32) -> HostHalfO
     while i < steps.len() {
         let t = steps[i].1;
         let before = count;
+        let (mut opens, mut closes) = (0u32, 0u32);
         while i < steps.len() && steps[i].1 == t {
             count += i64::from(steps[i].2);
+            if steps[i].2 > 0 {
+                opens += 1;
+            } else {
+                closes += 1;
+            }
             i += 1;
+        }
+        // Queued starts (module docs, rule 3): closes are applied before opens at one instant.
+        while freed
+            .front()
+            .is_some_and(|r| t.unix_nanos().saturating_sub(r.unix_nanos()) > tolerance_ns)
+        {
+            freed.pop_front();
+        }
+        // A slot freed less than the tolerance ago and not yet retaken still counts as held.
+        let held = before.saturating_add(freed.len() as i64);
+        if limit > 0 && held >= i64::from(limit) {
+            for _ in 0..closes {
+                freed.push_back(t);
+            }
+        }
+        // A start takes the most recently freed slot (the close it follows most closely).
+        for _ in 0..opens {
+            if freed.pop_back().is_none() {
+                break;
+            }
+            queued_starts += 1;
         }
         if count == before {
             continue;
@@ -104,6 +199,10 @@ fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], limit: u32) -> HostHalfO
         }
         h.series.push((t, c));
     }
+    h.queued_connect_fingerprint = limit > 0
+        && h.peak == limit
+        && h.seconds_at_limit >= settings.min_seconds_at_limit
+        && queued_starts >= settings.min_queued_starts;
     h
 }
 
@@ -176,6 +275,72 @@ mod tests {
         assert_eq!(r[0].series, vec![(t(1), 1), (t(4), 0)]);
         assert_eq!((r[0].limit_reached_at, r[0].seconds_at_limit), (None, 0.0));
         assert_eq!(r[1].series, vec![(t(0), 1), (t(2), 0)]);
+    }
+
+    /// Demo-like queue: 10 unanswered connects at 0.00–0.09 s give up at 21.00–21.09 s and a
+    /// queued connect leaves at each of those instants (some 20 ms late), up to `n` queued.
+    fn queue(n: usize, late_ms: i64) -> Vec<Attempt> {
+        let ms = |m: i64| UtcTime::from_unix_nanos((1_700_000_000_000 + m) * 1_000_000, 6);
+        let mut v = Vec::new();
+        for k in 0..10i64 {
+            let mut a = att("10.1.1.10", 0, 0);
+            (a.first_syn, a.half_open_until) = (ms(k * 10), ms(k * 10 + 21_000));
+            v.push(a);
+        }
+        for k in 0..n as i64 {
+            let start = k * 10 + 21_000 + if k % 2 == 1 { late_ms } else { 0 };
+            let mut a = att("10.1.1.10", 0, 0);
+            (a.first_syn, a.half_open_until) = (ms(start), ms(start + 21_000));
+            v.push(a);
+        }
+        v
+    }
+
+    #[test]
+    fn windows_queue_pattern_has_the_fingerprint() {
+        let r = half_open_by_host(&queue(10, 0), 10);
+        assert_eq!((r[0].peak, r[0].queued_connect_fingerprint), (10, true));
+        // At the limit from the 10th SYN (0.09 s) until the first queued attempt ends (42.00 s).
+        assert!((r[0].seconds_at_limit - 41.91).abs() < 1e-9);
+        // Queued SYNs 20 ms after the slot frees (within 50 ms) still match.
+        let r = half_open_by_host(&queue(10, 20), 10);
+        assert_eq!((r[0].peak, r[0].queued_connect_fingerprint), (10, true));
+        // Every second queued SYN 2 s late: those 5 are not queued starts, the 5 on-time ones
+        // are (>= 3 needed); needing 6 makes it false.
+        let r = half_open_by_host(&queue(10, 2000), 10);
+        assert!(r[0].queued_connect_fingerprint);
+        let strict = QueueSettings {
+            min_queued_starts: 6,
+            ..QueueSettings::with_limit(10)
+        };
+        let r = half_open_by_host_with(&queue(10, 2000), &strict);
+        assert!(!r[0].queued_connect_fingerprint);
+    }
+
+    #[test]
+    fn burst_above_the_limit_has_no_fingerprint() {
+        // Scanner/Linux: 15 at once, more as they end.
+        let mut a = queue(10, 0);
+        for k in 0..5 {
+            a.push(att("10.1.1.10", k, 21));
+        }
+        let r = half_open_by_host(&a, 10);
+        assert_eq!((r[0].peak, r[0].queued_connect_fingerprint), (15, false));
+    }
+
+    #[test]
+    fn count_touching_the_limit_once_has_no_fingerprint() {
+        // 10 overlapping for one second, then all end; nothing waits for a slot.
+        let a: Vec<Attempt> = (0..10).map(|k| att("10.0.0.5", 0, 1 + k)).collect();
+        let r = half_open_by_host(&a, 10);
+        assert_eq!((r[0].peak, r[0].seconds_at_limit), (10, 1.0));
+        assert!(!r[0].queued_connect_fingerprint);
+        // At the limit long enough, but new SYNs leave 2 s after slots free: not queued.
+        let mut b: Vec<Attempt> = (0..10).map(|_| att("10.0.0.6", 0, 21)).collect();
+        b.extend((0..5).map(|_| att("10.0.0.6", 23, 44)));
+        let r = half_open_by_host(&b, 10);
+        assert_eq!(r[0].peak, 10);
+        assert!(!r[0].queued_connect_fingerprint);
     }
 
     proptest! {

@@ -1,7 +1,9 @@
 //! Packet captures (pcap, pcapng, and gzip of either), streamed with `pcap-parser`'s
 //! [`create_reader`] loop: the file is never held in memory, only a 1 MiB window.
 //!
-//! Formats: legacy pcap (tcpdump.org `pcap-savefile(5)`, draft-ietf-opsawg-pcap): µs magic
+//! Formats: Microsoft Network Monitor 2.x (`.cap`, see [`read_netmon`]; read with seeks, not
+//! streamed; a gzip-compressed one is inflated into memory first);
+//! legacy pcap (tcpdump.org `pcap-savefile(5)`, draft-ietf-opsawg-pcap): µs magic
 //! `a1b2c3d4` and ns magic `a1b23c4d`, both byte orders; pcapng (draft-ietf-opsawg-pcapng) with
 //! any number of sections (each with its own byte order and interface list) and interfaces.
 //! A gzip stream (magic `1f 8b`, RFC 1952, members concatenated or not) is inflated on the fly
@@ -26,9 +28,12 @@
 //! - IP/TCP headers damaged or cut before the 20-byte TCP header: a [`Problem`] per frame;
 //! - a non-first IP fragment: counted in [`CaptureRead::non_first_fragments`] (no reassembly).
 //!
-//! L2–L4 decoding is in [`link`] (hand-written, borrowing the frame).
+//! L2–L4 decoding is in the private `link` module (hand-written, borrowing the frame).
 
 mod link;
+mod netmon;
+
+pub use netmon::read_netmon;
 
 use flate2::read::{GzDecoder, MultiGzDecoder};
 use pcap_parser::pcapng::Block;
@@ -112,6 +117,10 @@ fn format_of_magic(head: &[u8]) -> Option<Format> {
     if m == PCAPNG_MAGIC {
         return Some(Format::Pcapng);
     }
+    if m == netmon::MAGIC_2X || m == netmon::MAGIC_1X {
+        // 1.x is reported as an unsupported header when read.
+        return Some(Format::Netmon);
+    }
     match u32::from_le_bytes(m) {
         0xa1b2_c3d4 | 0xd4c3_b2a1 | 0xa1b2_3c4d | 0x4d3c_b2a1 | 0xa1b2_cd34 | 0x34cd_b2a1 => {
             Some(Format::Pcap)
@@ -125,8 +134,9 @@ fn is_gzip(head: &[u8]) -> bool {
 }
 
 /// The capture format if `head` (the first bytes of a file, ideally ≥ 4 KiB) starts like a
-/// pcap (any of the six legacy magics) or pcapng (SHB type `0a 0d 0d 0a`) file, or a gzip
-/// stream (`1f 8b`) whose inflated start does. `None` otherwise.
+/// pcap (any of the six legacy magics), pcapng (SHB type `0a 0d 0d 0a`) or NetMon (`GMBU` 2.x;
+/// `RTSS` 1.x, which reading then rejects as unsupported) file, or a gzip stream (`1f 8b`)
+/// whose inflated start does. `None` otherwise.
 pub fn sniff(head: &[u8]) -> Option<Format> {
     if is_gzip(head) {
         let mut inflated = [0u8; 4];
@@ -153,12 +163,16 @@ pub fn read_capture(
     on_tcp: &mut dyn FnMut(&TcpPacket),
 ) -> Result<CaptureRead, IngestError> {
     let mut file = File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let mut magic = [0u8; 2];
+    let mut magic = [0u8; 4];
     let got = read_full(&mut file, &mut magic).map_err(|e| IngestError::io(path, e))?;
-    let start = Cursor::new(magic[..got].to_vec());
     let res = if is_gzip(&magic[..got]) {
+        let start = Cursor::new(magic[..got].to_vec());
         read_capture_from(MultiGzDecoder::new(start.chain(file)), on_tcp)
+    } else if format_of_magic(&magic[..got]) == Some(Format::Netmon) {
+        // NetMon needs random access (the frame table is at the end): read the file in place.
+        read_netmon(std::io::BufReader::new(file), on_tcp)
     } else {
+        let start = Cursor::new(magic[..got].to_vec());
         read_capture_from(start.chain(file), on_tcp)
     };
     res.map_err(|e| match e {
@@ -275,6 +289,18 @@ struct State<'a> {
 }
 
 impl State<'_> {
+    /// Records the time of a timed record (packet or not).
+    fn saw_time(&mut self, time: UtcTime) {
+        self.prev_time = Some(time);
+        // Earliest and latest time seen (a merged file need not be in time order).
+        if self.out.first_time.is_none_or(|t| time < t) {
+            self.out.first_time = Some(time);
+        }
+        if self.out.last_time.is_none_or(|t| time > t) {
+            self.out.last_time = Some(time);
+        }
+    }
+
     fn problem(&mut self, frame: u64, byte: u64, reason: impl Into<String>) {
         self.out.problems.push(Problem::new(
             Locator::Frame {
@@ -296,14 +322,7 @@ impl State<'_> {
         data: &[u8],
     ) {
         if timed {
-            self.prev_time = Some(time);
-            // Earliest and latest time seen (a merged file need not be in time order).
-            if self.out.first_time.is_none_or(|t| time < t) {
-                self.out.first_time = Some(time);
-            }
-            if self.out.last_time.is_none_or(|t| time > t) {
-                self.out.last_time = Some(time);
-            }
+            self.saw_time(time);
         }
         match link::decode(linktype, data) {
             link::Decoded::Tcp(t) => {
@@ -333,7 +352,7 @@ impl State<'_> {
 }
 
 /// [`read_capture`] over any byte stream (already inflated if it was gzip). Used by the tests and
-/// fuzzing; never panics.
+/// fuzzing; never panics. A NetMon stream (which needs random access) is first read into memory.
 pub fn read_capture_from<R: Read + Send>(
     mut input: R,
     on_tcp: &mut dyn FnMut(&TcpPacket),
@@ -353,6 +372,11 @@ pub fn read_capture_from<R: Read + Send>(
             "not a pcap or pcapng magic number".into()
         }));
     };
+    if format == Format::Netmon {
+        let mut all = head;
+        input.read_to_end(&mut all).map_err(HeadError::Io)?;
+        return read_netmon(Cursor::new(all), on_tcp);
+    }
     let stream = Cursor::new(head).chain(input);
     let mut window = READ_WINDOW;
     let mut reader = match create_reader(window, stream) {
@@ -789,13 +813,44 @@ mod tests {
         let gz = gz.finish().unwrap();
         assert_eq!(sniff(&gz), Some(Format::Pcapng));
         assert_eq!(sniff(&f), Some(Format::Pcapng));
-        assert_eq!(sniff(b"GMBU"), None);
+        assert_eq!(sniff(b"GMBU"), Some(Format::Netmon));
+        assert_eq!(sniff(b"RTSS"), Some(Format::Netmon));
+        assert_eq!(sniff(b"GMB"), None);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.bin");
         std::fs::write(&path, &gz).unwrap();
         let mut n = 0;
         let r = read_capture(&path, &mut |_| n += 1).unwrap();
         assert_eq!((r.format, r.packets, n), (Format::Pcapng, 1, 1));
+    }
+
+    #[test]
+    fn gzipped_netmon_is_sniffed_and_read_in_memory() {
+        use crate::testgen::pcap::{SynthTcp, write_netmon};
+        let seg = link::decode(1, &syn_frame());
+        let link::Decoded::Tcp(seg) = seg else {
+            panic!("{seg:?}")
+        };
+        let pkts: Vec<SynthTcp> = (0..3)
+            .map(|k| SynthTcp {
+                time: UtcTime::from_unix_nanos(1_000_000_000_000 + k * 1_000, 6),
+                seg,
+            })
+            .collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&write_netmon(&pkts, 3)).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(sniff(&gz), Some(Format::Netmon));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.cap.gz");
+        std::fs::write(&path, &gz).unwrap();
+        let mut times = Vec::new();
+        let r = read_capture(&path, &mut |p| times.push(p.time.unix_nanos())).unwrap();
+        assert_eq!((r.format, r.packets), (Format::Netmon, 3));
+        assert_eq!(
+            times,
+            [1_000_000_000_000, 1_000_000_001_000, 1_000_000_002_000]
+        );
     }
 
     #[test]

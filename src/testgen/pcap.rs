@@ -1,5 +1,6 @@
-//! A small pcap writer for generated captures: legacy pcap (tcpdump.org `pcap-savefile(5)`),
-//! little-endian, µs timestamps, LINKTYPE_ETHERNET (1), snaplen 65535.
+//! Small capture writers for generated captures: legacy pcap (tcpdump.org `pcap-savefile(5)`),
+//! little-endian, µs timestamps, LINKTYPE_ETHERNET (1), snaplen 65535; and Microsoft Network
+//! Monitor 2.x ([`write_netmon`]).
 //!
 //! Each packet: Ethernet II (dst 02:00:00:00:00:02, src 02:00:00:00:00:01), then IPv4 (RFC 791,
 //! 20 bytes, TTL 128, DF, header checksum computed per RFC 1071) or IPv6 (RFC 8200, 40 bytes, hop
@@ -50,6 +51,25 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
     out.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
     let mut frame = Vec::with_capacity(128);
     for p in packets {
+        ethernet_frame(p, &mut frame);
+        let nanos = p.time.unix_nanos();
+        let secs = nanos
+            .div_euclid(1_000_000_000)
+            .clamp(0, i64::from(u32::MAX)) as u32;
+        let usec = (nanos.rem_euclid(1_000_000_000) / 1000) as u32;
+        let len = frame.len() as u32;
+        out.extend_from_slice(&secs.to_le_bytes());
+        out.extend_from_slice(&usec.to_le_bytes());
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&frame);
+    }
+    out
+}
+
+/// Writes the Ethernet/IP/TCP frame of `p` into `frame` (cleared first).
+fn ethernet_frame(p: &SynthTcp, frame: &mut Vec<u8>) {
+    {
         frame.clear();
         frame.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]);
         let tcp_len = 20 + p.seg.payload_len.min(65_000) as usize;
@@ -92,18 +112,71 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
         tcp[14..16].copy_from_slice(&8192u16.to_be_bytes());
         frame.extend_from_slice(&tcp);
         frame.resize(frame.len() + tcp_len - 20, 0);
+    }
+}
 
-        let nanos = p.time.unix_nanos();
-        let secs = nanos
-            .div_euclid(1_000_000_000)
-            .clamp(0, i64::from(u32::MAX)) as u32;
-        let usec = (nanos.rem_euclid(1_000_000_000) / 1000) as u32;
+/// Writes a Microsoft Network Monitor 2.`minor` capture (`minor` 0–3; see
+/// `ingest::capture::netmon` for the layout, after Wireshark `wiretap/netmon.c`) holding
+/// `packets` as Ethernet frames, in order.
+///
+/// The header start is the first packet's time cut to the millisecond, written as a UTC
+/// SYSTEMTIME; each frame's `ts_delta` is its µs offset from that start (a negative offset is
+/// written the way Wireshark reads it back: as a wrapped u64). From 2.1 each frame has a trailer
+/// with network 1 (Ethernet); 2.2 adds process index 0; 2.3 adds the UTC FILETIME and zone
+/// index 0. Frames follow the header contiguously from byte 128; the frame table comes last.
+pub fn write_netmon(packets: &[SynthTcp], minor: u8) -> Vec<u8> {
+    let minor = minor.min(3);
+    let start_ns = packets
+        .first()
+        .map_or(0, |p| p.time.unix_nanos().div_euclid(1_000_000) * 1_000_000);
+    let mut out = vec![0u8; 128];
+    out[0..4].copy_from_slice(b"GMBU");
+    out[4] = minor;
+    out[5] = 2;
+    out[6..8].copy_from_slice(&1u16.to_le_bytes());
+    let st = jiff::Timestamp::from_nanosecond(i128::from(start_ns))
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(jiff::tz::TimeZone::UTC);
+    let fields = [
+        st.year() as u16,
+        st.month() as u16,
+        st.weekday().to_sunday_zero_offset() as u16,
+        st.day() as u16,
+        st.hour() as u16,
+        st.minute() as u16,
+        st.second() as u16,
+        st.millisecond() as u16,
+    ];
+    for (i, v) in fields.iter().enumerate() {
+        out[8 + 2 * i..10 + 2 * i].copy_from_slice(&v.to_le_bytes());
+    }
+    let mut table = Vec::with_capacity(packets.len());
+    let mut frame = Vec::with_capacity(128);
+    for p in packets {
+        ethernet_frame(p, &mut frame);
+        table.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
+        let delta_us = (p.time.unix_nanos() - start_ns).div_euclid(1000);
+        out.extend_from_slice(&(delta_us as u64).to_le_bytes());
         let len = frame.len() as u32;
-        out.extend_from_slice(&secs.to_le_bytes());
-        out.extend_from_slice(&usec.to_le_bytes());
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(&frame);
+        if minor >= 1 {
+            out.extend_from_slice(&1u16.to_le_bytes());
+        }
+        if minor >= 2 {
+            out.extend_from_slice(&0u32.to_le_bytes());
+        }
+        if minor >= 3 {
+            out.extend_from_slice(&p.time.to_filetime().unwrap_or(0).to_le_bytes());
+            out.push(0);
+        }
+    }
+    let ft_off = u32::try_from(out.len()).unwrap_or(u32::MAX);
+    out[24..28].copy_from_slice(&ft_off.to_le_bytes());
+    out[28..32].copy_from_slice(&((table.len() * 4) as u32).to_le_bytes());
+    for off in table {
+        out.extend_from_slice(&off.to_le_bytes());
     }
     out
 }

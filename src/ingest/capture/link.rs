@@ -3,7 +3,7 @@
 //! Link layers (tcpdump.org link-layer header types): Ethernet (1) with any number of 802.1Q
 //! (0x8100), 802.1ad QinQ (0x88a8) and old QinQ (0x9100) tags; Linux cooked SLL (113, 16-byte
 //! header, protocol at offset 14) and SLL2 (276, 20-byte header, protocol at offset 0); raw IP (101,
-//! 12, 14: version from the first nibble; 228 IPv4; 229 IPv6); BSD NULL (0) and LOOP (108): a
+//! 12, 14: version from the first nibble; 228 IPv4; 229 IPv6); FDDI (10) with LLC/SNAP; BSD NULL (0) and LOOP (108): a
 //! 4-byte address family in either byte order (AF_INET 2; AF_INET6 10 Linux, 24 NetBSD/OpenBSD,
 //! 28 FreeBSD, 30 Darwin).
 //! IPv4: RFC 791 (IHL, total length, fragment offset); IPv6: RFC 8200 §4 (extension headers
@@ -61,6 +61,12 @@ pub(crate) fn decode(linktype: i32, frame: &[u8]) -> Decoded {
         228 => ipv4(frame),
         229 => ipv6(frame),
         0 | 108 => null_loop(frame),
+        // FDDI (10): frame control (1) + two 6-byte addresses, then 802.2 LLC + SNAP
+        // (`aa aa 03`, OUI 0, EtherType) as RFC 1188 carries IP.
+        10 => match (frame.get(13..16), be16(frame, 19), frame.get(21..)) {
+            (Some([0xaa, 0xaa, 0x03]), Some(ty), Some(rest)) => by_ethertype(ty, rest),
+            _ => Decoded::NotTcp,
+        },
         _ => Decoded::UnsupportedLink,
     }
 }
