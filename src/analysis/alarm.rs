@@ -128,6 +128,7 @@ impl Pair {
             seconds: end.seconds_since(g.start),
             cause: cause.to_string(),
             frame: g.frame,
+            path: None,
         });
     }
 
