@@ -88,7 +88,8 @@ pub const CSV_HEADER: [&str; 14] = [
 
 fn millis(x: f64) -> f64 {
     if x.is_finite() {
-        (x * 1000.0).round() / 1000.0
+        // `+ 0.0` turns -0.0 (the sum of no gaps) into 0.0.
+        (x * 1000.0).round() / 1000.0 + 0.0
     } else {
         0.0
     }
