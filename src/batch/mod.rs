@@ -307,11 +307,12 @@ pub fn process_incident(inc: &Incident, settings: &BatchSettings) -> Outcome {
             return finish_failed(inc, &dir, &fingerprint, Vec::new(), row);
         }
     };
-    if !settings.force
-        && let Some(m) = manifest::read(&dir)
-        && m.is_done(&dir, &fingerprint, &hashes, &reports)
-        && let Some(row) = m.summary_row()
-    {
+    let done = (!settings.force)
+        .then(|| manifest::read(&dir))
+        .flatten()
+        .filter(|m| m.is_done(&dir, &fingerprint, &hashes, &reports))
+        .and_then(|m| m.summary_row());
+    if let Some(row) = done {
         return Outcome { row, kept: true };
     }
     let is_dir = std::fs::metadata(&inc.path).is_ok_and(|m| m.is_dir());
