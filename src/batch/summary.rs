@@ -54,7 +54,8 @@ pub struct SummaryRow {
     pub syn_retransmissions: u64,
     /// Sum of the alarm gaps' durations, seconds (millisecond precision).
     pub alarm_gap_seconds: f64,
-    /// Seconds added to each source's times (path relative to the incident), ms precision.
+    /// Seconds added to the times of each source whose clock was shifted (path relative to the
+    /// incident; sources with offset 0 are left out), ms precision.
     pub clock_offsets: BTreeMap<String, f64>,
     /// Files found in the incident.
     pub inputs: u64,
@@ -167,6 +168,7 @@ impl SummaryRow {
             clock_offsets: a
                 .clock_offsets
                 .iter()
+                .filter(|c| c.offset_s != 0.0)
                 .map(|c| (relative(&c.source), millis(c.offset_s)))
                 .collect(),
             inputs: a.inputs.len() as u64,
