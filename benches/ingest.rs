@@ -5,7 +5,9 @@
 //! - capture: 60,000 connects (283 MB legacy pcap of Ethernet/IPv4/TCP: unanswered connects with
 //!   SYN retransmissions, handshakes, 500-byte data segments);
 //! - evtx: 20,000 System records (~ the size of a busy day's System log);
-//! - netstat: 20 `netstat -ano` snapshots of 1,000 rows each.
+//! - netstat: 20 `netstat -ano` snapshots of 1,000 rows each;
+//! - evt: the real XP System log `evtx/evt/plaso__SysEvent.Evt` (2.0 MB, 6,063 records) from
+//!   `HALFOPEN_REALDATA` (skipped with a message when unset); the file is read before timing.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use halfopen::analysis::handshake::{HandshakeSettings, HandshakeTracker};
@@ -163,5 +165,24 @@ fn bench_netstat(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_capture, bench_evtx, bench_netstat);
+fn bench_evt(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("HALFOPEN_REALDATA") else {
+        eprintln!("HALFOPEN_REALDATA is unset: skipping the evt bench");
+        return;
+    };
+    let path = std::path::Path::new(&dir).join("evtx/evt/plaso__SysEvent.Evt");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("{} is missing: skipping the evt bench", path.display());
+        return;
+    };
+    let mut g = c.benchmark_group("evt");
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.bench_function(
+        format!("parse SysEvent.Evt ({:.1} MB)", bytes.len() as f64 / 1e6),
+        |b| b.iter(|| black_box(halfopen::ingest::evt::parse_evt(&bytes))),
+    );
+    g.finish();
+}
+
+criterion_group!(benches, bench_capture, bench_evtx, bench_netstat, bench_evt);
 criterion_main!(benches);

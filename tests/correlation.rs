@@ -254,3 +254,50 @@ fn around_cuts_the_timeline_to_the_window() {
     // Findings still cover the whole run.
     assert_eq!(v["findings"][0]["syn_retransmissions"], 80);
 }
+
+/// The demo with its alarm clients: both gaps overlap WS-ALARM01's half-open-limit window, so
+/// they are `explained`, and the verdict tells the whole story.
+#[test]
+fn demo_alarm_gaps_are_explained_by_the_providers_limit() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo");
+    let v = analyze(
+        Path::new(demo),
+        &[
+            "--netstat-time",
+            "2026-03-14T10:02:40Z",
+            "--alarm-provider",
+            "10.1.1.10",
+            "--alarm-client",
+            "10.1.1.21",
+            "--alarm-client",
+            "10.1.1.22",
+        ],
+    );
+    let gaps: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "alarm_client_gap")
+        .collect();
+    assert_eq!(gaps.len(), 2);
+    assert_eq!(gaps[0]["client"], "10.1.1.21");
+    assert_eq!(gaps[0]["provider"], "10.1.1.10");
+    assert_eq!(gaps[0]["explained"], true);
+    assert_eq!(gaps[0]["cause"], "reset");
+    assert_eq!(gaps[0]["start"], "2026-03-14T10:02:12.500300Z");
+    assert_eq!(gaps[1]["client"], "10.1.1.22");
+    assert_eq!(gaps[1]["explained"], true);
+    assert!(
+        gaps[0]["resolution"]
+            .as_str()
+            .unwrap()
+            .contains("server OS")
+    );
+    let verdict = v["verdicts"][0]["text"].as_str().unwrap();
+    assert!(
+        verdict.contains(
+            "Alarm clients got nothing from their provider: 10.1.1.21 for 82 s, 10.1.1.22 for 81 s."
+        ),
+        "{verdict}"
+    );
+}
