@@ -409,7 +409,7 @@ fn shards_and_stdin_paths_merge_to_the_single_process_summary() {
     );
 }
 
-/// The GNU parallel recipe of docs/batch.md, run as written (with this build first on PATH).
+/// The GNU parallel recipe of README.md, run as written (with this build first on PATH).
 #[test]
 fn gnu_parallel_recipe_merges_to_the_single_process_summary() {
     let has_parallel = std::process::Command::new("parallel")
@@ -427,12 +427,12 @@ fn gnu_parallel_recipe_merges_to_the_single_process_summary() {
     let expected = std::fs::read_to_string(single.join("summary.jsonl")).unwrap();
 
     let doc =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/batch.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let recipe = doc
         .split("```sh\n# GNU parallel\n")
         .nth(1)
         .and_then(|r| r.split("```").next())
-        .expect("docs/batch.md has the GNU parallel recipe");
+        .expect("README.md has the GNU parallel recipe");
     let bin = assert_cmd::cargo::cargo_bin("halfopen");
     let path = format!(
         "{}:{}",
