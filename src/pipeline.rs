@@ -99,6 +99,11 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<IngestError>) {
 /// could not be listed at all (missing folders or files).
 pub fn ingest_all(config: &Config) -> (Vec<Input>, Vec<IngestError>) {
     let (files, errors) = collect_files(&config.paths);
+    if config.threads == 1 {
+        // One thread (each incident of a batch): no pool to build and tear down.
+        let inputs = files.iter().map(|f| ingest_file(f, config)).collect();
+        return (inputs, errors);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build();
