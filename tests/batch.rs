@@ -426,8 +426,7 @@ fn gnu_parallel_recipe_merges_to_the_single_process_summary() {
     batch(&[s(&arch), "--out", s(&single), "--threads", "2"]);
     let expected = std::fs::read_to_string(single.join("summary.jsonl")).unwrap();
 
-    let doc =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let recipe = doc
         .split("```sh\n# GNU parallel\n")
         .nth(1)

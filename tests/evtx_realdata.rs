@@ -449,3 +449,32 @@ fn every_cut_of_a_small_file_reads_without_panicking_and_keeps_a_prefix() {
         }
     }
 }
+
+/// The reports say how many records were recovered: JSON `inputs[].recovered`, and the text
+/// report's INPUTS note.
+#[test]
+fn reports_say_how_many_records_were_recovered() {
+    let Some(dir) = realdata("the recovered-records report test") else {
+        return;
+    };
+    let file = dir.join("plaso__System2.evtx");
+    let run = |format: &str| {
+        let out = assert_cmd::Command::cargo_bin("halfopen")
+            .unwrap()
+            .args(["analyze", "--color", "never", "--format", format])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(v["inputs"][0]["records"], 283);
+    assert_eq!(v["inputs"][0]["recovered"], 89);
+    assert_eq!(v["inputs"][0]["skipped"], 1);
+    let text = run("text");
+    assert!(
+        text.contains("89 records recovered from a chunk cut by the end of the file"),
+        "{text}"
+    );
+}

@@ -223,7 +223,7 @@ impl Renderer for Terminal {
                 i.format.to_string(),
                 i.records.to_string(),
                 i.skipped.to_string(),
-                i.error.clone().unwrap_or_default(),
+                input_note(i),
             ]);
         }
         writeln!(out, "{t}")?;
@@ -554,4 +554,22 @@ fn fold(entries: &[TimelineEntry]) -> Vec<Folded<'_>> {
         out.push(Folded { first: e, count: 1 });
     }
     out
+}
+
+/// The INPUTS note: the whole-file error, else the recovered records and the zone of local times.
+fn input_note(i: &crate::correlate::InputSummary) -> String {
+    if let Some(e) = &i.error {
+        return e.clone();
+    }
+    let mut parts = Vec::new();
+    if i.recovered > 0 {
+        parts.push(format!(
+            "{} records recovered from a chunk cut by the end of the file",
+            i.recovered
+        ));
+    }
+    if let Some(z) = &i.time_zone {
+        parts.push(format!("local times read in {z}"));
+    }
+    parts.join("; ")
 }
