@@ -189,6 +189,21 @@ fn analyze_sysevent_shows_evt_6063_records_and_four_tcpip_4226_entries() {
             "2011-10-13T07:49:45Z"
         ]
     );
+    // Four 4226 days apart are four episodes of the limit on the XP host, one finding each.
+    let findings = v["findings"].as_array().unwrap();
+    let starts: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["kind"] == "half_open_limit")
+        .map(|f| f["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts, times);
+    assert!(findings.iter().all(|f| f["host"] == "WKS-WINXP32BIT"));
+    assert!(
+        v["verdicts"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("It happened in 4 separate episodes, the last from 2011-10-13T07:49:45Z")
+    );
 }
 
 /// Cut copies of SysEvent.Evt (wrapped: records 1392–1571 run from 0x1e0130 to the end of the

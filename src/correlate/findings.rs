@@ -180,7 +180,24 @@ fn span(times: &[UtcTime]) -> Option<(UtcTime, UtcTime)> {
     Some((*times.iter().min()?, *times.iter().max()?))
 }
 
-fn half_open_limit(f: &HostFacts, limit: u32) -> Option<Finding> {
+/// Signs of the limit further apart than this (seconds) are separate episodes, each its own
+/// `half_open_limit` finding (a log with 4226 on several days is several incidents).
+pub const EPISODE_GAP_S: f64 = 3600.0;
+
+/// Merges `[start, end]` spans whose gap is at most [`EPISODE_GAP_S`].
+fn episodes(mut spans: Vec<(UtcTime, UtcTime)>) -> Vec<(UtcTime, UtcTime)> {
+    spans.sort();
+    let mut out: Vec<(UtcTime, UtcTime)> = Vec::new();
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s.seconds_since(last.1) <= EPISODE_GAP_S => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+fn half_open_limit(f: &HostFacts, limit: u32) -> Vec<Finding> {
     let netstat_at_limit: Vec<&NetstatSummary> = f
         .netstat
         .iter()
@@ -192,86 +209,122 @@ fn half_open_limit(f: &HostFacts, limit: u32) -> Option<Finding> {
         .collect();
     let capture_says = f.fingerprint;
     if f.ev4226.is_empty() && !capture_says && netstat_at_limit.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let mut times: Vec<UtcTime> = f.ev4226.iter().map(|e| e.time).collect();
+    let mut spans: Vec<(UtcTime, UtcTime)> = f.ev4226.iter().map(|e| (e.time, e.time)).collect();
     if !f.ev4226.is_empty() || capture_says {
-        for &(s, e) in &f.windows {
-            times.push(s);
-            times.push(e);
-        }
+        spans.extend(f.windows.iter().copied());
     }
-    times.extend(netstat_at_limit.iter().map(|n| n.time));
-    let (start, end) = span(&times)?;
-    let best_snapshot = f.netstat.iter().copied().max_by_key(|n| n.syn_sent);
-    let culprits = best_snapshot
-        .map(|n| top_pids(&n.syn_sent_by_pid))
-        .unwrap_or_default();
-    let corroborated = capture_says || !f.windows.is_empty() || !netstat_at_limit.is_empty();
-    let confidence = if !f.ev4226.is_empty() && corroborated {
-        "high"
-    } else {
-        "medium"
-    };
-
-    let name = &f.host.name;
-    let mut parts = Vec::new();
-    if let Some(first) = f.ev4226.first() {
-        parts.push(format!(
-            "Event 4226 at {} ({} in all)",
-            first.time,
-            f.ev4226.len()
-        ));
-    }
-    if let Some(&(s, e)) = f.windows.first() {
-        let last = f.windows.iter().map(|w| w.1).max().unwrap_or(e);
-        parts.push(format!(
-            "{limit} connection attempts outstanding from {s} to {last}{}",
-            if f.fingerprint {
-                " with queued connects leaving as slots free"
+    spans.extend(netstat_at_limit.iter().map(|n| (n.time, n.time)));
+    let eps = episodes(spans);
+    // Capture totals go to the episode holding the capture's peak (else the first one).
+    let capture_ep = f
+        .peak
+        .and_then(|(_, t)| eps.iter().position(|&(s, e)| s <= t && t <= e))
+        .unwrap_or(0);
+    eps.iter()
+        .enumerate()
+        .map(|(k, &(start, end))| {
+            let inside = |t: UtcTime| start <= t && t <= end;
+            let ev4226: Vec<&Evidence> = f.ev4226.iter().filter(|e| inside(e.time)).collect();
+            let windows: Vec<(UtcTime, UtcTime)> = f
+                .windows
+                .iter()
+                .copied()
+                .filter(|&(s, e)| inside(s) || inside(e))
+                .collect();
+            let snaps: Vec<&NetstatSummary> = f
+                .netstat
+                .iter()
+                .copied()
+                .filter(|n| inside(n.time))
+                .collect();
+            let at_limit_snaps: Vec<&NetstatSummary> = netstat_at_limit
+                .iter()
+                .copied()
+                .filter(|n| inside(n.time))
+                .collect();
+            let mine = k == capture_ep;
+            let peak = f.peak.filter(|&(_, t)| inside(t));
+            let (syn_retx, unanswered) = if mine {
+                (
+                    f.syn_retx,
+                    f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect(),
+                )
             } else {
-                ""
-            }
-        ));
-    } else if let Some((p, t)) = f.peak {
-        parts.push(format!(
-            "capture peak of {p} concurrent half-open connections at {t}"
-        ));
-    }
-    if f.syn_retx > 0 {
-        parts.push(format!(
-            "{} SYN retransmissions to {} unanswered destinations",
-            f.syn_retx,
-            f.unanswered.len()
-        ));
-    }
-    if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
-        let who = culprits
-            .first()
-            .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
-            .unwrap_or_default();
-        parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
-    }
-    let mut evidence = f.ev4226.clone();
-    evidence.extend(f.at_limit.iter().cloned());
-    evidence.extend(f.peaks.iter().cloned());
-    evidence.extend(netstat_at_limit.iter().map(|n| snapshot_evidence(n)));
-    evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
+                (0, Vec::new())
+            };
+            let best_snapshot = snaps.iter().copied().max_by_key(|n| n.syn_sent);
+            let culprits = best_snapshot
+                .map(|n| top_pids(&n.syn_sent_by_pid))
+                .unwrap_or_default();
+            let corroborated = !windows.is_empty() || !at_limit_snaps.is_empty();
+            let confidence = if !ev4226.is_empty() && corroborated {
+                "high"
+            } else {
+                "medium"
+            };
 
-    let mut out = finding("half_open_limit", name, start, end);
-    out.summary = format!(
-        "{name} reached the half-open connection limit ({limit}): {}",
-        parts.join("; ")
-    );
-    out.confidence = confidence;
-    out.evidence = evidence;
-    out.events_4226 = f.ev4226.len() as u64;
-    out.peak_half_open = f.peak.map(|p| p.0);
-    out.syn_retransmissions = f.syn_retx;
-    out.culprits = culprits;
-    out.unanswered_destinations = f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect();
-    out.resolution = HALF_OPEN_RESOLUTION;
-    Some(out)
+            let name = &f.host.name;
+            let mut parts = Vec::new();
+            if let Some(first) = ev4226.first() {
+                parts.push(format!(
+                    "Event 4226 at {} ({} in all)",
+                    first.time,
+                    ev4226.len()
+                ));
+            }
+            if let (Some(&(s, _)), Some(last)) =
+                (windows.first(), windows.iter().map(|w| w.1).max())
+            {
+                parts.push(format!(
+                    "{limit} connection attempts outstanding from {s} to {last}{}",
+                    if f.fingerprint {
+                        " with queued connects leaving as slots free"
+                    } else {
+                        ""
+                    }
+                ));
+            } else if let Some((p, t)) = peak {
+                parts.push(format!(
+                    "capture peak of {p} concurrent half-open connections at {t}"
+                ));
+            }
+            if syn_retx > 0 {
+                parts.push(format!(
+                    "{syn_retx} SYN retransmissions to {} unanswered destinations",
+                    unanswered.len()
+                ));
+            }
+            if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
+                let who = culprits
+                    .first()
+                    .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
+                    .unwrap_or_default();
+                parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
+            }
+            let mut evidence: Vec<Evidence> = ev4226.iter().map(|e| (*e).clone()).collect();
+            evidence.extend(f.at_limit.iter().filter(|e| inside(e.time)).cloned());
+            evidence.extend(f.peaks.iter().filter(|e| inside(e.time)).cloned());
+            evidence.extend(at_limit_snaps.iter().map(|n| snapshot_evidence(n)));
+            evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
+
+            let mut out = finding("half_open_limit", name, start, end);
+            out.summary = format!(
+                "{name} reached the half-open connection limit ({limit}): {}",
+                parts.join("; ")
+            );
+            out.confidence = confidence;
+            out.evidence = evidence;
+            out.events_4226 = ev4226.len() as u64;
+            out.peak_half_open = peak.map(|p| p.0).or(f.peak.filter(|_| mine).map(|p| p.0));
+            out.syn_retransmissions = syn_retx;
+            out.culprits = culprits;
+            out.unanswered_destinations = unanswered;
+            out.resolution = HALF_OPEN_RESOLUTION;
+            out
+        })
+        .collect()
 }
 
 fn limit_not_enforced(f: &HostFacts, limit: u32) -> Option<Finding> {
@@ -475,11 +528,11 @@ pub(crate) fn findings(
     let mut out = Vec::new();
     for h in &hosts.hosts {
         let f = gather(h, inputs, a, config, clocks);
-        if let Some(x) = half_open_limit(&f, limit) {
-            out.push(x);
-        } else if let Some(x) = limit_not_enforced(&f, limit) {
-            out.push(x);
+        let limits = half_open_limit(&f, limit);
+        if limits.is_empty() {
+            out.extend(limit_not_enforced(&f, limit));
         }
+        out.extend(limits);
         out.extend(port_findings(&f));
     }
     let limits: Vec<Finding> = out
@@ -554,6 +607,16 @@ pub(crate) fn verdicts(a: &Analysis) -> Vec<Verdict> {
                     list.join(", ")
                 ));
             }
+            let episodes: Vec<&&Finding> = mine
+                .iter()
+                .filter(|f| f.kind == "half_open_limit")
+                .collect();
+            if let (n @ 2.., Some(last)) = (episodes.len(), episodes.last()) {
+                s.push_str(&format!(
+                    " It happened in {n} separate episodes, the last from {} to {}.",
+                    last.start, last.end
+                ));
+            }
             s.push_str(" Fix: run the alarm provider on a server OS, or remove the limit");
             if let Some(c) = f.culprits.first() {
                 s.push_str(&format!("; stop what PID {} is doing", c.pid));
@@ -589,4 +652,29 @@ pub(crate) fn verdicts(a: &Analysis) -> Vec<Verdict> {
     };
     out.sort_by(|x, y| (rank(&x.severity), &x.host).cmp(&(rank(&y.severity), &y.host)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> UtcTime {
+        UtcTime::from_unix_secs(s)
+    }
+
+    #[test]
+    fn signs_within_an_hour_are_one_episode() {
+        let spans = vec![
+            (t(5000), t(5000)),
+            (t(0), t(100)),
+            (t(3700), t(3800)),
+            (t(90_000), t(90_000)),
+        ];
+        // 0–100 and 3700–3800 are 3600 s apart: one episode; 5000 joins it; 90000 is apart.
+        assert_eq!(
+            episodes(spans),
+            vec![(t(0), t(5000)), (t(90_000), t(90_000))]
+        );
+        assert!(episodes(Vec::new()).is_empty());
+    }
 }
