@@ -79,7 +79,7 @@ fn linux_netstat_tanp_rows_limit_listeners_and_alarm_connection() {
         json!([{
             "line": 5, "proto": "TCP", "local": "10.1.1.21:40000", "foreign": "10.1.1.10:5413",
             "state": "ESTABLISHED", "pid": 2000, "program": "viewer",
-            "role": "provider", "side": "foreign"
+            "role": "provider", "side": "foreign", "between": false
         }])
     );
     assert_eq!(n["statistics"], Value::Null);
@@ -166,4 +166,57 @@ fn two_statistics_outputs_give_counters_and_delta() {
         }}})
     );
     assert_eq!(v["inputs"][0]["skipped"], 0);
+}
+
+/// The text report lists the client–provider connections of a snapshot (not the provider's
+/// other rows) and marks SYN_SENT at the limit.
+#[test]
+fn text_report_lists_alarm_connections_and_the_limit_mark() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(
+        "\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n",
+    );
+    text.push_str(
+        "  TCP    10.1.1.10:5413         10.1.1.21:1050         ESTABLISHED     1234\r\n",
+    );
+    text.push_str("  TCP    10.1.1.10:139          10.1.9.9:2000          ESTABLISHED     4\r\n");
+    for i in 0..10 {
+        text.push_str(&format!(
+            "  TCP    10.1.1.10:{}          10.1.2.{}:445           SYN_SENT        2412\r\n",
+            1100 + i,
+            i + 1
+        ));
+    }
+    write(dir.path(), "netstat.txt", &text);
+    let out = Command::cargo_bin("halfopen")
+        .expect("binary")
+        .args([
+            "analyze",
+            "--color",
+            "never",
+            "--netstat-time",
+            "2026-03-14T10:02:40Z",
+        ])
+        .args([
+            "--alarm-provider",
+            "10.1.1.10",
+            "--alarm-client",
+            "10.1.1.21",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("run halfopen");
+    assert!(out.status.success());
+    let report = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(report.contains("10 (at the limit)"), "{report}");
+    assert!(
+        report.contains(
+            "line 5: TCP 10.1.1.10:5413 -> 10.1.1.21:1050 ESTABLISHED (alarm provider on the local side), PID 1234"
+        ),
+        "{report}"
+    );
+    assert!(
+        !report.contains("10.1.9.9:2000 ESTABLISHED (alarm"),
+        "{report}"
+    );
 }

@@ -78,6 +78,9 @@ pub struct AlarmConnection {
     pub program: Option<String>,
     pub role: &'static str,
     pub side: &'static str,
+    /// Whether the row joins a provider and a client (one end in each list): the alarm
+    /// connection itself, not another connection of the provider's or client's machine.
+    pub between: bool,
 }
 
 /// A process and its SYN_SENT rows in the netstat snapshot with the most SYN_SENT rows.
@@ -133,6 +136,13 @@ fn alarm_match(r: &NetstatRow, config: &Config) -> Option<(&'static str, &'stati
     None
 }
 
+/// Whether one end of `r` is a provider and the other a client.
+fn joins_provider_and_client(r: &NetstatRow, config: &Config) -> bool {
+    let is = |list: &[crate::config::AlarmEndpoint], e| list.iter().any(|a| endpoint_matches(a, e));
+    (is(&config.alarm_providers, &r.local) && is(&config.alarm_clients, &r.foreign))
+        || (is(&config.alarm_clients, &r.local) && is(&config.alarm_providers, &r.foreign))
+}
+
 /// The facts of snapshot `s` of the netstat file at `path`, taken at `time`.
 pub fn netstat_summary(
     path: &str,
@@ -160,6 +170,7 @@ pub fn netstat_summary(
                 program: r.program.clone(),
                 role,
                 side,
+                between: joins_provider_and_client(r, config),
             });
         }
         let listens = if r.proto.is_tcp() {
@@ -338,6 +349,7 @@ mod tests {
                 program: Some("view.exe".into()),
                 role: "provider",
                 side: "foreign",
+                between: false,
             }]
         );
         assert_eq!(

@@ -363,22 +363,61 @@ impl Renderer for Terminal {
                 "SYN_SENT by PID",
             ]);
             for n in &a.netstat {
-                let pids: Vec<String> = n
+                let mut pids: Vec<String> = n
                     .syn_sent_by_pid
                     .iter()
                     .map(|(p, c)| format!("{p}:{c}"))
                     .collect();
+                pids.extend(
+                    n.syn_sent_by_program
+                        .iter()
+                        .map(|(p, c)| format!("{p}:{c}")),
+                );
+                let limit = if n.limit_exceeded {
+                    " (over the limit)"
+                } else if n.limit_reached {
+                    " (at the limit)"
+                } else {
+                    ""
+                };
                 t.add_row(vec![
                     n.path.clone(),
                     n.snapshot.to_string(),
                     n.command.clone().unwrap_or_default(),
                     format!("{} ({})", n.time, time_source_name(n)),
                     n.rows.to_string(),
-                    n.syn_sent.to_string(),
+                    format!("{}{limit}", n.syn_sent),
                     pids.join(" "),
                 ]);
             }
             writeln!(out, "{t}")?;
+            // Client–provider connections only (every row of the provider's machine is in the
+            // JSON `alarm_connections`).
+            for n in &a.netstat {
+                let rows: Vec<_> = n.alarm_connections.iter().filter(|c| c.between).collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                writeln!(
+                    out,
+                    "  alarm connections in {} snapshot {}:",
+                    n.path, n.snapshot
+                )?;
+                for c in rows {
+                    writeln!(
+                        out,
+                        "    line {}: {} {} -> {} {} (alarm {} on the {} side){}",
+                        c.line,
+                        c.proto,
+                        c.local,
+                        c.foreign,
+                        c.state.as_deref().unwrap_or("-"),
+                        c.role,
+                        c.side,
+                        c.pid.map(|p| format!(", PID {p}")).unwrap_or_default()
+                    )?;
+                }
+            }
         }
 
         if !a.clock_offsets.is_empty() {
