@@ -96,30 +96,32 @@ fn offset_of<'a>(v: &'a Value, file: &str) -> &'a Value {
         .unwrap()
 }
 
-/// A span-port capture whose clock runs 300 s behind the workstation: the 4226 (host clock)
-/// sits 300 s after the end of the capture's at-limit interval, so the capture is shifted +300 s.
+/// A span-port capture whose clock runs 97 s ahead of the workstation: the workstation reaches
+/// the limit at T0+0.009 (capture clock T0+97.009) and logs 4226 at T0+1. The anchor gives
+/// 1 − 97.009 = −96.009 s, within 2 s of the true −97 s, and every capture time moves onto the
+/// host clock within 1 s of the truth.
 #[test]
-fn capture_clock_is_estimated_from_4226_against_the_at_limit_interval() {
+fn capture_clock_97_s_ahead_is_estimated_from_4226_against_the_limit_moment() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("System.evtx"),
-        write_evtx(&[event_4226("WS-ALARM01", 321)]),
+        write_evtx(&[event_4226("WS-ALARM01", 1)]),
     )
     .unwrap();
     std::fs::write(
         dir.path().join("span.pcap"),
-        write_pcap(&dead_syns("10.1.1.10", 10, 0)),
+        write_pcap(&dead_syns("10.1.1.10", 10, 97)),
     )
     .unwrap();
     let v = analyze(dir.path(), &["--host", "WS-ALARM01=10.1.1.10"]);
     let cap = offset_of(&v, "span.pcap");
-    // At-limit from T0+0.009 (10th SYN) to T0+21.000 (first give-up): 4226 at T0+321 → +300 s.
     assert_eq!(cap["method"], "half_open_limit_vs_4226");
     assert_eq!(cap["anchors"], 1);
-    assert_eq!(cap["offset_s"], 300.0);
+    assert_eq!(cap["offset_s"], -96.009);
+    assert!((cap["offset_s"].as_f64().unwrap() - -97.0).abs() <= 2.0);
     assert_eq!(offset_of(&v, "System.evtx")["method"], "reference");
 
-    // The capture's entries moved onto the host clock: first SYN give-ups at 10:05:21.
+    // The first SYN left at host time T0+0 (truth); after the shift it shows at T0+0.991.
     let unanswered: Vec<&str> = v["timeline"]
         .as_array()
         .unwrap()
@@ -128,33 +130,24 @@ fn capture_clock_is_estimated_from_4226_against_the_at_limit_interval() {
         .map(|e| e["time"].as_str().unwrap())
         .collect();
     assert_eq!(unanswered.len(), 10);
-    assert_eq!(unanswered[0], "2026-03-14T10:05:00.000000Z");
+    assert_eq!(unanswered[0], "2026-03-14T10:00:00.991000Z");
 
     // The offset above 60 s is a finding of its own; the limit finding joins both sources.
-    let kinds: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["kind"].as_str().unwrap())
-        .collect();
-    assert!(kinds.contains(&"clock_offset"), "{kinds:?}");
-    let limit = v["findings"]
-        .as_array()
-        .unwrap()
+    let findings = v["findings"].as_array().unwrap();
+    let limit = findings
         .iter()
         .find(|f| f["kind"] == "half_open_limit")
         .unwrap();
     assert_eq!(limit["host"], "WS-ALARM01");
-    assert_eq!(limit["start"], "2026-03-14T10:05:00.009000Z");
+    assert_eq!(limit["start"], "2026-03-14T10:00:01.0000000Z");
     assert_eq!(limit["confidence"], "high");
-    let clock = v["findings"]
-        .as_array()
-        .unwrap()
+    let clock = findings
         .iter()
         .find(|f| f["kind"] == "clock_offset")
         .unwrap();
-    assert_eq!(clock["offset_s"], 300.0);
+    assert_eq!(clock["offset_s"], -96.009);
     assert!(clock["source"].as_str().unwrap().ends_with("span.pcap"));
+    assert_eq!(v["verdicts"][0]["severity"], "critical");
 }
 
 /// `--clock-offset` overrides the estimate, for the named file only.
@@ -300,4 +293,109 @@ fn demo_alarm_gaps_are_explained_by_the_providers_limit() {
         ),
         "{verdict}"
     );
+}
+
+/// The demo capture alone (no event log, no netstat): the queued-connect fingerprint still
+/// gives `half_open_limit`, with medium confidence.
+#[test]
+fn limit_reached_with_the_event_log_missing_comes_from_the_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/demo/WS-ALARM01-capture.pcap"
+    );
+    std::fs::copy(demo, dir.path().join("capture.pcap")).unwrap();
+    let v = analyze(dir.path(), &[]);
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["kind"], "half_open_limit");
+    assert_eq!(f["host"], "10.1.1.10");
+    assert_eq!(f["confidence"], "medium");
+    assert_eq!(f["events_4226"], 0);
+    assert_eq!(f["start"], "2026-03-14T10:02:10.090000Z");
+    assert_eq!(f["end"], "2026-03-14T10:03:34.000800Z");
+    assert_eq!(f["syn_retransmissions"], 80);
+    assert_eq!(v["verdicts"][0]["severity"], "critical");
+    assert_eq!(v["hosts"][0]["queued_connect_fingerprint"], true);
+}
+
+/// Tcpip 4231 in the event log and a netstat full of TIME_WAIT: ephemeral port exhaustion.
+#[test]
+fn port_exhaustion_from_4231_and_time_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ev = event_4226("WS-ALARM01", 30);
+    ev.event_id = 4231;
+    std::fs::write(dir.path().join("System.evtx"), write_evtx(&[ev])).unwrap();
+    let mut text = String::from(
+        "Active Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n",
+    );
+    for i in 0..3000u32 {
+        text.push_str(&format!(
+            "  TCP    10.1.1.10:{}         10.1.3.{}:80           TIME_WAIT       0\r\n",
+            1025 + i,
+            i % 200 + 1
+        ));
+    }
+    std::fs::write(dir.path().join("netstat.txt"), text).unwrap();
+    let v = analyze(
+        dir.path(),
+        &[
+            "--netstat-time",
+            "2026-03-14T10:00:40Z",
+            "--host",
+            "WS-ALARM01=10.1.1.10",
+        ],
+    );
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["kind"], "ephemeral_port_exhaustion");
+    assert_eq!(f["host"], "WS-ALARM01");
+    assert_eq!(f["confidence"], "high");
+    assert_eq!(f["start"], "2026-03-14T10:00:30.0000000Z");
+    assert_eq!(f["end"], "2026-03-14T10:00:40Z");
+    assert_eq!(f["evidence"].as_array().unwrap().len(), 2);
+    assert!(f["resolution"].as_str().unwrap().contains("MaxUserPort"));
+    assert_eq!(v["verdicts"][0]["severity"], "warning");
+}
+
+/// A clean capture: five completed handshakes, nothing wrong, verdict `ok`.
+#[test]
+fn a_clean_capture_gives_no_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut packets = Vec::new();
+    for i in 0..5u32 {
+        let at = |ms: i64| UtcTime::from_unix_secs(T0 + i64::from(i)).plus_nanos(ms * 1_000_000);
+        let seg = |src: &str, dst: &str, sport: u16, dport: u16, flags: u8, seq: u32, ack: u32| {
+            TcpSegment {
+                src: ip(src),
+                dst: ip(dst),
+                sport,
+                dport,
+                flags,
+                seq,
+                ack,
+                payload_len: 0,
+            }
+        };
+        let port = 50_000 + i as u16;
+        packets.push(SynthTcp {
+            time: at(0),
+            seg: seg("10.1.1.21", "10.1.1.10", port, 5413, SYN, 100, 0),
+        });
+        packets.push(SynthTcp {
+            time: at(1),
+            seg: seg("10.1.1.10", "10.1.1.21", 5413, port, SYN | 0x10, 900, 101),
+        });
+        packets.push(SynthTcp {
+            time: at(2),
+            seg: seg("10.1.1.21", "10.1.1.10", port, 5413, 0x10, 101, 901),
+        });
+    }
+    std::fs::write(dir.path().join("clean.pcap"), write_pcap(&packets)).unwrap();
+    let v = analyze(dir.path(), &[]);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["captures"][0]["handshakes"]["established"], 5);
+    assert_eq!(v["verdicts"][0]["host"], "10.1.1.21");
+    assert_eq!(v["verdicts"][0]["severity"], "ok");
+    assert_eq!(v["hosts"][0]["peak_half_open"], 1);
 }

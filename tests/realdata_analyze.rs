@@ -79,13 +79,58 @@ fn whole_realdata_folder_runs_and_matches_tshark() {
             "{file}"
         );
     }
-    // Every .evtx is recognised as evtx; the XP .evt is a later issue and is `unknown` for now.
+    // Every .evtx is recognised as evtx, every .evt/.Evt as evt.
     for i in inputs {
         let p = i["path"].as_str().unwrap();
         if p.ends_with(".evtx") {
             assert_eq!(i["format"], "evtx", "{p}");
+        } else if p.to_ascii_lowercase().ends_with(".evt") {
+            assert_eq!(i["format"], "evt", "{p}");
         }
     }
+}
+
+/// No real capture earns a `half_open_limit` finding: none has a 4226 or the queued-connect
+/// fingerprint. The port scanner (synscan: 1986 outstanding) and the loopback echo test (159)
+/// are `limit_not_enforced`.
+#[test]
+fn real_captures_give_no_undeserved_half_open_limit() {
+    let Some(root) = realdata() else { return };
+    let out = Command::cargo_bin("halfopen")
+        .unwrap()
+        .args(["analyze", "--format", "json"])
+        .arg(root.join("pcap"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let mut got: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["host"].as_str().unwrap().to_string(),
+                f["peak_half_open"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "limit_not_enforced".to_string(),
+                "127.0.0.1 in echo-connections.pcap.gz".to_string(),
+                159
+            ),
+            (
+                "limit_not_enforced".to_string(),
+                "172.16.0.8".to_string(),
+                1986
+            ),
+        ]
+    );
 }
 
 fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -7,14 +7,14 @@
 //! DFIR-Companion: median over anchors, the anchor count as confidence, raw times kept, the
 //! offset applied virtually, offsets over 60 s flagged):
 //!
-//! - **`half_open_limit_vs_4226`**: each Event 4226 of a host against the intervals in which the
-//!   capture shows that host at or above the half-open limit. tcpip.sys logs 4226 when a connect
-//!   has to be queued, which can only happen while the limit is held, so the 4226 must fall
-//!   inside such an interval. The anchor's shift is the smallest one that puts it inside (0 when
-//!   it already is): `t4226 − start` before the interval, `t4226 − end` after it. Anchors more
-//!   than [`MAX_ANCHOR_S`] away from every interval are ignored (another episode). The offset is
-//!   the median of the shifts, so it is a lower bound of the real skew when the anchors sit
-//!   outside the intervals (inference, to be checked on a lab capture; research/domain.md §4).
+//! - **`half_open_limit_vs_4226`**: each Event 4226 of a host against the moments the capture
+//!   shows that host reaching the half-open limit (the start of each interval at or above it).
+//!   tcpip.sys logs 4226 when a connect has to be queued, which can only happen while the limit
+//!   is held, and first does so right after the limit is reached. So a 4226 that already falls
+//!   inside an at-limit interval anchors 0 (the clocks agree as far as can be told); otherwise its
+//!   shift is `t4226 − reached` for the interval whose start is nearest. Anchors more than
+//!   [`MAX_ANCHOR_S`] from every start are ignored (another episode). The offset is the median
+//!   of the shifts (inference, to be checked on a lab capture; research/domain.md §4).
 //! - **`option`**: `--clock-offset SOURCE=SECONDS` overrides everything for the inputs whose path
 //!   ends with SOURCE.
 //! - **`none`**: no anchors; assumed 0 (a capture taken on the host itself shares its clock).
@@ -153,12 +153,10 @@ fn anchor_shifts(
             .filter(|(h, _)| h == host)
             .flat_map(|(_, w)| w)
             .map(|&(s, end)| {
-                if e.time < s {
-                    e.time.seconds_since(s)
-                } else if e.time > end {
-                    e.time.seconds_since(end)
-                } else {
+                if s <= e.time && e.time <= end {
                     0.0
+                } else {
+                    e.time.seconds_since(s)
                 }
             })
             .min_by(|a, b| a.abs().total_cmp(&b.abs()));
@@ -222,9 +220,10 @@ mod tests {
     }
 
     #[test]
-    fn a_4226_inside_the_window_anchors_zero_and_outside_the_smallest_shift() {
+    fn a_4226_inside_the_window_anchors_zero_and_outside_its_distance_to_the_limit_moment() {
         let w = vec![("WS".to_string(), vec![(t(100), t(160))])];
-        // Inside: 0. 30 s before: −30. 10 s after: +10. Another host: ignored.
+        // Inside: 0. 30 s before the limit was reached: −30. 10 s after the interval: +70 (from
+        // the moment it was reached). Another host: ignored.
         let tl = [
             ev4226("WS", 120),
             ev4226("WS", 70),
@@ -232,7 +231,7 @@ mod tests {
             ev4226("OTHER", 5),
         ];
         let shifts = anchor_shifts(&w, &tl);
-        assert_eq!(shifts, vec![0.0, -30.0, 10.0]);
+        assert_eq!(shifts, vec![0.0, -30.0, 70.0]);
         assert_eq!(median(&shifts), Some(0.0));
         assert_eq!(median(&[-30.0, 10.0]), Some(-10.0));
         assert_eq!(median(&[]), None);
