@@ -172,7 +172,7 @@ proptest! {
                 ("UDP", "*:*".to_string(), String::new(), None)
             };
             let pid = if with_pid { format!("{}", r.pid) } else { String::new() };
-            text.push_str(&format!("  {proto:<5}  {local:<22} {foreign:<22} {printed:<16} {pid}").trim_end());
+            text.push_str(format!("  {proto:<5}  {local:<22} {foreign:<22} {printed:<16} {pid}").trim_end());
             text.push_str("\r\n");
             let foreign_ep = if r.tcp {
                 (r.foreign.0.clone(), r.foreign.1.to_string())
