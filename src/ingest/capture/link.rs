@@ -419,4 +419,82 @@ mod tests {
         assert_eq!(expect_tcp(decode(113, &sll)).sport, 1234);
         assert_eq!(expect_tcp(decode(276, &sll2)).sport, 1234);
     }
+
+    fn ipv4_udp(sport: u16, dport: u16, payload: &[u8], udp_len: u16) -> Vec<u8> {
+        let mut ip = vec![0u8; 20];
+        ip[0] = 0x45;
+        ip[2..4].copy_from_slice(&(20 + udp_len).to_be_bytes());
+        ip[9] = 17;
+        ip[12..16].copy_from_slice(&[10, 0, 0, 1]);
+        ip[16..20].copy_from_slice(&[10, 0, 0, 2]);
+        ip.extend(sport.to_be_bytes());
+        ip.extend(dport.to_be_bytes());
+        ip.extend(udp_len.to_be_bytes());
+        ip.extend([0, 0]);
+        ip.extend(payload);
+        ip
+    }
+
+    #[test]
+    fn udp_on_a_name_port_is_handed_over_and_other_udp_is_not() {
+        let f = ipv4_udp(53, 40000, b"abcd", 12);
+        let d = decode(228, &f);
+        let Decoded::NameUdp(u) = d else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            (u.src, u.sport, u.dport, u.payload, u.cut),
+            ("10.0.0.1".parse().unwrap(), 53, 40000, &b"abcd"[..], false)
+        );
+        // A DNS query (to port 53) and other ports: nothing to read.
+        assert_eq!(
+            decode(228, &ipv4_udp(40000, 53, b"abcd", 12)),
+            Decoded::NotTcp
+        );
+        assert_eq!(
+            decode(228, &ipv4_udp(1000, 2000, b"abcd", 12)),
+            Decoded::NotTcp
+        );
+        // NetBIOS and DHCP in either direction.
+        assert!(matches!(
+            decode(228, &ipv4_udp(1025, 137, b"", 8)),
+            Decoded::NameUdp(_)
+        ));
+        assert!(matches!(
+            decode(228, &ipv4_udp(68, 67, b"", 8)),
+            Decoded::NameUdp(_)
+        ));
+        // UDP length 20 but 4 payload bytes captured: cut; IP says 12, so 4 bytes.
+        let mut cut = ipv4_udp(137, 137, b"abcd", 20);
+        cut[2..4].copy_from_slice(&40u16.to_be_bytes());
+        let Decoded::NameUdp(u) = decode(228, &cut) else {
+            panic!()
+        };
+        assert_eq!((u.payload.len(), u.cut), (4, true));
+        // A non-first fragment is not read as UDP.
+        let mut frag = ipv4_udp(53, 40000, b"abcd", 12);
+        frag[7] = 0x10;
+        assert_eq!(decode(228, &frag), Decoded::NotTcp);
+    }
+
+    #[test]
+    fn ipv6_udp_on_a_name_port_is_handed_over() {
+        let mut p = vec![0u8; 40];
+        p[0] = 0x60;
+        p[4..6].copy_from_slice(&11u16.to_be_bytes());
+        p[6] = 17;
+        p[8 + 15] = 1;
+        p[24 + 15] = 2;
+        p.extend(5353u16.to_be_bytes());
+        p.extend(5353u16.to_be_bytes());
+        p.extend(11u16.to_be_bytes());
+        p.extend([0, 0, 7, 8, 9]);
+        let Decoded::NameUdp(u) = decode(229, &p) else {
+            panic!()
+        };
+        assert_eq!(
+            (u.dst, u.payload),
+            ("::2".parse().unwrap(), &[7u8, 8, 9][..])
+        );
+    }
 }

@@ -583,6 +583,32 @@ mod tests {
     }
 
     #[test]
+    fn nbns_positive_query_response_names_each_unique_address() {
+        // Response (R, opcode 0, AA, RD, RCODE 0), one answer: the full encoded name
+        // FRED<20> (RFC 1001 §14.1), type NB, class IN, TTL, two NB entries (a multi-homed
+        // host) and a third with the group bit (ignored).
+        let mut m = vec![0x12, 0x34, 0x85, 0x00, 0, 0, 0, 1, 0, 0, 0, 0, 32];
+        m.extend(b"EGFCEFEECACACACACACACACACACACACA");
+        m.extend([0, 0, 0x20, 0, 1, 0, 0, 0, 60, 0, 18]);
+        m.extend([
+            0x60, 0, 10, 0, 0, 5, 0x60, 0, 10, 0, 1, 5, 0x80, 0, 10, 0, 2, 5,
+        ]);
+        assert_eq!(
+            run(NameSource::Netbios, &m),
+            (
+                vec![
+                    found("FRED", "10.0.0.5", NameSource::Netbios),
+                    found("FRED", "10.0.1.5", NameSource::Netbios)
+                ],
+                Ok(())
+            )
+        );
+        // A negative response (RCODE 3, name error) says nothing.
+        m[3] = 0x03;
+        assert_eq!(run(NameSource::Netbios, &m), (vec![], Ok(())));
+    }
+
+    #[test]
     fn dhcp_ack_uses_yiaddr_and_request_uses_option_50() {
         let y: Ipv4Addr = "192.168.0.10".parse().unwrap();
         let ack = dhcp_message(5, Ipv4Addr::UNSPECIFIED, y, None, Some("histnode"));
