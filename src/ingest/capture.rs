@@ -29,10 +29,16 @@
 //! - a non-first IP fragment: counted in [`CaptureRead::non_first_fragments`] (no reassembly).
 //!
 //! L2–L4 decoding is in the private `link` module (hand-written, borrowing the frame).
+//!
+//! Host names: UDP datagrams on the name-service ports (DNS/mDNS/LLMNR responses, NetBIOS Name
+//! Service, DHCP) are parsed by the `names` module into [`CaptureRead::names`]; every other UDP
+//! datagram is dropped after reading its ports, and TCP decoding does not change.
 
 mod link;
+mod names;
 mod netmon;
 
+pub use names::{NameSource, RevealedName};
 pub use netmon::read_netmon;
 
 use flate2::read::{GzDecoder, MultiGzDecoder};
@@ -43,6 +49,7 @@ use std::fs::File;
 use std::io::{Cursor, Read};
 
 use crate::model::{Format, Locator, Problem, UtcTime};
+use std::collections::HashSet;
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -98,6 +105,34 @@ pub struct CaptureRead {
     pub tcp_packets: u64,
     /// IPv4/IPv6 fragments other than the first (their TCP header is elsewhere; not reassembled).
     pub non_first_fragments: u64,
+    /// Host names the capture revealed (DNS/mDNS/LLMNR A/AAAA answers, NetBIOS name
+    /// registrations and positive responses, DHCP host names; rules in the `names` module docs),
+    /// in order of first appearance, one per (name case-folded, address, source) with the first
+    /// frame that says so.
+    pub names: Vec<RevealedName>,
+    /// Name-service datagrams (matched by port) that could not be parsed, e.g. cut by the snap
+    /// length or not the protocol the port suggests. Names read before the fault are kept. The
+    /// first such datagram of each kind (DNS, NetBIOS, DHCP) is also a [`Problem`] at its frame
+    /// giving the exact reason; the others are only counted here (a port match is a guess, so one
+    /// problem per kind says enough without flooding the report).
+    pub names_skipped: u64,
+}
+
+impl CaptureRead {
+    /// An empty result for a capture of `format`.
+    fn new(format: Format) -> Self {
+        CaptureRead {
+            format,
+            packets: 0,
+            first_time: None,
+            last_time: None,
+            problems: Vec::new(),
+            tcp_packets: 0,
+            non_first_fragments: 0,
+            names: Vec::new(),
+            names_skipped: 0,
+        }
+    }
 }
 
 /// Window of the streaming reader; bigger than any legal packet (262 144 bytes, libpcap's
@@ -286,6 +321,26 @@ struct State<'a> {
     unsupported: Vec<i32>,
     /// Time of the previous timed packet (for SPBs).
     prev_time: Option<UtcTime>,
+    /// Names kept so far, keyed (name lowercase, address, source).
+    names_seen: HashSet<(String, IpAddr, NameSource)>,
+    /// Names found in the current datagram (reused).
+    names_buf: Vec<names::Found>,
+    /// Kinds whose first unparseable datagram was made a problem (DNS, NetBIOS, DHCP).
+    names_reported: [bool; 3],
+}
+
+impl<'a> State<'a> {
+    fn new(format: Format, on_tcp: &'a mut dyn FnMut(&TcpPacket)) -> Self {
+        State {
+            out: CaptureRead::new(format),
+            on_tcp,
+            unsupported: Vec::new(),
+            prev_time: None,
+            names_seen: HashSet::new(),
+            names_buf: Vec::new(),
+            names_reported: [false; 3],
+        }
+    }
 }
 
 impl State<'_> {
@@ -334,6 +389,7 @@ impl State<'_> {
                     seg: t,
                 });
             }
+            link::Decoded::NameUdp(d) => self.names(frame, byte, &d),
             link::Decoded::NotTcp => {}
             link::Decoded::NonFirstFragment => self.out.non_first_fragments += 1,
             link::Decoded::Malformed(why) => self.problem(frame, byte, why),
@@ -346,6 +402,50 @@ impl State<'_> {
                         format!("link type {linktype} not decoded: its frames are counted only"),
                     );
                 }
+            }
+        }
+    }
+}
+
+impl State<'_> {
+    /// Learns host names from a name-service datagram of frame `frame`.
+    #[cold]
+    fn names(&mut self, frame: u64, byte: u64, d: &link::UdpDatagram<'_>) {
+        let Some(how) = names::protocol_of(d.sport, d.dport) else {
+            return;
+        };
+        self.names_buf.clear();
+        let res = names::parse(how, d.payload, &mut self.names_buf);
+        for f in self.names_buf.drain(..) {
+            let key = (f.name.to_lowercase(), f.address, f.how);
+            if self.names_seen.insert(key) {
+                self.out.names.push(RevealedName {
+                    name: f.name,
+                    address: f.address,
+                    how: f.how,
+                    frame,
+                });
+            }
+        }
+        if let Err(why) = res {
+            self.out.names_skipped += 1;
+            let (k, kind) = match how {
+                NameSource::Dns => (0, "DNS"),
+                NameSource::Netbios => (1, "NetBIOS name service"),
+                NameSource::Dhcp => (2, "DHCP"),
+            };
+            if !self.names_reported[k] {
+                self.names_reported[k] = true;
+                let cut = if d.cut {
+                    " (datagram cut by the snap length)"
+                } else {
+                    ""
+                };
+                let reason = format!(
+                    "{kind} datagram not parsed for host names: {why}{cut}; later unparsed {kind} \
+                     datagrams are only counted"
+                );
+                self.problem(frame, byte, reason);
             }
         }
     }
@@ -385,20 +485,7 @@ pub fn read_capture_from<R: Read + Send>(
         Err(PcapError::Incomplete(_)) => return Err(bad("file header cut".into())),
         Err(_) => return Err(bad("file header not readable".into())),
     };
-    let mut st = State {
-        out: CaptureRead {
-            format,
-            packets: 0,
-            first_time: None,
-            last_time: None,
-            problems: Vec::new(),
-            tcp_packets: 0,
-            non_first_fragments: 0,
-        },
-        on_tcp,
-        unsupported: Vec::new(),
-        prev_time: None,
-    };
+    let mut st = State::new(format, on_tcp);
     // Legacy state.
     let mut legacy_link = 1i32;
     let mut legacy_nanos = false;
@@ -827,7 +914,8 @@ mod tests {
     #[test]
     fn gzipped_netmon_is_sniffed_and_read_in_memory() {
         use crate::testgen::pcap::{SynthTcp, write_netmon};
-        let seg = link::decode(1, &syn_frame());
+        let frame = syn_frame();
+        let seg = link::decode(1, &frame);
         let link::Decoded::Tcp(seg) = seg else {
             panic!("{seg:?}")
         };

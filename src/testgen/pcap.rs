@@ -6,10 +6,15 @@
 //! 20 bytes, TTL 128, DF, header checksum computed per RFC 1071) or IPv6 (RFC 8200, 40 bytes, hop
 //! limit 64) when either address is v6 (a v4 address is then written as `::ffff:a.b.c.d`), then a
 //! 20-byte TCP header (RFC 9293, window 8192, checksum 0) and `payload_len` zero bytes.
+//!
+//! UDP ([`write_pcap_udp`]): the same Ethernet/IP framing with protocol 17 and an 8-byte UDP
+//! header (RFC 768, checksum 0 = none, legal over IPv4) before the payload; plus payload builders
+//! for the name-service messages the capture reader learns host names from: [`dns_response`],
+//! [`nbns_registration`], [`dhcp_message`].
 
 use crate::ingest::capture::TcpSegment;
 use crate::model::UtcTime;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One TCP packet to write: when, and the segment. `seg.payload_len` is capped at 65,000 bytes
 /// (one frame).
@@ -17,6 +22,17 @@ use std::net::{IpAddr, Ipv6Addr};
 pub struct SynthTcp {
     pub time: UtcTime,
     pub seg: TcpSegment,
+}
+
+/// One UDP datagram to write: when, addresses, ports and payload (at most 65,000 bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynthUdp {
+    pub time: UtcTime,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub sport: u16,
+    pub dport: u16,
+    pub payload: Vec<u8>,
 }
 
 /// RFC 1071 Internet checksum of `bytes` (even length here).
@@ -41,7 +57,18 @@ fn v6(a: IpAddr) -> Ipv6Addr {
 /// Writes a legacy pcap (LE, µs, LINKTYPE_ETHERNET) file image holding `packets` in order.
 /// Times before 1970 or after 2106 are clamped to the pcap `u32` seconds range.
 pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(24 + packets.len() * 90);
+    let mut out = pcap_header();
+    let mut frame = Vec::with_capacity(128);
+    for p in packets {
+        ethernet_frame(p, &mut frame);
+        pcap_record(&mut out, p.time, &frame);
+    }
+    out
+}
+
+/// The legacy pcap file header written by [`write_pcap`] and [`write_pcap_udp`].
+fn pcap_header() -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
     out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
     out.extend_from_slice(&2u16.to_le_bytes());
     out.extend_from_slice(&4u16.to_le_bytes());
@@ -49,70 +76,212 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
     out.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
     out.extend_from_slice(&65535u32.to_le_bytes()); // snaplen
     out.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
-    let mut frame = Vec::with_capacity(128);
+    out
+}
+
+/// Appends one legacy pcap record (µs time clamped to the u32 seconds range) holding `frame`.
+fn pcap_record(out: &mut Vec<u8>, time: UtcTime, frame: &[u8]) {
+    let nanos = time.unix_nanos();
+    let secs = nanos
+        .div_euclid(1_000_000_000)
+        .clamp(0, i64::from(u32::MAX)) as u32;
+    let usec = (nanos.rem_euclid(1_000_000_000) / 1000) as u32;
+    let len = frame.len() as u32;
+    out.extend_from_slice(&secs.to_le_bytes());
+    out.extend_from_slice(&usec.to_le_bytes());
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(frame);
+}
+
+/// Writes a legacy pcap (LE, µs, LINKTYPE_ETHERNET) file image holding the UDP `packets` in
+/// order (Ethernet, IPv4 or IPv6 as for [`write_pcap`], UDP header, payload).
+pub fn write_pcap_udp(packets: &[SynthUdp]) -> Vec<u8> {
+    let mut out = pcap_header();
+    let mut frame = Vec::with_capacity(600);
     for p in packets {
-        ethernet_frame(p, &mut frame);
-        let nanos = p.time.unix_nanos();
-        let secs = nanos
-            .div_euclid(1_000_000_000)
-            .clamp(0, i64::from(u32::MAX)) as u32;
-        let usec = (nanos.rem_euclid(1_000_000_000) / 1000) as u32;
-        let len = frame.len() as u32;
-        out.extend_from_slice(&secs.to_le_bytes());
-        out.extend_from_slice(&usec.to_le_bytes());
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&frame);
+        frame.clear();
+        let payload = p.payload.get(..65_000).unwrap_or(&p.payload);
+        let udp_len = 8 + payload.len();
+        ip_header(&mut frame, p.src, p.dst, 17, udp_len);
+        frame.extend_from_slice(&p.sport.to_be_bytes());
+        frame.extend_from_slice(&p.dport.to_be_bytes());
+        frame.extend_from_slice(&(udp_len as u16).to_be_bytes());
+        frame.extend_from_slice(&[0, 0]);
+        frame.extend_from_slice(payload);
+        pcap_record(&mut out, p.time, &frame);
     }
     out
 }
 
-/// Writes the Ethernet/IP/TCP frame of `p` into `frame` (cleared first).
-fn ethernet_frame(p: &SynthTcp, frame: &mut Vec<u8>) {
-    {
-        frame.clear();
-        frame.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]);
-        let tcp_len = 20 + p.seg.payload_len.min(65_000) as usize;
-        match (p.seg.src, p.seg.dst) {
-            (IpAddr::V4(s), IpAddr::V4(d)) => {
-                frame.extend_from_slice(&0x0800u16.to_be_bytes());
-                let total = u16::try_from(20 + tcp_len).unwrap_or(u16::MAX);
-                let mut ip = [0u8; 20];
-                ip[0] = 0x45;
-                ip[2..4].copy_from_slice(&total.to_be_bytes());
-                ip[6] = 0x40; // DF
-                ip[8] = 128;
-                ip[9] = 6;
-                ip[12..16].copy_from_slice(&s.octets());
-                ip[16..20].copy_from_slice(&d.octets());
-                let ck = ip_checksum(&ip);
-                ip[10..12].copy_from_slice(&ck.to_be_bytes());
-                frame.extend_from_slice(&ip);
+/// Ethernet II header plus an IPv4 (both addresses v4) or IPv6 header for an upper-layer packet
+/// of protocol `proto` and `l4_len` bytes, appended to `frame`.
+fn ip_header(frame: &mut Vec<u8>, src: IpAddr, dst: IpAddr, proto: u8, l4_len: usize) {
+    frame.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]);
+    match (src, dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            frame.extend_from_slice(&0x0800u16.to_be_bytes());
+            let total = u16::try_from(20 + l4_len).unwrap_or(u16::MAX);
+            let mut ip = [0u8; 20];
+            ip[0] = 0x45;
+            ip[2..4].copy_from_slice(&total.to_be_bytes());
+            ip[6] = 0x40; // DF
+            ip[8] = 128;
+            ip[9] = proto;
+            ip[12..16].copy_from_slice(&s.octets());
+            ip[16..20].copy_from_slice(&d.octets());
+            let ck = ip_checksum(&ip);
+            ip[10..12].copy_from_slice(&ck.to_be_bytes());
+            frame.extend_from_slice(&ip);
+        }
+        (s, d) => {
+            frame.extend_from_slice(&0x86ddu16.to_be_bytes());
+            let mut ip = [0u8; 40];
+            ip[0] = 0x60;
+            let plen = u16::try_from(l4_len).unwrap_or(u16::MAX);
+            ip[4..6].copy_from_slice(&plen.to_be_bytes());
+            ip[6] = proto;
+            ip[7] = 64;
+            ip[8..24].copy_from_slice(&v6(s).octets());
+            ip[24..40].copy_from_slice(&v6(d).octets());
+            frame.extend_from_slice(&ip);
+        }
+    }
+}
+
+/// A domain name in DNS wire format (RFC 1035 §3.1), no compression; empty labels are dropped.
+fn wire_name(name: &str, out: &mut Vec<u8>) {
+    for label in name.split('.').filter(|l| !l.is_empty()) {
+        let b = label.as_bytes();
+        let b = b.get(..63).unwrap_or(b);
+        out.push(b.len() as u8);
+        out.extend_from_slice(b);
+    }
+    out.push(0);
+}
+
+/// A DNS response (RFC 1035 §4.1; id 0x1234, QR, RD, RA, RCODE 0) to the A question `qname`:
+/// one CNAME record per name of `cnames` (a chain: the first owned by the question name, written
+/// as a pointer to it, each next one owned by a pointer to the previous target), then one A or
+/// AAAA record per address owned by a pointer to the last name. TTL 60.
+pub fn dns_response(qname: &str, cnames: &[&str], addrs: &[IpAddr]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(128);
+    let an = (cnames.len() + addrs.len()) as u16;
+    for v in [0x1234u16, 0x8180, 1, an, 0, 0] {
+        m.extend_from_slice(&v.to_be_bytes());
+    }
+    let mut owner = 12u16;
+    wire_name(qname, &mut m);
+    m.extend_from_slice(&[0, 1, 0, 1]);
+    let rr_head = |m: &mut Vec<u8>, owner: u16, ty: u16, rdlen: u16| {
+        m.extend_from_slice(&(0xc000 | owner).to_be_bytes());
+        m.extend_from_slice(&ty.to_be_bytes());
+        m.extend_from_slice(&1u16.to_be_bytes());
+        m.extend_from_slice(&60u32.to_be_bytes());
+        m.extend_from_slice(&rdlen.to_be_bytes());
+    };
+    for c in cnames {
+        let mut target = Vec::new();
+        wire_name(c, &mut target);
+        rr_head(&mut m, owner, 5, target.len() as u16);
+        owner = m.len() as u16;
+        m.extend_from_slice(&target);
+    }
+    for a in addrs {
+        match a {
+            IpAddr::V4(v) => {
+                rr_head(&mut m, owner, 1, 4);
+                m.extend_from_slice(&v.octets());
             }
-            (s, d) => {
-                frame.extend_from_slice(&0x86ddu16.to_be_bytes());
-                let mut ip = [0u8; 40];
-                ip[0] = 0x60;
-                let plen = u16::try_from(tcp_len).unwrap_or(u16::MAX);
-                ip[4..6].copy_from_slice(&plen.to_be_bytes());
-                ip[6] = 6;
-                ip[7] = 64;
-                ip[8..24].copy_from_slice(&v6(s).octets());
-                ip[24..40].copy_from_slice(&v6(d).octets());
-                frame.extend_from_slice(&ip);
+            IpAddr::V6(v) => {
+                rr_head(&mut m, owner, 28, 16);
+                m.extend_from_slice(&v.octets());
             }
         }
-        let mut tcp = [0u8; 20];
-        tcp[0..2].copy_from_slice(&p.seg.sport.to_be_bytes());
-        tcp[2..4].copy_from_slice(&p.seg.dport.to_be_bytes());
-        tcp[4..8].copy_from_slice(&p.seg.seq.to_be_bytes());
-        tcp[8..12].copy_from_slice(&p.seg.ack.to_be_bytes());
-        tcp[12] = 5 << 4;
-        tcp[13] = p.seg.flags;
-        tcp[14..16].copy_from_slice(&8192u16.to_be_bytes());
-        frame.extend_from_slice(&tcp);
-        frame.resize(frame.len() + tcp_len - 20, 0);
     }
+    m
+}
+
+/// A NetBIOS name registration request (RFC 1002 §4.2.2; opcode 5, RD, broadcast, id 0x8001)
+/// for `name` (upper-cased, padded with spaces to 15 bytes, then `suffix`, first-level encoded)
+/// at `addr`: the question, then the NB record in the additional section (owner a pointer to the
+/// question, TTL 300000, NB_FLAGS with the group bit when `group`, B-node).
+pub fn nbns_registration(name: &str, suffix: u8, addr: Ipv4Addr, group: bool) -> Vec<u8> {
+    let mut m = Vec::with_capacity(68);
+    for v in [0x8001u16, 0x2910, 1, 0, 0, 1] {
+        m.extend_from_slice(&v.to_be_bytes());
+    }
+    let mut raw = [b' '; 16];
+    for (r, b) in raw
+        .iter_mut()
+        .zip(name.to_ascii_uppercase().bytes().take(15))
+    {
+        *r = b;
+    }
+    raw[15] = suffix;
+    m.push(32);
+    for b in raw {
+        m.push(b'A' + (b >> 4));
+        m.push(b'A' + (b & 0x0f));
+    }
+    m.push(0);
+    m.extend_from_slice(&[0, 0x20, 0, 1]);
+    m.extend_from_slice(&[0xc0, 0x0c, 0, 0x20, 0, 1]);
+    m.extend_from_slice(&300_000u32.to_be_bytes());
+    m.extend_from_slice(&6u16.to_be_bytes());
+    m.extend_from_slice(&(if group { 0x8000u16 } else { 0 }).to_be_bytes());
+    m.extend_from_slice(&addr.octets());
+    m
+}
+
+/// A DHCP message (RFC 2131 §2, options RFC 2132): BOOTREPLY for `msg_type` 2 (OFFER), 5 (ACK)
+/// or 6 (NAK), else BOOTREQUEST; Ethernet chaddr 02:00:00:00:00:01, xid 0x3d1e; options 53
+/// (type), 50 (requested IP) when given, 12 (host name) when given, then 255 (end, last byte).
+pub fn dhcp_message(
+    msg_type: u8,
+    ciaddr: Ipv4Addr,
+    yiaddr: Ipv4Addr,
+    requested: Option<Ipv4Addr>,
+    host_name: Option<&str>,
+) -> Vec<u8> {
+    let mut m = vec![0u8; 236];
+    m[0] = if matches!(msg_type, 2 | 5 | 6) { 2 } else { 1 };
+    m[1] = 1;
+    m[2] = 6;
+    m[4..8].copy_from_slice(&0x3d1eu32.to_be_bytes());
+    m[12..16].copy_from_slice(&ciaddr.octets());
+    m[16..20].copy_from_slice(&yiaddr.octets());
+    m[28..34].copy_from_slice(&[2, 0, 0, 0, 0, 1]);
+    m.extend_from_slice(&[99, 130, 83, 99, 53, 1, msg_type]);
+    if let Some(r) = requested {
+        m.extend_from_slice(&[50, 4]);
+        m.extend_from_slice(&r.octets());
+    }
+    if let Some(h) = host_name {
+        let b = h.as_bytes();
+        let b = b.get(..255).unwrap_or(b);
+        m.extend_from_slice(&[12, b.len() as u8]);
+        m.extend_from_slice(b);
+    }
+    m.push(255);
+    m
+}
+
+/// Writes the Ethernet/IP/TCP frame of `p` into `frame` (cleared first).
+fn ethernet_frame(p: &SynthTcp, frame: &mut Vec<u8>) {
+    frame.clear();
+    let tcp_len = 20 + p.seg.payload_len.min(65_000) as usize;
+    ip_header(frame, p.seg.src, p.seg.dst, 6, tcp_len);
+    let mut tcp = [0u8; 20];
+    tcp[0..2].copy_from_slice(&p.seg.sport.to_be_bytes());
+    tcp[2..4].copy_from_slice(&p.seg.dport.to_be_bytes());
+    tcp[4..8].copy_from_slice(&p.seg.seq.to_be_bytes());
+    tcp[8..12].copy_from_slice(&p.seg.ack.to_be_bytes());
+    tcp[12] = 5 << 4;
+    tcp[13] = p.seg.flags;
+    tcp[14..16].copy_from_slice(&8192u16.to_be_bytes());
+    frame.extend_from_slice(&tcp);
+    frame.resize(frame.len() + tcp_len - 20, 0);
 }
 
 /// Writes a Microsoft Network Monitor 2.`minor` capture (`minor` 0–3; see

@@ -8,16 +8,33 @@
 //! 28 FreeBSD, 30 Darwin).
 //! IPv4: RFC 791 (IHL, total length, fragment offset); IPv6: RFC 8200 §4 (extension headers
 //! hop-by-hop 0, routing 43, fragment 44, destination options 60; AH 51 per RFC 4302).
-//! TCP: RFC 9293 §3.1.
+//! TCP: RFC 9293 §3.1. UDP (RFC 768) only for the name-service ports (see [`is_name_port`]):
+//! every other UDP datagram is `NotTcp` without looking past the ports.
 
 use super::TcpSegment;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+/// A UDP datagram on a name-service port, borrowing the frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UdpDatagram<'a> {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub sport: u16,
+    pub dport: u16,
+    /// The UDP payload as captured, at most the UDP length field says.
+    pub payload: &'a [u8],
+    /// The capture holds fewer payload bytes than the UDP length says (snap length, or a first
+    /// IP fragment).
+    pub cut: bool,
+}
+
 /// What one frame held, as far as we decode it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Decoded {
+pub(crate) enum Decoded<'a> {
     Tcp(TcpSegment),
-    /// Not IP, or IP but not TCP.
+    /// A UDP datagram to or from a name-service port ([`is_name_port`]).
+    NameUdp(UdpDatagram<'a>),
+    /// Not IP, or IP but neither TCP nor a name-service UDP datagram.
     NotTcp,
     /// An IPv4/IPv6 fragment other than the first: its TCP header is in another frame.
     NonFirstFragment,
@@ -30,6 +47,14 @@ pub(crate) enum Decoded {
 const ETHERTYPE_IPV4: u16 = 0x0800;
 const ETHERTYPE_IPV6: u16 = 0x86dd;
 const PROTO_TCP: u8 = 6;
+const PROTO_UDP: u8 = 17;
+
+/// The UDP ports whose datagrams may reveal host names: a response *from* DNS (53), mDNS
+/// (5353, RFC 6762) or LLMNR (5355, RFC 4795); NetBIOS Name Service (137, RFC 1002) and
+/// DHCP/BOOTP (67/68, RFC 2131) in either direction.
+pub(crate) fn is_name_port(sport: u16, dport: u16) -> bool {
+    matches!(sport, 53 | 5353 | 5355 | 137 | 67 | 68) || matches!(dport, 137 | 67 | 68)
+}
 
 fn be16(d: &[u8], at: usize) -> Option<u16> {
     let b = d.get(at..at.checked_add(2)?)?;
@@ -42,7 +67,7 @@ fn be32(d: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Decodes a frame of link type `linktype` (pcap LINKTYPE_* number).
-pub(crate) fn decode(linktype: i32, frame: &[u8]) -> Decoded {
+pub(crate) fn decode(linktype: i32, frame: &[u8]) -> Decoded<'_> {
     match linktype {
         1 => ethernet(frame),
         113 => match (be16(frame, 14), frame.get(16..)) {
@@ -71,7 +96,7 @@ pub(crate) fn decode(linktype: i32, frame: &[u8]) -> Decoded {
     }
 }
 
-fn ethernet(frame: &[u8]) -> Decoded {
+fn ethernet(frame: &[u8]) -> Decoded<'_> {
     let mut at = 12;
     // Each tag is 4 bytes; the loop ends because `at` grows and `be16` fails past the end.
     while let Some(ty) = be16(frame, at) {
@@ -88,7 +113,7 @@ fn ethernet(frame: &[u8]) -> Decoded {
     Decoded::NotTcp
 }
 
-fn null_loop(frame: &[u8]) -> Decoded {
+fn null_loop(frame: &[u8]) -> Decoded<'_> {
     let Some(b) = frame.get(0..4) else {
         return Decoded::NotTcp;
     };
@@ -107,7 +132,7 @@ fn null_loop(frame: &[u8]) -> Decoded {
     }
 }
 
-fn by_ethertype(ty: u16, rest: &[u8]) -> Decoded {
+fn by_ethertype(ty: u16, rest: &[u8]) -> Decoded<'_> {
     match ty {
         ETHERTYPE_IPV4 => ipv4(rest),
         ETHERTYPE_IPV6 => ipv6(rest),
@@ -115,7 +140,7 @@ fn by_ethertype(ty: u16, rest: &[u8]) -> Decoded {
     }
 }
 
-fn ipv4(p: &[u8]) -> Decoded {
+fn ipv4(p: &[u8]) -> Decoded<'_> {
     let Some(&vihl) = p.first() else {
         return Decoded::Malformed("IPv4 header cut");
     };
@@ -130,6 +155,9 @@ fn ipv4(p: &[u8]) -> Decoded {
         return Decoded::Malformed("IPv4 header cut");
     };
     if proto != PROTO_TCP {
+        if proto == PROTO_UDP && frag & 0x1fff == 0 {
+            return ipv4_udp(p, ihl, total);
+        }
         return Decoded::NotTcp;
     }
     if frag & 0x1fff != 0 {
@@ -152,7 +180,51 @@ fn ipv4(p: &[u8]) -> Decoded {
     tcp(src, dst, seg, ip_len.saturating_sub(ihl))
 }
 
-fn ipv6(p: &[u8]) -> Decoded {
+/// The UDP part of an IPv4 packet (first or only fragment) with header length `ihl`.
+/// Kept out of [`ipv4`]'s TCP path; returns `NotTcp` unless a name port matches.
+#[cold]
+fn ipv4_udp(p: &[u8], ihl: usize, total: u16) -> Decoded<'_> {
+    let (Some(s), Some(d), Some(seg)) = (p.get(12..16), p.get(16..20), p.get(ihl..)) else {
+        return Decoded::NotTcp;
+    };
+    let ip_len = if total == 0 {
+        p.len()
+    } else {
+        usize::from(total)
+    };
+    let src = IpAddr::V4(Ipv4Addr::new(s[0], s[1], s[2], s[3]));
+    let dst = IpAddr::V4(Ipv4Addr::new(d[0], d[1], d[2], d[3]));
+    udp(src, dst, seg, ip_len.saturating_sub(ihl))
+}
+
+/// `seg` starts at the UDP header (RFC 768); `l4_len` is the UDP length per the IP header.
+/// A header cut before the ports, or ports that are not name ports, give `NotTcp`.
+fn udp(src: IpAddr, dst: IpAddr, seg: &[u8], l4_len: usize) -> Decoded<'_> {
+    let (Some(sport), Some(dport)) = (be16(seg, 0), be16(seg, 2)) else {
+        return Decoded::NotTcp;
+    };
+    if !is_name_port(sport, dport) {
+        return Decoded::NotTcp;
+    }
+    // UDP length (header included); 0 or below 8 (jumbogram, TSO, damage): trust the IP length.
+    let udp_len = match be16(seg, 4) {
+        Some(l) if l >= 8 => usize::from(l).min(l4_len.max(8)),
+        _ => l4_len,
+    };
+    let want = udp_len.saturating_sub(8);
+    let have = seg.get(8..).unwrap_or(&[]);
+    let payload = have.get(..want).unwrap_or(have);
+    Decoded::NameUdp(UdpDatagram {
+        src,
+        dst,
+        sport,
+        dport,
+        payload,
+        cut: payload.len() < want || seg.len() < 8,
+    })
+}
+
+fn ipv6(p: &[u8]) -> Decoded<'_> {
     if p.first().map(|b| b >> 4) != Some(6) {
         return Decoded::Malformed("IPv6 header cut or another version");
     }
@@ -181,6 +253,13 @@ fn ipv6(p: &[u8]) -> Decoded {
                 let l4 = if plen == 0 { seg.len() } else { remaining };
                 return tcp(src, dst, seg, l4);
             }
+            PROTO_UDP => {
+                let Some(seg) = p.get(at..) else {
+                    return Decoded::NotTcp;
+                };
+                let l4 = if plen == 0 { seg.len() } else { remaining };
+                return udp(src, dst, seg, l4);
+            }
             0 | 43 | 60 => match p.get(at + 1) {
                 Some(&l) => (usize::from(l) + 1) * 8,
                 None => return Decoded::Malformed("IPv6 extension header cut"),
@@ -207,7 +286,7 @@ fn ipv6(p: &[u8]) -> Decoded {
 }
 
 /// `seg` starts at the TCP header; `l4_len` is the TCP segment length per the IP header.
-fn tcp(src: IpAddr, dst: IpAddr, seg: &[u8], l4_len: usize) -> Decoded {
+fn tcp(src: IpAddr, dst: IpAddr, seg: &[u8], l4_len: usize) -> Decoded<'static> {
     let (Some(sport), Some(dport), Some(seq), Some(ack), Some(&off), Some(&flags)) = (
         be16(seg, 0),
         be16(seg, 2),
@@ -339,5 +418,83 @@ mod tests {
         sll2.extend(ipv4_tcp(0, 0));
         assert_eq!(expect_tcp(decode(113, &sll)).sport, 1234);
         assert_eq!(expect_tcp(decode(276, &sll2)).sport, 1234);
+    }
+
+    fn ipv4_udp(sport: u16, dport: u16, payload: &[u8], udp_len: u16) -> Vec<u8> {
+        let mut ip = vec![0u8; 20];
+        ip[0] = 0x45;
+        ip[2..4].copy_from_slice(&(20 + udp_len).to_be_bytes());
+        ip[9] = 17;
+        ip[12..16].copy_from_slice(&[10, 0, 0, 1]);
+        ip[16..20].copy_from_slice(&[10, 0, 0, 2]);
+        ip.extend(sport.to_be_bytes());
+        ip.extend(dport.to_be_bytes());
+        ip.extend(udp_len.to_be_bytes());
+        ip.extend([0, 0]);
+        ip.extend(payload);
+        ip
+    }
+
+    #[test]
+    fn udp_on_a_name_port_is_handed_over_and_other_udp_is_not() {
+        let f = ipv4_udp(53, 40000, b"abcd", 12);
+        let d = decode(228, &f);
+        let Decoded::NameUdp(u) = d else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            (u.src, u.sport, u.dport, u.payload, u.cut),
+            ("10.0.0.1".parse().unwrap(), 53, 40000, &b"abcd"[..], false)
+        );
+        // A DNS query (to port 53) and other ports: nothing to read.
+        assert_eq!(
+            decode(228, &ipv4_udp(40000, 53, b"abcd", 12)),
+            Decoded::NotTcp
+        );
+        assert_eq!(
+            decode(228, &ipv4_udp(1000, 2000, b"abcd", 12)),
+            Decoded::NotTcp
+        );
+        // NetBIOS and DHCP in either direction.
+        assert!(matches!(
+            decode(228, &ipv4_udp(1025, 137, b"", 8)),
+            Decoded::NameUdp(_)
+        ));
+        assert!(matches!(
+            decode(228, &ipv4_udp(68, 67, b"", 8)),
+            Decoded::NameUdp(_)
+        ));
+        // UDP length 20 but 4 payload bytes captured: cut; IP says 12, so 4 bytes.
+        let mut cut = ipv4_udp(137, 137, b"abcd", 20);
+        cut[2..4].copy_from_slice(&40u16.to_be_bytes());
+        let Decoded::NameUdp(u) = decode(228, &cut) else {
+            panic!()
+        };
+        assert_eq!((u.payload.len(), u.cut), (4, true));
+        // A non-first fragment is not read as UDP.
+        let mut frag = ipv4_udp(53, 40000, b"abcd", 12);
+        frag[7] = 0x10;
+        assert_eq!(decode(228, &frag), Decoded::NotTcp);
+    }
+
+    #[test]
+    fn ipv6_udp_on_a_name_port_is_handed_over() {
+        let mut p = vec![0u8; 40];
+        p[0] = 0x60;
+        p[4..6].copy_from_slice(&11u16.to_be_bytes());
+        p[6] = 17;
+        p[8 + 15] = 1;
+        p[24 + 15] = 2;
+        p.extend(5353u16.to_be_bytes());
+        p.extend(5353u16.to_be_bytes());
+        p.extend(11u16.to_be_bytes());
+        p.extend([0, 0, 7, 8, 9]);
+        let Decoded::NameUdp(u) = decode(229, &p) else {
+            panic!()
+        };
+        assert_eq!(
+            (u.dst, u.payload),
+            ("::2".parse().unwrap(), &[7u8, 8, 9][..])
+        );
     }
 }

@@ -197,20 +197,7 @@ pub fn read_netmon<R: Read + Seek>(
         _ => 15,
     };
 
-    let mut st = State {
-        out: CaptureRead {
-            format: Format::Netmon,
-            packets: 0,
-            first_time: None,
-            last_time: None,
-            problems: Vec::new(),
-            tcp_packets: 0,
-            non_first_fragments: 0,
-        },
-        on_tcp,
-        unsupported: Vec::new(),
-        prev_time: None,
-    };
+    let mut st = State::new(Format::Netmon, on_tcp);
     let start_time = match start {
         Some(t) => t,
         None => {
