@@ -399,3 +399,70 @@ fn a_clean_capture_gives_no_finding() {
     assert_eq!(v["verdicts"][0]["severity"], "ok");
     assert_eq!(v["hosts"][0]["peak_half_open"], 1);
 }
+
+/// A NetBIOS registration in a second capture ties the SYN sender 10.1.1.10 to the event log's
+/// Computer WS-ALARM01 without `--host`; a DNS answer for a far server makes no host.
+#[test]
+fn a_netbios_registration_merges_the_capture_sender_with_the_event_log_computer() {
+    use halfopen::testgen::pcap::{SynthUdp, dns_response, nbns_registration, write_pcap_udp};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("System.evtx"),
+        write_evtx(&[event_4226("WS-ALARM01", 1)]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("syns.pcap"),
+        write_pcap(&dead_syns("10.1.1.10", 10, 0)),
+    )
+    .unwrap();
+    let udp = |src: &str, dst: &str, sport: u16, dport: u16, payload: Vec<u8>| SynthUdp {
+        time: UtcTime::from_unix_secs(T0 - 60),
+        src: ip(src),
+        dst: ip(dst),
+        sport,
+        dport,
+        payload,
+    };
+    std::fs::write(
+        dir.path().join("names.pcap"),
+        write_pcap_udp(&[
+            udp(
+                "10.1.1.10",
+                "10.1.1.255",
+                137,
+                137,
+                nbns_registration("WS-ALARM01", 0x00, "10.1.1.10".parse().unwrap(), false),
+            ),
+            udp(
+                "10.1.1.1",
+                "10.1.1.10",
+                53,
+                40_000,
+                dns_response("www.example.com", &[], &[ip("93.184.216.34")]),
+            ),
+        ]),
+    )
+    .unwrap();
+    let v = analyze(dir.path(), &[]);
+    let hosts = v["hosts"].as_array().unwrap();
+    let names: Vec<&str> = hosts.iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["WS-ALARM01"]);
+    assert_eq!(hosts[0]["addresses"], serde_json::json!(["10.1.1.10"]));
+    let merged: Vec<&str> = hosts[0]["merged_from"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(
+        merged
+            .iter()
+            .any(|m| m.ends_with("names.pcap NetBIOS name WS-ALARM01 = 10.1.1.10 (frame 1)")),
+        "{merged:?}"
+    );
+    let f = &v["findings"][0];
+    assert_eq!(f["kind"], "half_open_limit");
+    assert_eq!(f["host"], "WS-ALARM01");
+    assert_eq!(f["confidence"], "high");
+}

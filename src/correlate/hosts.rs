@@ -104,6 +104,16 @@ impl HostRegistry {
         i
     }
 
+    /// Whether a source already named this address.
+    pub(crate) fn knows_addr(&self, a: IpAddr) -> bool {
+        self.keys.contains_key(&format!("a:{a}"))
+    }
+
+    /// Whether a source already named a host with this name (first DNS label, case folded).
+    pub(crate) fn knows_name(&self, name: &str) -> bool {
+        self.keys.contains_key(&format!("n:{}", name_key(name)))
+    }
+
     pub(crate) fn add_group(&mut self, names: &[String], addrs: &[IpAddr], what: &str) {
         let mut ids = Vec::new();
         for n in names {

@@ -20,6 +20,7 @@ pub use crate::analysis::netstat_facts::{Culprit, NetstatSummary};
 use crate::analysis::netstat_facts::{netstat_message, netstat_summary, top_pids};
 use crate::config::Config;
 use crate::ingest::IngestError;
+use crate::ingest::capture::NameSource;
 use crate::model::{EntryKind, Format, Locator, Problem, SourceRef, TimelineEntry, UtcTime};
 use crate::pipeline::{CaptureData, Input, InputData};
 use clock::Clocks;
@@ -270,6 +271,38 @@ pub fn correlate(inputs: &[Input], list_errors: &[IngestError], config: &Config)
                 }
             }
             _ => {}
+        }
+    }
+    // Names a capture reveals join hosts the other sources already know: DNS/mDNS/LLMNR answers
+    // only by address (a resolver's answers name far servers, and their first DNS label is not an
+    // identity), NetBIOS registrations and DHCP host names by address or name. They never make
+    // a host of their own.
+    for input in inputs {
+        let Ok(InputData::Capture(c)) = &input.data else {
+            continue;
+        };
+        for n in &c.read.names {
+            let (known, how) = match n.how {
+                NameSource::Dns => (hosts.knows_addr(n.address), "DNS answer"),
+                NameSource::Netbios => (
+                    hosts.knows_addr(n.address) || hosts.knows_name(&n.name),
+                    "NetBIOS name",
+                ),
+                NameSource::Dhcp => (
+                    hosts.knows_addr(n.address) || hosts.knows_name(&n.name),
+                    "DHCP host name",
+                ),
+            };
+            if known && !n.address.is_unspecified() {
+                let what = format!(
+                    "capture {} {how} {} = {} (frame {})",
+                    input.path.display(),
+                    n.name,
+                    n.address,
+                    n.frame
+                );
+                hosts.add_group(std::slice::from_ref(&n.name), &[n.address], &what);
+            }
         }
     }
     let hosts = hosts.finish();
