@@ -458,3 +458,206 @@ mod tests {
         );
     }
 }
+
+/// The link layer of a generated capture (the LINKTYPE_* value each file header names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SynthLink {
+    /// LINKTYPE_ETHERNET (1).
+    Ethernet,
+    /// Ethernet with one 802.1Q tag (VLAN 100).
+    Vlan,
+    /// Ethernet with an 802.1ad outer tag (VLAN 10) and an 802.1Q inner tag (VLAN 100).
+    QinQ,
+    /// LINKTYPE_LINUX_SLL (113): 16-byte cooked header.
+    Sll,
+    /// LINKTYPE_LINUX_SLL2 (276): 20-byte cooked header.
+    Sll2,
+    /// LINKTYPE_NULL (0): 4-byte address family in the file's byte order (AF_INET 2, AF_INET6 24).
+    Null,
+    /// LINKTYPE_RAW (101): the IP packet alone.
+    Raw,
+}
+
+impl SynthLink {
+    /// Every link layer, for test matrices.
+    pub const ALL: [SynthLink; 7] = [
+        SynthLink::Ethernet,
+        SynthLink::Vlan,
+        SynthLink::QinQ,
+        SynthLink::Sll,
+        SynthLink::Sll2,
+        SynthLink::Null,
+        SynthLink::Raw,
+    ];
+
+    fn linktype(self) -> u32 {
+        match self {
+            SynthLink::Ethernet | SynthLink::Vlan | SynthLink::QinQ => 1,
+            SynthLink::Sll => 113,
+            SynthLink::Sll2 => 276,
+            SynthLink::Null => 0,
+            SynthLink::Raw => 101,
+        }
+    }
+}
+
+/// The file layout of a generated capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SynthFile {
+    /// Legacy pcap, little-endian, microsecond magic `a1b2c3d4`.
+    PcapLeMicro,
+    /// Legacy pcap, big-endian, nanosecond magic `a1b23c4d`.
+    PcapBeNano,
+    /// pcapng: one section, one interface with `if_tsresol` 9 (ns), enhanced packet blocks.
+    Pcapng,
+}
+
+impl SynthFile {
+    /// Every layout, for test matrices.
+    pub const ALL: [SynthFile; 3] = [
+        SynthFile::PcapLeMicro,
+        SynthFile::PcapBeNano,
+        SynthFile::Pcapng,
+    ];
+}
+
+/// The frame of `p` on `link`, built from the Ethernet frame (12 MAC bytes, EtherType, IP).
+fn link_frame(p: &SynthTcp, link: SynthLink, big_endian: bool, out: &mut Vec<u8>) {
+    let mut eth = Vec::with_capacity(128);
+    ethernet_frame(p, &mut eth);
+    let (macs, rest) = eth.split_at(12);
+    let (ethertype, ip) = rest.split_at(2);
+    out.clear();
+    match link {
+        SynthLink::Ethernet => out.extend_from_slice(&eth),
+        SynthLink::Vlan => {
+            out.extend_from_slice(macs);
+            out.extend_from_slice(&[0x81, 0x00, 0x00, 100]);
+            out.extend_from_slice(rest);
+        }
+        SynthLink::QinQ => {
+            out.extend_from_slice(macs);
+            out.extend_from_slice(&[0x88, 0xa8, 0x00, 10, 0x81, 0x00, 0x00, 100]);
+            out.extend_from_slice(rest);
+        }
+        SynthLink::Sll => {
+            out.extend_from_slice(&4u16.to_be_bytes()); // sent by us
+            out.extend_from_slice(&1u16.to_be_bytes()); // ARPHRD_ETHER
+            out.extend_from_slice(&6u16.to_be_bytes());
+            out.extend_from_slice(&macs[6..12]);
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(ethertype);
+            out.extend_from_slice(ip);
+        }
+        SynthLink::Sll2 => {
+            out.extend_from_slice(ethertype);
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&2u32.to_be_bytes()); // interface index
+            out.extend_from_slice(&1u16.to_be_bytes()); // ARPHRD_ETHER
+            out.push(4); // outgoing
+            out.push(6);
+            out.extend_from_slice(&macs[6..12]);
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(ip);
+        }
+        SynthLink::Null => {
+            let family: u32 = if ethertype == [0x08, 0x00] { 2 } else { 24 };
+            if big_endian {
+                out.extend_from_slice(&family.to_be_bytes());
+            } else {
+                out.extend_from_slice(&family.to_le_bytes());
+            }
+            out.extend_from_slice(ip);
+        }
+        SynthLink::Raw => out.extend_from_slice(ip),
+    }
+}
+
+/// Writes `packets` as a capture of layout `file` on link layer `link` (times before 1970 are
+/// clamped to 0). Used to check every format × link type against tshark's counts.
+pub fn write_capture(packets: &[SynthTcp], link: SynthLink, file: SynthFile) -> Vec<u8> {
+    let big = file == SynthFile::PcapBeNano;
+    let u16b = |v: u16| {
+        if big {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    };
+    let u32b = |v: u32| {
+        if big {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    };
+    let mut out = Vec::with_capacity(1024 + packets.len() * 100);
+    let mut frame = Vec::with_capacity(128);
+    let nanos = |t: UtcTime| t.unix_nanos().max(0) as u64;
+    match file {
+        SynthFile::PcapLeMicro | SynthFile::PcapBeNano => {
+            let magic = if big { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
+            out.extend_from_slice(&u32b(magic));
+            out.extend_from_slice(&u16b(2));
+            out.extend_from_slice(&u16b(4));
+            out.extend_from_slice(&u32b(0));
+            out.extend_from_slice(&u32b(0));
+            out.extend_from_slice(&u32b(65535));
+            out.extend_from_slice(&u32b(link.linktype()));
+            for p in packets {
+                link_frame(p, link, big, &mut frame);
+                let n = nanos(p.time);
+                let secs = (n / 1_000_000_000).min(u64::from(u32::MAX)) as u32;
+                let frac = (n % 1_000_000_000) as u32;
+                let frac = if big { frac } else { frac / 1000 };
+                let len = frame.len() as u32;
+                out.extend_from_slice(&u32b(secs));
+                out.extend_from_slice(&u32b(frac));
+                out.extend_from_slice(&u32b(len));
+                out.extend_from_slice(&u32b(len));
+                out.extend_from_slice(&frame);
+            }
+        }
+        SynthFile::Pcapng => {
+            let block = |out: &mut Vec<u8>, kind: u32, body: &[u8]| {
+                let padded = body.len().div_ceil(4) * 4;
+                let total = (12 + padded) as u32;
+                out.extend_from_slice(&kind.to_le_bytes());
+                out.extend_from_slice(&total.to_le_bytes());
+                out.extend_from_slice(body);
+                out.resize(out.len() + padded - body.len(), 0);
+                out.extend_from_slice(&total.to_le_bytes());
+            };
+            let mut shb = Vec::new();
+            shb.extend_from_slice(&0x1a2b_3c4du32.to_le_bytes());
+            shb.extend_from_slice(&1u16.to_le_bytes());
+            shb.extend_from_slice(&0u16.to_le_bytes());
+            shb.extend_from_slice(&(-1i64).to_le_bytes());
+            block(&mut out, 0x0a0d_0d0a, &shb);
+            let mut idb = Vec::new();
+            idb.extend_from_slice(&(link.linktype() as u16).to_le_bytes());
+            idb.extend_from_slice(&0u16.to_le_bytes());
+            idb.extend_from_slice(&65535u32.to_le_bytes());
+            // if_tsresol (9) = 9: nanoseconds; then opt_endofopt.
+            idb.extend_from_slice(&9u16.to_le_bytes());
+            idb.extend_from_slice(&1u16.to_le_bytes());
+            idb.extend_from_slice(&[9, 0, 0, 0]);
+            idb.extend_from_slice(&[0, 0, 0, 0]);
+            block(&mut out, 1, &idb);
+            let mut epb = Vec::with_capacity(160);
+            for p in packets {
+                link_frame(p, link, false, &mut frame);
+                let n = nanos(p.time);
+                epb.clear();
+                epb.extend_from_slice(&0u32.to_le_bytes());
+                epb.extend_from_slice(&((n >> 32) as u32).to_le_bytes());
+                epb.extend_from_slice(&(n as u32).to_le_bytes());
+                epb.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+                epb.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+                epb.extend_from_slice(&frame);
+                block(&mut out, 6, &epb);
+            }
+        }
+    }
+    out
+}
