@@ -96,23 +96,30 @@ fn offset_of<'a>(v: &'a Value, file: &str) -> &'a Value {
         .unwrap()
 }
 
+/// A folder with a System.evtx holding one 4226 of WS-ALARM01 at `T0 + ev_at` and `span.pcap`
+/// with 10 dead-host SYNs from 10.1.1.10 at capture time `T0 + syn_at`.
+fn span_case(ev_at: i64, syn_at: i64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("System.evtx"),
+        write_evtx(&[event_4226("WS-ALARM01", ev_at)]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("span.pcap"),
+        write_pcap(&dead_syns("10.1.1.10", 10, syn_at)),
+    )
+    .unwrap();
+    dir
+}
+
 /// A span-port capture whose clock runs 97 s ahead of the workstation: the workstation reaches
 /// the limit at T0+0.009 (capture clock T0+97.009) and logs 4226 at T0+1. The anchor gives
 /// 1 − 97.009 = −96.009 s, within 2 s of the true −97 s, and every capture time moves onto the
 /// host clock within 1 s of the truth.
 #[test]
 fn capture_clock_97_s_ahead_is_estimated_from_4226_against_the_limit_moment() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("System.evtx"),
-        write_evtx(&[event_4226("WS-ALARM01", 1)]),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("span.pcap"),
-        write_pcap(&dead_syns("10.1.1.10", 10, 97)),
-    )
-    .unwrap();
+    let dir = span_case(1, 97);
     let v = analyze(dir.path(), &["--host", "WS-ALARM01=10.1.1.10"]);
     let cap = offset_of(&v, "span.pcap");
     assert_eq!(cap["method"], "half_open_limit_vs_4226");
@@ -153,17 +160,7 @@ fn capture_clock_97_s_ahead_is_estimated_from_4226_against_the_limit_moment() {
 /// `--clock-offset` overrides the estimate, for the named file only.
 #[test]
 fn clock_offset_option_overrides_the_estimate() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("System.evtx"),
-        write_evtx(&[event_4226("WS-ALARM01", 321)]),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("span.pcap"),
-        write_pcap(&dead_syns("10.1.1.10", 10, 0)),
-    )
-    .unwrap();
+    let dir = span_case(321, 0);
     let v = analyze(
         dir.path(),
         &[
