@@ -189,7 +189,9 @@ fn stamp_time(st: &Stamp, config: &Config) -> Option<UtcTime> {
         (None, None) => jiff::tz::TimeZone::UTC.to_timestamp(st.civil).ok()?,
     };
     let nanos = i64::try_from(ts.as_nanosecond()).ok()?;
-    Some(UtcTime::from_unix_nanos(nanos, 0))
+    // `10:02:40,12` keeps its hundredths: show at least milliseconds when there is a fraction.
+    let digits = if nanos % 1_000_000_000 == 0 { 0 } else { 3 };
+    Some(UtcTime::from_unix_nanos(nanos, digits))
 }
 
 fn mtime(path: &Path) -> Result<UtcTime, IngestError> {

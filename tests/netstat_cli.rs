@@ -120,8 +120,8 @@ fn ss_tanp_and_german_stamp_in_event_tz() {
     assert_eq!(ss["syn_sent_by_program"], json!({"curl": 1}));
     assert_eq!(ss["time_source"], "mtime");
     let w = by_path("win-abno.txt");
-    // The lead's pipeline shows file stamps to the second.
-    assert_eq!(w["time"], "2026-03-14T09:02:40Z");
+    // `14.03.2026 10:02:40,12` in Europe/Berlin (CET): 09:02:40.12 UTC, hundredths kept.
+    assert_eq!(w["time"], "2026-03-14T09:02:40.120Z");
     assert_eq!(w["time_source"], "file");
     assert_eq!(w["syn_sent"], 10);
     assert_eq!(w["syn_sent_by_program"], json!({"worm.exe": 10}));

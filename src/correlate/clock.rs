@@ -25,7 +25,7 @@
 use super::ClockOffset;
 use super::hosts::Hosts;
 use crate::config::Config;
-use crate::model::{EntryKind, Format, TimelineEntry, UtcTime};
+use crate::model::{EntryKind, TimelineEntry, UtcTime};
 use crate::pipeline::{Input, InputData};
 use std::collections::HashMap;
 use std::path::Path;
@@ -104,9 +104,6 @@ pub(crate) fn estimate(
             }
             (None, InputData::Unknown) => continue,
         };
-        if input.format == Format::Unknown {
-            continue;
-        }
         clocks.by_path.insert(source.clone(), offset_s);
         clocks.list.push(ClockOffset {
             source,

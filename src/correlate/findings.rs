@@ -569,10 +569,7 @@ pub(crate) fn verdicts(a: &Analysis) -> Vec<Verdict> {
                 s.push_str(&format!(" at {} (Event 4226)", e.time));
             }
             s.push('.');
-            if let (Some(p), true) = (
-                f.peak_half_open,
-                f.syn_retransmissions > 0 || f.peak_half_open.is_some(),
-            ) {
+            if let Some(p) = f.peak_half_open {
                 s.push_str(&format!(
                     " From {} to {} it had {p} connection attempts outstanding",
                     f.start, f.end

@@ -73,16 +73,18 @@ fn num(s: &str) -> Option<i64> {
         .flatten()
 }
 
+/// A valid calendar date from year, month (1-based) and day, else `None`.
+fn mk(y: i64, m: i64, d: i64) -> Option<Date> {
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
+}
+
 /// `03/14/2026`, `14/03/2026`, `14.03.2026`, `2026-03-14`.
 fn date(s: &str) -> Option<Date> {
-    let mk = |y: i64, m: i64, d: i64| {
-        Date::new(
-            i16::try_from(y).ok()?,
-            i8::try_from(m).ok()?,
-            i8::try_from(d).ok()?,
-        )
-        .ok()
-    };
     let parts = |sep: char| -> Option<(i64, i64, i64)> {
         let mut it = s.split(sep);
         let t = (num(it.next()?)?, num(it.next()?)?, num(it.next()?)?);
@@ -217,13 +219,7 @@ pub(super) fn parse_stamp(line: &str) -> Option<StampLine> {
         .and_then(|w| MONTHS.iter().position(|x| x.eq_ignore_ascii_case(w)))
         && let [_, d, ",", y, tm, rest @ ..] = toks.as_slice()
     {
-        let month = i64::try_from(m).ok()? + 1;
-        let date = Date::new(
-            i16::try_from(num(y)?).ok()?,
-            i8::try_from(month).ok()?,
-            i8::try_from(num(d)?).ok()?,
-        )
-        .ok()?;
+        let date = mk(num(y)?, i64::try_from(m).ok()? + 1, num(d)?)?;
         let ampm = match rest {
             [] => None,
             [a] => Some(*a),
@@ -246,13 +242,7 @@ pub(super) fn parse_stamp(line: &str) -> Option<StampLine> {
             [_, d, tm, z, y] => (*d, *tm, Some(*z), *y),
             _ => return None,
         };
-        let month = i64::try_from(m).ok()? + 1;
-        let date = Date::new(
-            i16::try_from(num(y)?).ok()?,
-            i8::try_from(month).ok()?,
-            i8::try_from(num(d)?).ok()?,
-        )
-        .ok()?;
+        let date = mk(num(y)?, i64::try_from(m).ok()? + 1, num(d)?)?;
         let off = zone.and_then(|z| matches!(z, "UTC" | "GMT" | "Z").then_some(0));
         return Some(StampLine::Full(
             DateTime::from_parts(date, time(tm, None)?),
