@@ -135,7 +135,7 @@ fn bench_evtx(c: &mut Criterion) {
             events.len(),
             size as f64 / 1e6
         ),
-        |b| b.iter(|| black_box(halfopen::ingest::evtx::read_evtx(&path, 1).unwrap())),
+        |b| b.iter(|| black_box(halfopen::ingest::evtx::read_evtx(&path).unwrap())),
     );
     g.finish();
 }

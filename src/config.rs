@@ -9,7 +9,8 @@ use std::path::PathBuf;
 pub struct Config {
     /// Files and/or folders (recursed) to analyse.
     pub paths: Vec<PathBuf>,
-    /// Upper bound of all parallelism (files, evtx chunks); 0 = all cores.
+    /// Worker threads of the one pool [`crate::analyze`] builds (files and evtx chunks share
+    /// them); 0 = one per core. Not read by [`crate::analyze_on_current_pool`] (`batch`).
     pub threads: usize,
     /// The time of every netstat snapshot when given (`--netstat-time`) and the file gives none;
     /// else the file's mtime.

@@ -27,12 +27,20 @@ pub mod config;
 pub mod correlate;
 pub mod ingest;
 pub mod model;
+pub mod outfile;
 pub mod pipeline;
 pub mod report;
 pub mod testgen;
 
-/// Runs the whole pipeline on `config.paths`: ingest, analysis, correlation.
+/// Runs the whole pipeline on `config.paths`: ingest, analysis, correlation, on a pool of
+/// `config.threads` workers built for this call ([`pipeline::on_pool`]).
 pub fn analyze(config: &config::Config) -> correlate::Analysis {
+    pipeline::on_pool(config.threads, || analyze_on_current_pool(config))
+}
+
+/// [`analyze`] on the rayon pool the caller already runs in (`batch` runs each incident on its
+/// one pool this way); `config.threads` is not read.
+pub fn analyze_on_current_pool(config: &config::Config) -> correlate::Analysis {
     let (inputs, errors) = pipeline::ingest_all(config);
     correlate::correlate(&inputs, &errors, config)
 }

@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C: remove temp files and scratch folders, exit 130 (halfopen::outfile).
+    halfopen::outfile::install_interrupt_handler();
     match cli.command {
         Command::Analyze(args) => analyze(&args),
         Command::Batch(args) => halfopen::batch::run(&args),
@@ -46,8 +48,7 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         Some(path) => {
             let mut buf = Vec::new();
             render(args.format, &analysis, &opts, &mut buf)
-                .and_then(|()| std::fs::write(path, &buf))
-                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+                .and_then(|()| halfopen::outfile::write_atomic(path, &buf))
         }
         None => {
             let stdout = std::io::stdout();

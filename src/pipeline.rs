@@ -1,5 +1,41 @@
-//! Finds the input files, recognises each one's format and runs its ingester, files in parallel
-//! (bounded by `Config::threads`), then returns them in one deterministic order (by path).
+//! Finds the input files, recognises each one's format and runs its ingester, files in parallel,
+//! then returns them in one deterministic order (by path).
+//!
+//! # Concurrency model
+//!
+//! One rayon pool per run, built once at the edge ([`on_pool`], from `--threads`): by
+//! [`crate::analyze`] for `halfopen analyze`, by [`crate::batch::run_incidents`] for `batch`.
+//! Everything below runs on whichever pool it is called in and never builds another one:
+//!
+//! | level | unit of work | how |
+//! |---|---|---|
+//! | `batch` | incidents | `par_iter` over the incidents ([`crate::batch::run_incidents`]) |
+//! | [`ingest_all`] | the files of one bundle | `par_iter` over the file list |
+//! | [`crate::ingest::evtx::read_evtx`] | the 64 KiB chunks of one `.evtx` | `par_iter` over a read-ahead batch of chunks |
+//!
+//! Nesting these is safe and shares the budget instead of multiplying it: a rayon worker that
+//! waits for its children (`join` inside `par_iter`) runs other queued jobs of the same pool while
+//! it waits, so `batch --threads 4` uses 4 threads in all, whether the work is 4 incidents, 4 files
+//! of one incident or 4 chunks of one log.
+//!
+//! **Invariant: no pool worker blocks waiting for work queued on its own pool.** The only
+//! waiting is rayon's own `join` (which steals while it waits). No code on a pool receives from a
+//! channel, joins an OS thread or takes a lock held across pool work. This is why the `evtx`
+//! crate's `multithreading` feature is off: its chunk pipeline `rayon::spawn`s onto the current
+//! pool and then blocks in `mpsc::Receiver::recv`; with every worker inside one such `recv`
+//! (two logs on a two-thread pool) nothing is left to run the spawned jobs (issue 15).
+//!
+//! Other places that wait, and why they cannot deadlock:
+//! - `batch`'s per-outcome callback locks a `Mutex` around stdout / the progress bar; the lock
+//!   is held only for one write and never across pool work.
+//! - indicatif's progress bar draws from the thread that calls it (no steady-tick thread).
+//! - The Ctrl-C handler ([`crate::interrupt`]) runs on its own OS thread, outside the pool; it
+//!   only removes the temp files it knows about and exits.
+//! - Captures are read with one streaming reader per file, on the worker that reads the file;
+//!   there is no `par_bridge` over a reader.
+//!
+//! The answer never depends on the pool size: `par_iter().collect()` keeps input order, the
+//! inputs are sorted by path, and each reader's output is in file order.
 
 use crate::analysis::alarm::{AlarmGap, AlarmTracker};
 use crate::analysis::halfopen::{HostHalfOpen, half_open_by_host};
@@ -95,28 +131,26 @@ fn walk(p: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<IngestError>) {
     }
 }
 
-/// Reads every file of `config.paths`. Returns the inputs sorted by path, and the paths that
-/// could not be listed at all (missing folders or files).
+/// Runs `f` on a new rayon pool of `threads` workers (0 = one per core), the one pool of a run
+/// (module docs). If the pool cannot be built (the OS refuses threads), `f` runs on the caller's
+/// pool instead; the result is the same either way.
+pub fn on_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("halfopen-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// Reads every file of `config.paths`, files in parallel on the current rayon pool (module
+/// docs; `config.threads` is not read here). Returns the inputs sorted by path, and the paths
+/// that could not be listed at all (missing folders or files).
 pub fn ingest_all(config: &Config) -> (Vec<Input>, Vec<IngestError>) {
     let (files, errors) = collect_files(&config.paths);
-    if config.threads == 1 {
-        // One thread (each incident of a batch): no pool to build and tear down.
-        let inputs = files.iter().map(|f| ingest_file(f, config)).collect();
-        return (inputs, errors);
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build();
-    let run = || {
-        files
-            .par_iter()
-            .map(|f| ingest_file(f, config))
-            .collect::<Vec<_>>()
-    };
-    let mut inputs = match pool {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
-    };
+    let mut inputs: Vec<Input> = files.par_iter().map(|f| ingest_file(f, config)).collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     (inputs, errors)
 }
@@ -136,7 +170,7 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
     };
     let format = detect(&head);
     let data = match format {
-        Format::Evtx => read_evtx(&path, config.threads).map(InputData::EventLog),
+        Format::Evtx => read_evtx(&path).map(InputData::EventLog),
         Format::Evt => read_evt(&path).map(InputData::EventLog),
         Format::EventXml | Format::EventCsv => {
             read_event_export(&path, format, config.event_tz.as_ref()).map(InputData::EventLog)

@@ -22,7 +22,7 @@ fn realdata(what: &str) -> Option<PathBuf> {
 }
 
 fn read(dir: &std::path::Path, name: &str) -> EventLog {
-    read_evtx(&dir.join(name), 1).unwrap_or_else(|e| panic!("{name}: {e}"))
+    read_evtx(&dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// (file, records, problems, recovered). evtx_dump 0.15.1 counts (SOURCES.md) are identical:
@@ -122,10 +122,21 @@ fn thread_count_does_not_change_the_output() {
         return;
     };
     let p = dir.join("omerbenamram-evtx__2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx");
-    let one = read_evtx(&p, 1).unwrap();
-    let two = read_evtx(&p, 2).unwrap();
-    assert_eq!(one.records, two.records);
-    assert_eq!(one.problems, two.problems);
+    // Chunks are parsed on the caller's rayon pool: one worker, then two, then eight.
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| read_evtx(&p).unwrap())
+    };
+    let one = on(1);
+    assert!(one.records.len() > 100, "{}", one.records.len());
+    for threads in [2, 8] {
+        let many = on(threads);
+        assert_eq!(one.records, many.records, "{threads} threads");
+        assert_eq!(one.problems, many.problems, "{threads} threads");
+    }
 }
 
 #[test]
@@ -262,11 +273,11 @@ fn not_an_evtx_file_is_a_bad_header_and_a_missing_file_is_io() {
     };
     let evt = dir.join("evt").join("plaso__SysEvent.Evt");
     assert!(matches!(
-        read_evtx(&evt, 1),
+        read_evtx(&evt),
         Err(IngestError::BadHeader { .. })
     ));
     assert!(matches!(
-        read_evtx(&dir.join("no-such.evtx"), 1),
+        read_evtx(&dir.join("no-such.evtx")),
         Err(IngestError::Io { .. })
     ));
 }
@@ -322,18 +333,18 @@ fn cuts_at_a_boundary_in_a_chunk_header_and_in_records_are_told_apart() {
     let src = dir.join("plaso__System.evtx");
     let full = read(&dir, "plaso__System.evtx");
     // Records per chunk differ; take chunk 0's count from the record ids of a 1-chunk cut.
-    let one = read_evtx(cut_copy(&src, 4096 + 65536, 0).path(), 1).unwrap();
+    let one = read_evtx(cut_copy(&src, 4096 + 65536, 0).path()).unwrap();
     assert!(one.problems.is_empty(), "{:?}", one.problems);
     assert!(one.records.iter().all(|r| !r.recovered));
     let n0 = one.records.len();
     assert_eq!(one.records[..], full.records[..n0]);
 
     // A zero tail holds nothing and is no problem.
-    let padded = read_evtx(cut_copy(&src, 4096 + 65536, 1000).path(), 1).unwrap();
+    let padded = read_evtx(cut_copy(&src, 4096 + 65536, 1000).path()).unwrap();
     assert_eq!((padded.records.len(), padded.problems.len()), (n0, 0));
 
     // Cut inside chunk 1's 512-byte header: its records are lost, and said so.
-    let in_header = read_evtx(cut_copy(&src, 4096 + 65536 + 300, 0).path(), 1).unwrap();
+    let in_header = read_evtx(cut_copy(&src, 4096 + 65536 + 300, 0).path()).unwrap();
     assert_eq!(in_header.records.len(), n0);
     assert_eq!(in_header.problems.len(), 1);
     assert_eq!(
@@ -352,7 +363,7 @@ fn cuts_at_a_boundary_in_a_chunk_header_and_in_records_are_told_apart() {
     );
 
     // Cut in the middle of chunk 1: a prefix of its records, recovered, then one problem.
-    let mid = read_evtx(cut_copy(&src, 4096 + 65536 + 30000, 0).path(), 1).unwrap();
+    let mid = read_evtx(cut_copy(&src, 4096 + 65536 + 30000, 0).path()).unwrap();
     let rec: Vec<_> = mid.records[n0..].iter().collect();
     assert!(!rec.is_empty() && rec.iter().all(|r| r.recovered));
     assert_eq!(
@@ -424,7 +435,7 @@ fn every_cut_of_a_small_file_reads_without_panicking_and_keeps_a_prefix() {
     let size = std::fs::metadata(&src).unwrap().len() as usize;
     for len in (0..size).step_by(997) {
         let f = cut_copy(&src, len, 0);
-        match read_evtx(f.path(), 1) {
+        match read_evtx(f.path()) {
             // Shorter than the 4096-byte file header.
             Err(halfopen::ingest::IngestError::BadHeader { .. }) => assert!(len < 4096, "{len}"),
             Err(e) => panic!("{len}: {e}"),

@@ -46,7 +46,7 @@ fn a_damaged_record_header_becomes_one_problem_at_its_file_offset() {
     assert_eq!(&bytes[CHUNK0 + rec2..CHUNK0 + rec2 + 4], b"**\0\0");
     bytes[CHUNK0 + rec2..CHUNK0 + rec2 + 4].copy_from_slice(&[0, 0, 0, 0]);
     let f = tmp(&bytes);
-    let log = read_evtx(f.path(), 1).unwrap();
+    let log = read_evtx(f.path()).unwrap();
     let ids: Vec<u64> = log.records.iter().map(|r| r.record_id).collect();
     // evtx 0.15 resyncs past a damaged record header: record 3 is still read.
     assert_eq!(ids, vec![1, 3]);
@@ -73,7 +73,7 @@ fn a_damaged_binxml_token_becomes_a_record_problem() {
     assert_eq!(bytes[at], 0x0c);
     bytes[at] = 0xee;
     let f = tmp(&bytes);
-    let log = read_evtx(f.path(), 1).unwrap();
+    let log = read_evtx(f.path()).unwrap();
     assert_eq!(
         log.records.iter().map(|r| r.record_id).collect::<Vec<_>>(),
         vec![2]
@@ -86,13 +86,13 @@ fn a_damaged_binxml_token_becomes_a_record_problem() {
 fn short_or_foreign_files_are_bad_headers() {
     let f = tmp(b"ElfFile\0 too short");
     assert!(matches!(
-        read_evtx(f.path(), 1),
+        read_evtx(f.path()),
         Err(IngestError::BadHeader { .. })
     ));
     let mut not_evtx = vec![0u8; 8192];
     not_evtx[..4].copy_from_slice(b"LfLe");
     let f = tmp(&not_evtx);
-    match read_evtx(f.path(), 1) {
+    match read_evtx(f.path()) {
         Err(IngestError::BadHeader { reason, .. }) => assert!(reason.contains("magic"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -103,7 +103,7 @@ fn an_empty_event_list_is_a_valid_empty_log() {
     let bytes = write_evtx(&[]);
     assert_eq!(bytes.len(), 4096 + 65536);
     let f = tmp(&bytes);
-    let log = read_evtx(f.path(), 1).unwrap();
+    let log = read_evtx(f.path()).unwrap();
     assert!(log.records.is_empty());
     assert!(log.problems.is_empty());
 }

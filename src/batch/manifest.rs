@@ -72,20 +72,7 @@ pub fn read(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// Writes `bytes` to `path` atomically: a hidden temp file in the same folder (named with the
-/// process id, so concurrent processes never share one), then rename over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let res = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res.map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
-}
+pub use crate::outfile::write_atomic;
 
 /// SHA-256 of every file under `root` (recursed, sorted by relative path), or of `root` itself
 /// when it is a file (a zip).

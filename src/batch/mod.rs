@@ -1,8 +1,9 @@
 //! `halfopen batch`: archives of past incidents, each immediate subfolder or `.zip` one incident
 //! (issue 8).
 //!
-//! - Incidents run in parallel in a rayon pool of `--threads`; each analysis is single-threaded
-//!   inside (`Config::threads = 1`), so `runs × threads` never oversubscribes the machine.
+//! - Incidents run in parallel on one rayon pool of `--threads` workers; the files and evtx
+//!   chunks of each incident run on that same pool ([`crate::analyze_on_current_pool`]), so the
+//!   thread budget is shared, never multiplied (concurrency model: [`crate::pipeline`]).
 //! - Per incident, `DIR/<incident>/` gets `report.<ext>` for each `--format` and
 //!   [`manifest::MANIFEST`], each written atomically; a rerun skips incidents whose manifest
 //!   matches ([`manifest::Manifest::is_done`]) and keeps their summary row; `--force` redoes them.
@@ -256,7 +257,6 @@ impl BatchSettings {
 
     fn config(&self, root: PathBuf) -> Config {
         let mut c = Config::new(vec![root]);
-        c.threads = 1;
         c.half_open_limit = self.half_open_limit;
         c.alarm_providers = self.alarm_providers.clone();
         c.alarm_clients = self.alarm_clients.clone();
@@ -316,19 +316,21 @@ pub fn process_incident(inc: &Incident, settings: &BatchSettings) -> Outcome {
         return Outcome { row, kept: true };
     }
     let is_dir = std::fs::metadata(&inc.path).is_ok_and(|m| m.is_dir());
-    let unpack = settings.out.join(".unpack").join(&inc.name);
+    // A zip is unpacked into a scratch folder, removed when `scratch` drops (or on Ctrl-C).
+    let mut scratch = None;
     let root = if is_dir {
         inc.path.clone()
     } else {
-        let _ = std::fs::remove_dir_all(&unpack);
-        if let Err(e) = zipsafe::check_and_unpack(&inc.path, &unpack, settings.zip_limits) {
-            let _ = std::fs::remove_dir_all(&unpack);
+        let unpack = crate::outfile::Scratch::claim(settings.out.join(".unpack").join(&inc.name));
+        if let Err(e) = zipsafe::check_and_unpack(&inc.path, unpack.path(), settings.zip_limits) {
             let row = SummaryRow::failed(&inc.name, e.to_string());
             return finish_failed(inc, &dir, &fingerprint, hashes, row);
         }
-        unpack.clone()
+        let root = unpack.path().to_path_buf();
+        scratch = Some(unpack);
+        root
     };
-    let analysis = crate::analyze(&settings.config(root.clone()));
+    let analysis = crate::analyze_on_current_pool(&settings.config(root.clone()));
     let mut row = SummaryRow::from_analysis(&inc.name, &root, &analysis);
     let mut written = Vec::new();
     for (f, name) in settings.formats.iter().zip(&reports) {
@@ -344,9 +346,7 @@ pub fn process_incident(inc: &Incident, settings: &BatchSettings) -> Outcome {
             }
         }
     }
-    if !is_dir {
-        let _ = std::fs::remove_dir_all(&unpack);
-    }
+    drop(scratch);
     let m = Manifest {
         version: manifest::VERSION,
         incident: inc.name.clone(),
@@ -460,7 +460,8 @@ impl Progress {
     }
 }
 
-/// Runs `incidents` in a pool of `threads` (0 = all cores); `each` sees every outcome as it
+/// Runs `incidents` on one pool of `threads` workers (0 = all cores), shared with the files and
+/// chunks inside each incident; `each` sees every outcome as it
 /// completes. Returns the rows sorted by incident name; two incidents of the same name get an
 /// error row for the second.
 pub fn run_incidents(
@@ -499,10 +500,7 @@ pub fn run_incidents(
             })
             .collect::<Vec<_>>()
     };
-    let mut out = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+    let mut out = crate::pipeline::on_pool(threads, work);
     for d in &dups {
         each(d);
     }

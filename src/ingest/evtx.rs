@@ -93,10 +93,21 @@ pub struct EventLog {
     pub time_zone: Option<String>,
 }
 
-/// Reads every record of an `.evtx` file with `threads` worker threads (0 = rayon decides,
-/// usually all cores). Records come out in file order, oldest chunk first for wrapped logs
-/// (the crate's order, independent of `threads`). Checksums are not enforced: chunks with a bad
+/// Chunks handed to the pool at once by [`read_evtx`]: per worker thread, this many 64 KiB
+/// chunks are read ahead, which bounds the bytes in flight to `4 × threads × 64 KiB`.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// Reads every record of an `.evtx` file. Records come out in file order, oldest chunk first
+/// for wrapped logs (the crate's chunk order). Checksums are not enforced: chunks with a bad
 /// CRC32 are still read (record-level failures then become problems).
+///
+/// Concurrency (ARCHITECTURE.md, "Concurrency"): the chunks are read from the file on the
+/// calling thread, a batch at a time, and each batch is parsed and rendered with `par_iter` on
+/// the *current* rayon pool (the one the caller runs in; the global pool outside any). The
+/// `evtx` crate's own threading is compiled out (its `multithreading` feature is off): it spawns
+/// onto the current pool and then blocks on a channel, which deadlocks when every worker of that
+/// pool is itself inside `read_evtx`. The result does not depend on the pool's size: batches are
+/// collected in chunk order.
 ///
 /// Errors: [`IngestError::Io`] when the file cannot be opened or read, [`IngestError::BadHeader`]
 /// when it has no EVTX file header (`ElfFile\0` magic, 4096-byte block). Records that fail to
@@ -105,24 +116,74 @@ pub struct EventLog {
 ///
 /// A file cut inside a chunk: the complete records of the partial last chunk follow the
 /// others, with [`EventRecord::recovered`] set; the cut record is a [`Problem`] (module docs).
-pub fn read_evtx(path: &Path, threads: usize) -> Result<EventLog, IngestError> {
+pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
+    use rayon::prelude::*;
     let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
     let size = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
     let parser = evtx::EvtxParser::from_read_seek(file).map_err(|e| open_error(path, e))?;
     let settings = evtx::ParserSettings::new()
-        .num_threads(threads)
         .indent(false)
         .validate_checksums(false);
     let mut parser = parser.with_configuration(settings.clone());
+    let shared = std::sync::Arc::new(settings.clone());
+    let batch = CHUNKS_PER_THREAD.saturating_mul(rayon::current_num_threads().max(1));
     let mut log = EventLog::default();
-    for item in parser.records_json_bytes() {
-        match item {
-            Ok(rec) => push_record(&mut log, rec, false),
-            Err(e) => log.problems.push(problem_from_error(&e)),
+    let mut chunks = parser.chunks();
+    loop {
+        let todo: Vec<_> = chunks.by_ref().take(batch).collect();
+        if todo.is_empty() {
+            break;
+        }
+        let done: Vec<EventLog> = todo
+            .into_par_iter()
+            .map(|chunk| read_chunk(chunk, &shared))
+            .collect();
+        for part in done {
+            log.records.extend(part.records);
+            log.problems.extend(part.problems);
         }
     }
     read_cut_chunk(path, size, settings, &mut log)?;
     Ok(log)
+}
+
+/// Parses one chunk the parser read and renders its records, as the crate's own
+/// `records_json_bytes` does: a chunk that cannot be read or parsed is one [`Problem`]; a record
+/// that fails to render is a problem, except a carved ("recovered") one, which the crate drops
+/// as noise.
+fn read_chunk(
+    chunk: evtx::err::Result<evtx::EvtxChunkData>,
+    settings: &std::sync::Arc<evtx::ParserSettings>,
+) -> EventLog {
+    let mut part = EventLog::default();
+    let mut data = match chunk {
+        Ok(d) => d,
+        Err(e) => {
+            part.problems.push(problem_from_error(&e));
+            return part;
+        }
+    };
+    let number = data.number.unwrap_or(0);
+    let mut parsed = match data.parse(std::sync::Arc::clone(settings)) {
+        Ok(c) => c,
+        Err(e) => {
+            let e = evtx::err::EvtxError::FailedToParseChunk {
+                chunk_id: number,
+                source: Box::new(e),
+            };
+            part.problems.push(problem_from_error(&e));
+            return part;
+        }
+    };
+    for record in parsed.iter() {
+        let carved = record.as_ref().is_ok_and(|r| r.recovered);
+        match record.and_then(|r| r.into_json_bytes()) {
+            Ok(rec) => push_record(&mut part, rec, false),
+            Err(_) if carved => {}
+            Err(e) => part.problems.push(problem_from_error(&e)),
+        }
+    }
+    part
 }
 
 /// Adds one rendered record to `log` (recovered when the crate carved it or `from_cut_chunk`),

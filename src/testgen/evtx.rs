@@ -546,7 +546,7 @@ mod tests {
         let bytes = write_evtx(&events);
         assert_eq!(bytes.len(), FILE_HEADER_SIZE + CHUNK_SIZE);
         let f = write_tmp(&bytes);
-        let log = read_evtx(f.path(), 1).unwrap();
+        let log = read_evtx(f.path()).unwrap();
         assert_eq!(log.problems, vec![]);
         assert_eq!(log.records.len(), 3);
         for (r, e) in log.records.iter().zip(&events) {
@@ -672,7 +672,7 @@ mod tests {
         assert_eq!(ids, (1..=300).collect::<Vec<_>>());
 
         let f = write_tmp(&bytes);
-        let log = read_evtx(f.path(), 2).unwrap();
+        let log = read_evtx(f.path()).unwrap();
         assert_eq!(log.problems, vec![]);
         assert_eq!(log.records.len(), 300);
         for (r, e) in log.records.iter().zip(&events) {
