@@ -48,23 +48,11 @@ use crate::ingest::evtx::{EventLog, read_evtx};
 use crate::ingest::export::read_event_export;
 use crate::ingest::netstat::{NetstatFile, Stamp, parse_netstat};
 use crate::ingest::{IngestError, capture::TcpPacket};
-use crate::model::{Format, UtcTime};
+use crate::model::{Format, TimeSource, UtcTime};
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Where a netstat snapshot's time came from. Serialized as `file`, `option` or `mtime`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeSource {
-    /// A time stamp line in the file itself (local time in `--event-tz` unless it has an offset).
-    File,
-    /// `--netstat-time`.
-    Option,
-    /// The file's modification time.
-    Mtime,
-}
 
 /// A capture's packets and derived handshake facts.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@
 
 use crate::config::{AlarmEndpoint, Config};
 use crate::ingest::netstat::{Endpoint, NetstatRow, Proto, Sections, Snapshot, StatisticsDelta};
+use crate::model::TimeSource;
 use crate::model::UtcTime;
-use crate::pipeline::TimeSource;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::IpAddr;

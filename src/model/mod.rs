@@ -3,8 +3,10 @@
 //! one timeline entry type ([`TimelineEntry`]) that ingest, analysis, correlation and the renderers
 //! all share.
 
+mod settings;
 mod time;
 
+pub use settings::{AlarmEndpoint, NamedTz};
 pub use time::UtcTime;
 
 use serde::{Serialize, Serializer};
@@ -210,6 +212,18 @@ pub struct TimelineEntry {
     pub kind: EntryKind,
     pub message: String,
     pub source: SourceRef,
+}
+
+/// Where a netstat snapshot's time came from. Serialized as `file`, `option` or `mtime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeSource {
+    /// A time stamp line in the file itself (local time in `--event-tz` unless it has an offset).
+    File,
+    /// `--netstat-time`.
+    Option,
+    /// The file's modification time.
+    Mtime,
 }
 
 #[cfg(test)]

@@ -559,9 +559,9 @@ impl Terminal {
 
 fn time_source_name(n: &crate::correlate::NetstatSummary) -> &'static str {
     match n.time_source {
-        crate::pipeline::TimeSource::File => "time stamp in the file",
-        crate::pipeline::TimeSource::Option => "--netstat-time",
-        crate::pipeline::TimeSource::Mtime => "file mtime",
+        crate::model::TimeSource::File => "time stamp in the file",
+        crate::model::TimeSource::Option => "--netstat-time",
+        crate::model::TimeSource::Mtime => "file mtime",
     }
 }
 
