@@ -7,7 +7,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use halfopen::batch::{BatchSettings, Incident, run_incidents, zipsafe::ZipLimits};
-use halfopen::cli::OutputFormat;
+use halfopen::report::OutputFormat;
 use std::hint::black_box;
 
 const INCIDENTS: usize = 200;
@@ -30,10 +30,7 @@ fn bench_batch(c: &mut Criterion) {
         out: dir.path().join("out"),
         formats: vec![OutputFormat::Json],
         force: true,
-        half_open_limit: 10,
-        alarm_providers: Vec::new(),
-        alarm_clients: Vec::new(),
-        gap_s: 30.0,
+        analysis: halfopen::config::Config::new(Vec::new()),
         zip_limits: ZipLimits {
             max_ratio: 200,
             max_total: 64 << 30,

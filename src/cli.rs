@@ -1,7 +1,12 @@
-//! Command-line arguments (clap derive) and their validation into one [`Config`].
+//! Command-line arguments (clap derive) and their validation into plain settings: [`Config`] for
+//! `analyze`, [`BatchJob`] for `batch`. The only module that knows clap.
 
-use crate::config::{AlarmEndpoint, Config, NamedTz};
-use crate::model::UtcTime;
+use crate::batch::zipsafe::ZipLimits;
+use crate::batch::{BatchJob, BatchMode, BatchSettings, Shard};
+use crate::config::Config;
+use crate::model::{AlarmEndpoint, NamedTz, UtcTime};
+use crate::report::OutputFormat;
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -11,43 +16,35 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "halfopen", version, about)]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse files and folders (recursed); each file's format is recognised from its content.
     Analyze(Box<AnalyzeArgs>),
     /// Analyse archives of past incidents: each immediate subfolder or .zip is one incident.
-    Batch(crate::batch::BatchArgs),
+    Batch(Box<BatchArgs>),
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Human report with tables.
-    Text,
-    /// One JSON document.
-    Json,
-    /// One self-contained HTML file with a timeline chart per host.
-    Html,
-    /// One timeline entry per line (Timesketch JSONL).
-    Jsonl,
-    /// The timeline as CSV (same columns as JSONL).
-    Csv,
-}
+/// `--format` values: clap's view of [`OutputFormat`] (only this module knows clap).
+impl ValueEnum for OutputFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &OutputFormat::ALL
+    }
 
-impl OutputFormat {
-    /// The file extension of this format's report (`txt`, `json`, `html`, `jsonl`, `csv`).
-    pub fn extension(self) -> &'static str {
-        match self {
-            OutputFormat::Text => "txt",
-            OutputFormat::Json => "json",
-            OutputFormat::Html => "html",
-            OutputFormat::Jsonl => "jsonl",
-            OutputFormat::Csv => "csv",
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            OutputFormat::Text => "Human report with tables",
+            OutputFormat::Json => "One JSON document",
+            OutputFormat::Html => "One self-contained HTML file with a timeline chart per host",
+            OutputFormat::Jsonl => "One timeline entry per line (Timesketch JSONL)",
+            OutputFormat::Csv => "The timeline as CSV (same columns as JSONL)",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
     }
 }
 
@@ -56,21 +53,16 @@ impl OutputFormat {
 pub enum ColorChoice {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset.
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour.
     Never,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct AnalyzeArgs {
-    /// Files and/or folders to analyse.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
-    /// Upper bound of all parallelism (default: all cores).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+/// The analysis options that `analyze` and `batch` share (`#[command(flatten)]` in both, so
+/// each flag has one definition and one parser).
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnalysisOpts {
     /// Time of the netstat snapshots (RFC 3339, e.g. 2026-03-14T10:02:30Z); default: file mtime.
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub netstat_time: Option<UtcTime>,
@@ -84,15 +76,6 @@ pub struct AnalyzeArgs {
     /// A host identity: NAME=IP (repeatable), e.g. --host WS-ALARM01=10.1.1.10.
     #[arg(long = "host", value_name = "NAME=IP", value_parser = parse_host)]
     pub hosts: Vec<(String, IpAddr)>,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Colour in the terminal report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Also show local times in this zone (CSV local-time column; IANA name or UTC offset).
-    #[arg(long, value_name = "ZONE", value_parser = NamedTz::parse)]
-    pub tz: Option<NamedTz>,
     /// The zone of the local times in Event Viewer exports (IANA name like Europe/Berlin, or an
     /// offset like +01:00). Without it they are read as UTC and the report warns.
     #[arg(long, value_name = "ZONE", value_parser = NamedTz::parse)]
@@ -106,26 +89,16 @@ pub struct AnalyzeArgs {
     /// Seconds without client–provider traffic that count as an alarm gap.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
     pub gap: f64,
-    /// Put each host's half-open step series (time, count) in the JSON.
-    #[arg(long)]
-    pub series: bool,
     /// Seconds added to one source's raw times: SOURCE=±SECONDS, SOURCE a file name or path
     /// suffix (repeatable); overrides the estimated offset.
     #[arg(long = "clock-offset", value_name = "SOURCE=SECONDS", value_parser = parse_offset)]
     pub clock_offsets: Vec<(String, f64)>,
-    /// Cut the timeline to the window around this time (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
-    pub around: Option<UtcTime>,
-    /// Half-width of the `--around` window in seconds (suffixes s, m, h allowed).
-    #[arg(long, value_name = "DURATION", default_value = "300", value_parser = parse_duration)]
-    pub window: f64,
 }
 
-impl AnalyzeArgs {
-    /// The library's settings for these arguments.
-    pub fn to_config(&self) -> Config {
-        let mut c = Config::new(self.paths.clone());
-        c.threads = self.threads.unwrap_or(0);
+impl AnalysisOpts {
+    /// The library's settings for `paths` with these options (threads 0 = all cores).
+    pub fn to_config(&self, paths: Vec<PathBuf>) -> Config {
+        let mut c = Config::new(paths);
         c.netstat_time = self.netstat_time;
         c.half_open_limit = self.half_open_limit;
         c.give_up_s = self.give_up;
@@ -134,12 +107,129 @@ impl AnalyzeArgs {
         c.alarm_providers = self.alarm_providers.clone();
         c.alarm_clients = self.alarm_clients.clone();
         c.gap_s = self.gap;
+        c.clock_offsets = self.clock_offsets.clone();
+        c
+    }
+}
+
+/// Arguments of `halfopen analyze`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Files and/or folders to analyse.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Worker threads shared by all files and event-log chunks (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Write the report to this file instead of stdout (whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in the terminal report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also show local times in this zone (CSV local-time column; IANA name or UTC offset).
+    #[arg(long, value_name = "ZONE", value_parser = NamedTz::parse)]
+    pub tz: Option<NamedTz>,
+    /// Put each host's half-open step series (time, count) in the JSON.
+    #[arg(long)]
+    pub series: bool,
+    /// Cut the timeline to the window around this time (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub around: Option<UtcTime>,
+    /// Half-width of the `--around` window in seconds (suffixes s, m, h allowed).
+    #[arg(long, value_name = "DURATION", default_value = "300", value_parser = parse_duration)]
+    pub window: f64,
+    /// The analysis options `batch` shares.
+    #[command(flatten)]
+    pub analysis: AnalysisOpts,
+}
+
+impl AnalyzeArgs {
+    /// The library's settings for these arguments.
+    pub fn to_config(&self) -> Config {
+        let mut c = self.analysis.to_config(self.paths.clone());
+        c.threads = self.threads.unwrap_or(0);
         // The HTML chart and the terminal sparkline draw the series.
         c.series = self.series || matches!(self.format, OutputFormat::Html | OutputFormat::Text);
-        c.clock_offsets = self.clock_offsets.clone();
         c.around = self.around;
         c.window_s = self.window;
         c
+    }
+}
+
+/// Arguments of `halfopen batch`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Folders whose immediate subfolders and .zip files are incidents (a .zip given here is one
+    /// incident). With --merge: output folders of other shards to merge in.
+    #[arg(value_name = "ARCHIVE", required_unless_present_any = ["stdin_paths", "merge"])]
+    pub archives: Vec<PathBuf>,
+    /// Output folder (one subfolder per incident, summary.csv, summary.jsonl).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Report format written per incident (repeatable).
+    #[arg(long, value_enum, default_values_t = [OutputFormat::Json])]
+    pub format: Vec<OutputFormat>,
+    /// Worker threads shared by all incidents and the files inside them (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Redo incidents that a previous run finished.
+    #[arg(long)]
+    pub force: bool,
+    /// Only the incidents whose index in the name-sorted list is I modulo N. `auto/N` takes I
+    /// from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse, conflicts_with_all = ["stdin_paths", "merge"])]
+    pub shard: Option<Shard>,
+    /// Read incident paths (folders or zips) from stdin, one per line; print one JSON summary
+    /// line per incident on stdout (no summary files: merge with --merge).
+    #[arg(long, conflicts_with = "merge")]
+    pub stdin_paths: bool,
+    /// Rebuild DIR/summary.csv and summary.jsonl from the manifests of every incident folder in
+    /// --out and in the ARCHIVE folders (other shards' output folders); analyse nothing.
+    #[arg(long)]
+    pub merge: bool,
+    /// Refuse a zip entry (over 1 MiB) or a whole zip that unpacks more than this many times its
+    /// compressed size.
+    #[arg(long, value_name = "RATIO", default_value_t = 200)]
+    pub max_ratio: u64,
+    /// Refuse a zip that unpacks to more than this many bytes in all.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 30)]
+    pub max_unpacked: u64,
+    /// The analysis options `analyze` shares.
+    #[command(flatten)]
+    pub analysis: AnalysisOpts,
+}
+
+impl BatchArgs {
+    /// The batch job these arguments describe.
+    pub fn to_job(&self) -> BatchJob {
+        let mut formats = self.format.clone();
+        formats.dedup();
+        BatchJob {
+            archives: self.archives.clone(),
+            threads: self.threads.unwrap_or(0),
+            shard: self.shard,
+            mode: if self.merge {
+                BatchMode::Merge
+            } else if self.stdin_paths {
+                BatchMode::StdinPaths
+            } else {
+                BatchMode::Archives
+            },
+            settings: BatchSettings {
+                out: self.out.clone(),
+                formats,
+                force: self.force,
+                analysis: self.analysis.to_config(Vec::new()),
+                zip_limits: ZipLimits {
+                    max_ratio: self.max_ratio,
+                    max_total: self.max_unpacked,
+                },
+            },
+        }
     }
 }
 

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     halfopen::outfile::install_interrupt_handler();
     match cli.command {
         Command::Analyze(args) => analyze(&args),
-        Command::Batch(args) => halfopen::batch::run(&args),
+        Command::Batch(args) => halfopen::batch::run(&args.to_job()),
     }
 }
 

@@ -7,9 +7,9 @@
 //! Chromium's own console log (`--enable-logging=stderr`) must hold no `CONSOLE` line either.
 //! Skipped (with a note on stderr) when `/usr/bin/chromium` is not installed.
 
-use halfopen::cli::OutputFormat;
 use halfopen::config::Config;
 use halfopen::model::UtcTime;
+use halfopen::report::OutputFormat;
 use halfopen::report::{RenderOptions, render};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -40,7 +40,7 @@ fn temp_files(root: &Path) -> Vec<String> {
 fn ctrl_c_on_a_long_analyze_exits_at_once_and_writes_no_report() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle");
-    write_bundle(&bundle, 24, 20_000, 0, 0);
+    write_bundle(&bundle, 4, 10_000, 0, 0);
     let report = dir.path().join("out").join("report.json");
     std::fs::create_dir_all(report.parent().unwrap()).unwrap();
     let mut cmd = halfopen(["analyze", "--format", "json", "-o"]);
@@ -72,7 +72,7 @@ fn ctrl_c_on_a_long_batch_leaves_only_whole_files_and_a_rerun_resumes() {
     let arch = dir.path().join("archive");
     let n = 40;
     for i in 0..n {
-        write_bundle(&arch.join(format!("case-{i:02}")), 4, 3000, 0, 1);
+        write_bundle(&arch.join(format!("case-{i:02}")), 2, 1000, 0, 1);
     }
     let out = dir.path().join("out");
     let args = |extra: &[&str]| {

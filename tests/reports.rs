@@ -2,11 +2,11 @@
 //! JSONL line, CSV rows equal to the JSONL rows, and generated scenarios (empty input, odd host
 //! names, several 4226 over days, clock offsets, alarm gaps, verdicts).
 
-use halfopen::cli::OutputFormat;
 use halfopen::config::{Config, NamedTz};
 use halfopen::correlate::{Analysis, ClockOffset, Verdict};
 use halfopen::ingest::capture::TcpSegment;
 use halfopen::model::UtcTime;
+use halfopen::report::OutputFormat;
 use halfopen::report::{RenderOptions, render};
 use halfopen::testgen::evtx::{EventSpec, write_evtx};
 use halfopen::testgen::pcap::{SynthTcp, write_pcap};

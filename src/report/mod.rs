@@ -5,18 +5,20 @@
 //! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`].
 
 pub mod csv;
+mod format;
 pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod terminal;
 
-use crate::cli::OutputFormat;
-use crate::config::NamedTz;
 use crate::correlate::Analysis;
+use crate::model::NamedTz;
 use crate::model::{EntryKind, TimelineEntry, UtcTime};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
+
+pub use format::OutputFormat;
 
 /// One output format.
 pub trait Renderer {
