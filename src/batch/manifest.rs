@@ -21,20 +21,26 @@ pub const VERSION: u32 = 1;
 /// One input file: path relative to the incident (`/`-separated), size and SHA-256 (hex).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputHash {
+    /// Path relative to the incident folder, `/`-separated (the zip's own name for a zip).
     pub path: String,
+    /// Size in bytes.
     pub bytes: u64,
+    /// SHA-256 of the content, lowercase hex.
     pub sha256: String,
 }
 
 /// `manifest.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
+    /// [`VERSION`] of the layout that wrote it.
     pub version: u32,
+    /// The incident's name (its output folder's name).
     pub incident: String,
     /// The folder or zip it was made from, as given.
     pub source: String,
     /// The analysis settings that shape the reports (see `BatchSettings::fingerprint`).
     pub settings: String,
+    /// Every input file's hash, sorted by path: a change redoes the incident.
     pub inputs: Vec<InputHash>,
     /// Report file names written (`report.json`, …).
     pub reports: Vec<String>,

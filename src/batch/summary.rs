@@ -41,6 +41,7 @@ impl Status {
 pub struct SummaryRow {
     /// The folder or zip file name (`case-0001`, `case-0002.zip`).
     pub incident: String,
+    /// `ok`, or `error` when the incident could not be analysed ([`Status`]).
     pub status: Status,
     /// The kinds of the findings (`half_open_limit`, …), sorted, each once.
     pub findings: Vec<String>,

@@ -34,38 +34,78 @@ pub struct ZipLimits {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ZipRefused {
+    /// The zip's central directory cannot be read.
     #[error("{zip}: not a readable zip file: {reason}")]
-    Unreadable { zip: String, reason: String },
+    Unreadable {
+        /// The zip's path.
+        zip: String,
+        /// What the zip reader said.
+        reason: String,
+    },
+    /// An entry's path is absolute or climbs out with `..` (zip slip).
     #[error("{zip}: entry {entry:?} escapes the incident folder: zip refused")]
-    Escapes { zip: String, entry: String },
+    Escapes {
+        /// The zip's path.
+        zip: String,
+        /// The entry's name as stored.
+        entry: String,
+    },
+    /// An entry is a symbolic link (it could point anywhere once unpacked).
     #[error("{zip}: entry {entry:?} is a symbolic link: zip refused")]
-    Symlink { zip: String, entry: String },
+    Symlink {
+        /// The zip's path.
+        zip: String,
+        /// The entry's name as stored.
+        entry: String,
+    },
+    /// An entry is encrypted.
     #[error("{zip}: entry {entry:?} is encrypted: zip refused (unpack it with its password first)")]
-    Encrypted { zip: String, entry: String },
+    Encrypted {
+        /// The zip's path.
+        zip: String,
+        /// The entry's name as stored.
+        entry: String,
+    },
+    /// One entry over 1 MiB unpacks more than `max_ratio` times its compressed size.
     #[error(
         "{zip}: entry {entry:?} unpacks {size} bytes from {compressed} (ratio over {max_ratio}:1, a zip bomb?): zip refused"
     )]
     Ratio {
+        /// The zip's path.
         zip: String,
+        /// The entry's name as stored.
         entry: String,
+        /// Its unpacked size, bytes.
         size: u64,
+        /// Its compressed size, bytes.
         compressed: u64,
+        /// `--max-ratio`.
         max_ratio: u64,
     },
+    /// All entries together unpack to more than `max_ratio` × the zip or `max_total` bytes.
     #[error(
         "{zip}: entries unpack to {total} bytes from a {len}-byte zip (over {max_ratio}:1 or {max_total} bytes, a zip bomb?): zip refused"
     )]
     Total {
+        /// The zip's path.
         zip: String,
+        /// Unpacked size of all entries, bytes.
         total: u64,
+        /// The zip file's size, bytes.
         len: u64,
+        /// `--max-ratio`.
         max_ratio: u64,
+        /// `--max-unpacked`, bytes.
         max_total: u64,
     },
+    /// An entry could not be unpacked (I/O or a damaged stream).
     #[error("{zip}: entry {entry:?}: {reason}")]
     Entry {
+        /// The zip's path.
         zip: String,
+        /// The entry's name as stored.
         entry: String,
+        /// What failed.
         reason: String,
     },
 }

@@ -28,15 +28,30 @@ pub enum Locator {
     /// An event-log record: the EventRecordID of the record header.
     Record(u64),
     /// An EVTX chunk (0-based) and the file offset of the problem.
-    Chunk { chunk: u64, byte: u64 },
+    Chunk {
+        /// 0-based chunk number (libyal EVTX §3: chunk n starts at 4096 + n·65536).
+        chunk: u64,
+        /// File offset, bytes.
+        byte: u64,
+    },
     /// A capture frame: 1-based frame number (as Wireshark counts) and its file offset.
-    Frame { number: u64, byte: u64 },
+    Frame {
+        /// 1-based frame number.
+        number: u64,
+        /// File offset of the frame's record, bytes.
+        byte: u64,
+    },
     /// A capture frame by its 1-based number only.
     FrameNumber(u64),
     /// A 1-based text line.
     Line(u64),
     /// A netstat snapshot (1-based) starting at a 1-based line.
-    Snapshot { index: u64, line: u64 },
+    Snapshot {
+        /// 1-based snapshot number in the file.
+        index: u64,
+        /// 1-based line where it starts.
+        line: u64,
+    },
 }
 
 impl fmt::Display for Locator {
@@ -64,11 +79,14 @@ impl Serialize for Locator {
 /// The rest of the file is kept; every `Problem` is counted in the input's `skipped`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// Where in the file.
     pub locator: Locator,
+    /// What was wrong and what was kept, in words.
     pub reason: String,
 }
 
 impl Problem {
+    /// A problem at `locator`.
     pub fn new(locator: Locator, reason: impl Into<String>) -> Self {
         Problem {
             locator,
@@ -93,15 +111,20 @@ pub enum Format {
     /// Event Viewer "Save All Events As" CSV/TXT text (Vista+ or XP layout).
     #[serde(rename = "event-csv")]
     EventCsv,
+    /// Saved `netstat`/`ss` text (Windows, Linux, macOS, FreeBSD).
     Netstat,
+    /// Legacy libpcap capture (`a1b2c3d4` in either byte order, µs or ns), maybe gzipped.
     Pcap,
+    /// pcapng capture (Section Header Block `0a0d0d0a`), maybe gzipped.
     Pcapng,
     /// Microsoft Network Monitor 2.x capture (`GMBU`).
     Netmon,
+    /// Nothing halfopen reads.
     Unknown,
 }
 
 impl Format {
+    /// The name in reports and JSON (`evtx`, `event-xml`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Evtx => "evtx",
@@ -126,8 +149,10 @@ impl fmt::Display for Format {
 /// A file path and a locator inside it: where a timeline entry or a piece of evidence came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct SourceRef {
+    /// The input file, as given or found under a given folder.
     #[serde(serialize_with = "ser_path")]
     pub path: Arc<Path>,
+    /// Where inside it.
     pub locator: Locator,
 }
 
@@ -171,6 +196,7 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// The machine name in JSON, JSONL and CSV (`tcpip_4226`, `syn_retransmission`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Tcpip4226 => "tcpip_4226",
@@ -207,10 +233,15 @@ impl fmt::Display for EntryKind {
 /// renderers. `time` is UTC; `host` is the correlated host name (or address) once known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimelineEntry {
+    /// When, UTC, on the common clock (the source's clock offset applied).
     pub time: UtcTime,
+    /// The correlated host name (or address); `None` when no host is known.
     pub host: Option<String>,
+    /// What happened.
     pub kind: EntryKind,
+    /// One line for humans.
     pub message: String,
+    /// The evidence: file and locator.
     pub source: SourceRef,
 }
 

@@ -9,6 +9,7 @@ use std::net::IpAddr;
 pub struct NamedTz {
     /// As given on the command line.
     pub name: String,
+    /// The zone (IANA rules with daylight saving, or a fixed offset).
     pub tz: jiff::tz::TimeZone,
 }
 
@@ -50,7 +51,9 @@ impl NamedTz {
 /// An address with an optional TCP port (no port = every port).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AlarmEndpoint {
+    /// The host's IPv4 or IPv6 address.
     pub addr: IpAddr,
+    /// The TCP port; `None` matches every port.
     pub port: Option<u16>,
 }
 

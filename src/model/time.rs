@@ -55,10 +55,12 @@ impl UtcTime {
         Some(UtcTime::from_unix_nanos(nanos, digits))
     }
 
+    /// Nanoseconds since 1970-01-01T00:00:00Z (negative before it).
     pub fn unix_nanos(self) -> i64 {
         self.nanos
     }
 
+    /// Fraction digits the source had (0–9): 7 for FILETIME, 6 or 9 for captures.
     pub fn digits(self) -> u8 {
         self.digits
     }
