@@ -179,9 +179,10 @@ pub struct BatchArgs {
     /// Redo incidents that a previous run finished.
     #[arg(long)]
     pub force: bool,
-    /// Only the incidents whose index in the name-sorted list is I modulo N. `auto/N` takes I
-    /// from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID.
-    #[arg(long, value_name = "I/N", value_parser = Shard::parse, conflicts_with_all = ["stdin_paths", "merge"])]
+    /// Only shard K of N (counting from 1): the incidents at positions K, K+N, K+2N… of the
+    /// name-sorted list. `auto/N` takes K from JOB_COMPLETION_INDEX + 1 (Kubernetes Indexed
+    /// Job, 0-based) or SLURM_ARRAY_TASK_ID (sbatch --array=1-N).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, conflicts_with_all = ["stdin_paths", "merge"])]
     pub shard: Option<Shard>,
     /// Read incident paths (folders or zips) from stdin, one per line; print one JSON summary
     /// line per incident on stdout (no summary files: merge with --merge).

@@ -322,16 +322,19 @@ fn shards_and_stdin_paths_merge_to_the_single_process_summary() {
         (1, Some("JOB_COMPLETION_INDEX")),
         (2, Some("SLURM_ARRAY_TASK_ID")),
     ] {
+        // Shards count from 1; JOB_COMPLETION_INDEX counts from 0, SLURM_ARRAY_TASK_ID from 1.
         let spec = match var {
-            None => format!("{i}/3"),
+            None => format!("{}/3", i + 1),
             Some(_) => "auto/3".to_string(),
         };
         let mut cmd = halfopen();
         cmd.env_remove("JOB_COMPLETION_INDEX")
             .env_remove("SLURM_ARRAY_TASK_ID");
-        if let Some(v) = var {
-            cmd.env(v, i.to_string());
-        }
+        match var {
+            Some("JOB_COMPLETION_INDEX") => cmd.env("JOB_COMPLETION_INDEX", i.to_string()),
+            Some(v) => cmd.env(v, (i + 1).to_string()),
+            None => &mut cmd,
+        };
         cmd.args([
             "batch",
             s(&arch),
@@ -344,7 +347,7 @@ fn shards_and_stdin_paths_merge_to_the_single_process_summary() {
         ])
         .output()
         .unwrap();
-        let part = jsonl(&sharded.join(format!("summary.shard-{i}-of-3.jsonl")));
+        let part = jsonl(&sharded.join(format!("summary.shard-{}-of-3.jsonl", i + 1)));
         shard_rows += part.len();
     }
     assert_eq!(shard_rows, 8);
@@ -400,8 +403,8 @@ fn shards_and_stdin_paths_merge_to_the_single_process_summary() {
 
     // Shards in separate output folders merge too.
     let (x, y) = (tmp.path().join("x"), tmp.path().join("y"));
-    batch(&[s(&arch), "--out", s(&x), "--shard", "0/2"]);
-    batch(&[s(&arch), "--out", s(&y), "--shard", "1/2"]);
+    batch(&[s(&arch), "--out", s(&x), "--shard", "1/2"]);
+    batch(&[s(&arch), "--out", s(&y), "--shard", "2/2"]);
     batch(&["--merge", "--out", s(&x), s(&y)]);
     assert_eq!(
         std::fs::read_to_string(x.join("summary.jsonl")).unwrap(),
@@ -481,4 +484,20 @@ fn shard_auto_without_an_index_is_a_usage_error() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("JOB_COMPLETION_INDEX"));
+    // A refused run leaves no output folder behind.
+    assert!(!tmp.path().join("o").exists());
+}
+
+#[test]
+fn shard_zero_is_refused_with_the_convention_and_leaves_no_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = halfopen()
+        .args(["batch", s(tmp.path()), "--out", s(&out), "--shard", "0/2"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("shards count from 1"), "{err}");
+    assert!(!out.exists());
 }

@@ -11,9 +11,9 @@
 //!   which is removed after its analysis (so report paths of zip incidents name that folder).
 //! - The summary ([`summary::SummaryRow`]) goes to `DIR/summary.csv` and `DIR/summary.jsonl`,
 //!   sorted by incident name, and as a table to stdout.
-//! - Scale-out: `--shard I/N` ([`shard`]) takes the incidents whose index in the name-sorted list is I mod N
-//!   (`auto/N` reads `JOB_COMPLETION_INDEX`, then `SLURM_ARRAY_TASK_ID`) and writes
-//!   `summary.shard-I-of-N.{csv,jsonl}`; `--stdin-paths` reads incident paths from stdin and
+//! - Scale-out: `--shard K/N` ([`shard`]) takes the incidents at 1-based positions K, K+N, … of
+//!   the name-sorted list (`auto/N`: `JOB_COMPLETION_INDEX` + 1, or `SLURM_ARRAY_TASK_ID`) and
+//!   writes `summary.shard-K-of-N.{csv,jsonl}`; `--stdin-paths` reads incident paths from stdin and
 //!   prints one JSON summary line per incident; `--merge` rebuilds `summary.{csv,jsonl}` from the
 //!   manifests of every incident folder of `--out` and of the given shard output folders.
 //!
@@ -153,17 +153,11 @@ fn print_table(rows: &[SummaryRow]) {
 /// Runs a batch; the exit code is 0 when every incident was analysed, 1 when some failed,
 /// 2 on bad arguments or an unwritable output folder.
 pub fn run(job: &BatchJob) -> ExitCode {
-    let out = &job.settings.out;
-    let result = std::fs::create_dir_all(out)
-        .map_err(|e| BatchError::Unwritable {
-            path: out.clone(),
-            source: e,
-        })
-        .and_then(|()| match job.mode {
-            BatchMode::Merge => run_merge(job),
-            BatchMode::StdinPaths => run_stdin_paths(job),
-            BatchMode::Archives => run_archives(job),
-        });
+    let result = match job.mode {
+        BatchMode::Merge => run_merge(job),
+        BatchMode::StdinPaths => run_stdin_paths(job),
+        BatchMode::Archives => run_archives(job),
+    };
     match result {
         Ok(rows) => exit_for(&rows),
         Err(e) => {
@@ -173,9 +167,19 @@ pub fn run(job: &BatchJob) -> ExitCode {
     }
 }
 
+/// Creates the output folder; called once the arguments are known to be good, so a refused
+/// run leaves no folder behind.
+fn create_out(out: &Path) -> Result<(), BatchError> {
+    std::fs::create_dir_all(out).map_err(|e| BatchError::Unwritable {
+        path: out.to_path_buf(),
+        source: e,
+    })
+}
+
 /// `--merge`: the summaries from the manifests of `--out` and the other output folders.
 fn run_merge(job: &BatchJob) -> Result<Vec<SummaryRow>, BatchError> {
     let out = &job.settings.out;
+    create_out(out)?;
     let mut outs = vec![out.clone()];
     outs.extend(job.archives.iter().cloned());
     let rows = collect_rows(&outs)?;
@@ -195,6 +199,7 @@ fn run_stdin_paths(job: &BatchJob) -> Result<Vec<SummaryRow>, BatchError> {
             )));
         }
     }
+    create_out(&job.settings.out)?;
     let progress = Progress::new(incidents.len(), true);
     let stdout = Mutex::new(std::io::stdout());
     let outcomes = run_incidents(&incidents, &job.settings, job.threads, &|o| {
@@ -212,13 +217,14 @@ fn run_archives(job: &BatchJob) -> Result<Vec<SummaryRow>, BatchError> {
     let (incidents, stem) = match &job.shard {
         None => (all, "summary".to_string()),
         Some(s) => {
-            let i = s.resolve(&|v| std::env::var(v).ok())?;
+            let k = s.resolve(&|v| std::env::var(v).ok())?;
             (
-                shard_of(all, i, s.count),
-                format!("summary.shard-{i}-of-{}", s.count),
+                shard_of(all, k, s.count),
+                format!("summary.shard-{k}-of-{}", s.count),
             )
         }
     };
+    create_out(out)?;
     let progress = Progress::new(incidents.len(), false);
     let outcomes = run_incidents(&incidents, &job.settings, job.threads, &|o| {
         progress.report(o)

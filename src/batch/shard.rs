@@ -1,5 +1,7 @@
-//! `--shard I/N`: splitting the name-sorted incident list between N processes without overlap
-//! (Kubernetes Indexed Job, Slurm job array, or by hand).
+//! `--shard K/N`: splitting the name-sorted incident list between N processes without overlap
+//! (Kubernetes Indexed Job, Slurm job array, GNU parallel, or by hand). Shards count from 1, as
+//! nextest (`--partition count:1/2`), Playwright and Jest (`--shard=1/2`) and CI matrices do:
+//! `1/2` and `2/2` are the two halves.
 
 use super::Incident;
 
@@ -7,20 +9,22 @@ use super::Incident;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShardError {
-    /// Not of the form `I/N` or `auto/N`.
-    #[error("expected I/N or auto/N, got {0:?}")]
+    /// Not of the form `K/N` or `auto/N`.
+    #[error("expected K/N or auto/N, got {0:?}")]
     Shape(String),
     /// N is not a positive number.
     #[error("N must be a positive number in {0:?}")]
     Count(String),
-    /// I is neither a number nor `auto`.
-    #[error("I must be a number or auto in {0:?}")]
+    /// K is neither a number nor `auto`.
+    #[error("K must be a number or auto in {0:?}")]
     Index(String),
-    /// I is not below N.
-    #[error("I must be below N in {0:?}")]
-    IndexTooLarge(String),
-    /// The environment variable holds no index below the shard count.
-    #[error("{var}={value:?} is not an index below the shard count {count}")]
+    /// K is 0 or over N.
+    #[error(
+        "K must be between 1 and N in {0:?}: shards count from 1 (1/2 and 2/2 are the two halves)"
+    )]
+    IndexRange(String),
+    /// The environment variable holds no index of a shard.
+    #[error("{var}={value:?} is not a shard index for {count} shards ({var} counts from {base})")]
     BadEnvironment {
         /// `JOB_COMPLETION_INDEX` or `SLURM_ARRAY_TASK_ID`.
         var: &'static str,
@@ -28,26 +32,30 @@ pub enum ShardError {
         value: String,
         /// N of `auto/N`.
         count: u64,
+        /// What the variable counts from: 0 for `JOB_COMPLETION_INDEX`, 1 for
+        /// `SLURM_ARRAY_TASK_ID` (`sbatch --array=1-N`).
+        base: u64,
     },
     /// `auto/N` and neither variable is set.
     #[error("--shard auto/N needs JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID")]
     NoEnvironment,
 }
 
-/// `--shard I/N`: this process takes incident k (name-sorted, 0-based) when k mod N = I.
+/// `--shard K/N`: this process takes the incidents at 1-based positions K, K+N, K+2N… of the
+/// name-sorted list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
-    /// `None` for `auto`: read from the environment at run time.
+    /// K, 1 ≤ K ≤ N; `None` for `auto`: read from the environment at run time.
     pub index: Option<u64>,
     /// N, the number of shards (≥ 1).
     pub count: u64,
 }
 
 impl Shard {
-    /// Parses `I/N` (0 ≤ I < N) or `auto/N`.
+    /// Parses `K/N` (1 ≤ K ≤ N) or `auto/N`.
     ///
     /// Errors: [`ShardError::Shape`], [`ShardError::Count`], [`ShardError::Index`],
-    /// [`ShardError::IndexTooLarge`], each naming the value.
+    /// [`ShardError::IndexRange`] (which states that shards count from 1), each naming the value.
     pub fn parse(s: &str) -> Result<Shard, ShardError> {
         let (i, n) = s
             .split_once('/')
@@ -65,30 +73,33 @@ impl Shard {
                 .trim()
                 .parse()
                 .map_err(|_| ShardError::Index(s.to_string()))?;
-            if i >= count {
-                return Err(ShardError::IndexTooLarge(s.to_string()));
+            if i == 0 || i > count {
+                return Err(ShardError::IndexRange(s.to_string()));
             }
             Some(i)
         };
         Ok(Shard { index, count })
     }
 
-    /// The shard index: the given one, or `JOB_COMPLETION_INDEX`, or `SLURM_ARRAY_TASK_ID`
-    /// (looked up through `env`, so tests need not touch the process environment).
+    /// K, 1-based: the given one, or `JOB_COMPLETION_INDEX` + 1 (Kubernetes counts its pods
+    /// from 0), or `SLURM_ARRAY_TASK_ID` (from 1 with `sbatch --array=1-N`). Looked up through
+    /// `env`, so tests need not touch the process environment.
     ///
     /// Errors: [`ShardError::BadEnvironment`], [`ShardError::NoEnvironment`].
     pub fn resolve(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<u64, ShardError> {
         if let Some(i) = self.index {
             return Ok(i);
         }
-        for var in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
+        for (var, base) in [("JOB_COMPLETION_INDEX", 0), ("SLURM_ARRAY_TASK_ID", 1)] {
             if let Some(v) = env(var) {
-                return match v.trim().parse::<u64>() {
-                    Ok(i) if i < self.count => Ok(i),
+                let k = v.trim().parse::<u64>().ok().map(|i| i + 1 - base);
+                return match k {
+                    Some(k) if (1..=self.count).contains(&k) => Ok(k),
                     _ => Err(ShardError::BadEnvironment {
                         var,
                         value: v,
                         count: self.count,
+                        base,
                     }),
                 };
             }
@@ -97,12 +108,12 @@ impl Shard {
     }
 }
 
-/// The incidents of shard `index` of `count`: those at positions ≡ index (mod count).
-pub fn shard_of(incidents: Vec<Incident>, index: u64, count: u64) -> Vec<Incident> {
+/// The incidents of shard `k` (1-based) of `count`: those at 1-based positions k, k+count, …
+pub fn shard_of(incidents: Vec<Incident>, k: u64, count: u64) -> Vec<Incident> {
     incidents
         .into_iter()
         .enumerate()
-        .filter(|(k, _)| (*k as u64) % count == index)
+        .filter(|(pos, _)| (*pos as u64) % count + 1 == k)
         .map(|(_, i)| i)
         .collect()
 }
@@ -123,23 +134,43 @@ mod tests {
         );
         assert_eq!(
             Shard::parse("3/3"),
-            Err(ShardError::IndexTooLarge("3/3".into()))
+            Ok(Shard {
+                index: Some(3),
+                count: 3
+            })
+        );
+        assert_eq!(
+            Shard::parse("0/3"),
+            Err(ShardError::IndexRange("0/3".into()))
+        );
+        assert_eq!(
+            Shard::parse("4/3"),
+            Err(ShardError::IndexRange("4/3".into()))
+        );
+        assert!(
+            ShardError::IndexRange("0/3".into())
+                .to_string()
+                .contains("shards count from 1")
         );
         assert_eq!(Shard::parse("0/0"), Err(ShardError::Count("0/0".into())));
         assert_eq!(Shard::parse("x"), Err(ShardError::Shape("x".into())));
         let auto = Shard::parse("auto/4").unwrap();
         assert_eq!(auto.index, None);
         let env = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "2".to_string());
-        assert_eq!(auto.resolve(&env), Ok(2));
+        // Kubernetes counts from 0: index 2 is the third shard.
+        assert_eq!(auto.resolve(&env), Ok(3));
         let slurm = |v: &str| (v == "SLURM_ARRAY_TASK_ID").then(|| "3".to_string());
         assert_eq!(auto.resolve(&slurm), Ok(3));
+        let slurm0 = |v: &str| (v == "SLURM_ARRAY_TASK_ID").then(|| "0".to_string());
+        assert!(auto.resolve(&slurm0).is_err());
         let bad = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "4".to_string());
         assert_eq!(
             auto.resolve(&bad),
             Err(ShardError::BadEnvironment {
                 var: "JOB_COMPLETION_INDEX",
                 value: "4".into(),
-                count: 4
+                count: 4,
+                base: 0
             })
         );
         assert_eq!(auto.resolve(&|_| None), Err(ShardError::NoEnvironment));
@@ -154,8 +185,8 @@ mod tests {
             })
             .collect();
         let names = |v: Vec<Incident>| v.into_iter().map(|i| i.name).collect::<Vec<_>>();
-        assert_eq!(names(shard_of(incs.clone(), 0, 3)), ["c0", "c3", "c6"]);
-        assert_eq!(names(shard_of(incs.clone(), 1, 3)), ["c1", "c4"]);
-        assert_eq!(names(shard_of(incs, 2, 3)), ["c2", "c5"]);
+        assert_eq!(names(shard_of(incs.clone(), 1, 3)), ["c0", "c3", "c6"]);
+        assert_eq!(names(shard_of(incs.clone(), 2, 3)), ["c1", "c4"]);
+        assert_eq!(names(shard_of(incs, 3, 3)), ["c2", "c5"]);
     }
 }
