@@ -118,14 +118,16 @@ pub struct AnalyzeArgs {
     /// Files and/or folders to analyse.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format (repeatable with `-o DIR`: one file each). Default: from the extension of
+    /// `-o FILE` (.txt .json .jsonl .csv .html), else text.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Vec<OutputFormat>,
     /// Worker threads shared by all files and event-log chunks (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Write the report to this file instead of stdout (whole or not at all).
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write the report to FILE instead of stdout (whole or not at all); with several
+    /// `--format`, or when it is an existing folder, write DIR/report.<ext> per format.
+    #[arg(long, short = 'o', value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Colour in the terminal report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -153,11 +155,69 @@ impl AnalyzeArgs {
         let mut c = self.analysis.to_config(self.paths.clone());
         c.threads = self.threads.unwrap_or(0);
         // The HTML chart and the terminal sparkline draw the series.
-        c.series = self.series || matches!(self.format, OutputFormat::Html | OutputFormat::Text);
+        c.series = self.series
+            || self
+                .reports()
+                .map(|r| {
+                    r.iter()
+                        .any(|(f, _)| matches!(f, OutputFormat::Html | OutputFormat::Text))
+                })
+                .unwrap_or(true);
         c.around = self.around;
         c.window_s = self.window;
         c
     }
+}
+
+/// `analyze -f` twice without `-o DIR`: several reports cannot share stdout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} formats were asked for: give -o DIR to write one report file each")]
+pub struct SeveralFormatsNeedAFolder(pub usize);
+
+impl AnalyzeArgs {
+    /// The reports to write: each format with its file (`None` = stdout). `--format` wins; else
+    /// the format follows `-o FILE`'s extension ([`format_of_extension`]), else text. Several
+    /// formats, or `-o` naming an existing folder, give `DIR/report.<ext>` each.
+    ///
+    /// Errors: [`SeveralFormatsNeedAFolder`] for several formats without `-o`.
+    pub fn reports(
+        &self,
+    ) -> Result<Vec<(OutputFormat, Option<PathBuf>)>, SeveralFormatsNeedAFolder> {
+        let mut formats = self.format.clone();
+        formats.dedup();
+        let out = self.output.as_ref();
+        let is_dir = out.is_some_and(|p| p.is_dir());
+        if formats.is_empty() {
+            let f = out
+                .filter(|_| !is_dir)
+                .and_then(|p| format_of_extension(p))
+                .unwrap_or(OutputFormat::Text);
+            formats.push(f);
+        }
+        match (out, formats.len()) {
+            (None, 1) => Ok(vec![(formats[0], None)]),
+            (None, n) => Err(SeveralFormatsNeedAFolder(n)),
+            (Some(p), 1) if !is_dir => Ok(vec![(formats[0], Some(p.clone()))]),
+            (Some(dir), _) => Ok(formats
+                .into_iter()
+                .map(|f| (f, Some(dir.join(format!("report.{}", f.extension())))))
+                .collect()),
+        }
+    }
+}
+
+/// The report format a file name asks for by its extension (case-insensitive): `.txt`/`.text`,
+/// `.json`, `.jsonl`/`.ndjson`, `.csv`, `.html`/`.htm`; `None` for anything else.
+pub fn format_of_extension(path: &std::path::Path) -> Option<OutputFormat> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "txt" | "text" => OutputFormat::Text,
+        "json" => OutputFormat::Json,
+        "jsonl" | "ndjson" => OutputFormat::Jsonl,
+        "csv" => OutputFormat::Csv,
+        "html" | "htm" => OutputFormat::Html,
+        _ => return None,
+    })
 }
 
 /// Arguments of `halfopen batch`.
@@ -316,5 +376,54 @@ mod tests {
             ("capture.pcap".to_string(), -3.5)
         );
         assert!(parse_offset("capture.pcap").is_err());
+    }
+
+    fn analyze(args: &[&str]) -> AnalyzeArgs {
+        let mut argv = vec!["halfopen", "analyze"];
+        argv.extend_from_slice(args);
+        argv.push("x");
+        match Cli::parse_from(argv).command {
+            Command::Analyze(a) => *a,
+            Command::Batch(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn output_format_follows_the_extension_unless_format_says_otherwise() {
+        use OutputFormat::*;
+        let r = |args: &[&str]| analyze(args).reports();
+        assert_eq!(r(&[]), Ok(vec![(Text, None)]));
+        assert_eq!(
+            r(&["-o", "r.html"]),
+            Ok(vec![(Html, Some("r.html".into()))])
+        );
+        assert_eq!(
+            r(&["-o", "R.JSONL"]),
+            Ok(vec![(Jsonl, Some("R.JSONL".into()))])
+        );
+        assert_eq!(r(&["-o", "r.out"]), Ok(vec![(Text, Some("r.out".into()))]));
+        assert_eq!(
+            r(&["-o", "r.html", "-f", "json"]),
+            Ok(vec![(Json, Some("r.html".into()))])
+        );
+        assert_eq!(r(&["-f", "csv"]), Ok(vec![(Csv, None)]));
+        assert_eq!(
+            r(&["-f", "json", "--format", "html"]),
+            Err(SeveralFormatsNeedAFolder(2))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        assert_eq!(
+            r(&["-f", "json", "-f", "html", "-o", d]),
+            Ok(vec![
+                (Json, Some(dir.path().join("report.json"))),
+                (Html, Some(dir.path().join("report.html")))
+            ])
+        );
+        // An existing folder with one format, or none: report.<ext> inside it.
+        assert_eq!(
+            r(&["-o", d]),
+            Ok(vec![(Text, Some(dir.path().join("report.txt")))])
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use halfopen::cli::{AnalyzeArgs, Cli, ColorChoice, Command};
-use halfopen::report::{RenderOptions, render};
+use halfopen::report::{OutputFormat, RenderOptions, render};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -19,12 +19,50 @@ fn main() -> ExitCode {
 }
 
 fn analyze(args: &AnalyzeArgs) -> ExitCode {
+    let reports = match args.reports() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("halfopen: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = args.to_config();
     let analysis = halfopen::analyze(&config);
     for e in &analysis.errors {
         eprintln!("halfopen: error: {}", e.error);
     }
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    for (format, path) in &reports {
+        // Several formats go into `-o DIR`, made when missing.
+        if let (true, Some(dir)) = (reports.len() > 1, path.as_deref().and_then(|p| p.parent())) {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("halfopen: error: {}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+        }
+        match write_report(args, &analysis, *format, path.as_deref()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("halfopen: error: writing the report: {e}");
+                return ExitCode::from(2);
+            }
+            Ok(()) => {}
+        }
+    }
+    if analysis.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// Renders one report to `path` (whole or not at all) or to stdout.
+fn write_report(
+    args: &AnalyzeArgs,
+    analysis: &halfopen::correlate::Analysis,
+    format: OutputFormat,
+    path: Option<&std::path::Path>,
+) -> std::io::Result<()> {
+    let to_terminal = path.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         color: match args.color {
             ColorChoice::Always => true,
@@ -44,29 +82,16 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
             }),
         tz: args.tz.clone(),
     };
-    let written = match &args.output {
+    match path {
         Some(path) => {
             let mut buf = Vec::new();
-            render(args.format, &analysis, &opts, &mut buf)
+            render(format, analysis, &opts, &mut buf)
                 .and_then(|()| halfopen::outfile::write_atomic(path, &buf))
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            render(args.format, &analysis, &opts, &mut out).and_then(|()| out.flush())
+            render(format, analysis, &opts, &mut out).and_then(|()| out.flush())
         }
-    };
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("halfopen: error: writing the report: {e}");
-            return ExitCode::from(2);
-        }
-        Ok(()) => {}
-    }
-    if analysis.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
     }
 }

@@ -260,3 +260,50 @@ fn threads_do_not_change_the_result() {
     };
     assert_eq!(run("1"), run("2"));
 }
+
+#[test]
+fn output_file_extension_picks_the_format_and_several_formats_fill_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    halfopen()
+        .args(["analyze", "--netstat-time", NETSTAT_TIME, "-o"])
+        .arg(&html)
+        .arg(DEMO)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"));
+
+    let out = dir.path().join("reports");
+    halfopen()
+        .args([
+            "analyze",
+            "--netstat-time",
+            NETSTAT_TIME,
+            "-f",
+            "json",
+            "-f",
+            "csv",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(DEMO)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["inputs"].as_array().unwrap().len(), 4);
+    let csv = std::fs::read_to_string(out.join("report.csv")).unwrap();
+    assert!(
+        csv.starts_with("datetime,"),
+        "{}",
+        &csv[..40.min(csv.len())]
+    );
+
+    // Two formats and nowhere to put them: a usage error, nothing analysed.
+    halfopen()
+        .args(["analyze", "-f", "json", "-f", "csv", DEMO])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("-o DIR"));
+}
