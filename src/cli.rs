@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// Finds the Windows half-open TCP connection limit (Event 4226) in event logs, netstat text and
 /// packet captures, and puts the evidence on one UTC timeline.
 #[derive(Debug, Parser)]
-#[command(name = "halfopen", version, about)]
+#[command(name = "halfopen", version = VERSION, about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -28,6 +28,43 @@ pub enum Command {
     Analyze(Box<AnalyzeArgs>),
     /// Analyse archives of past incidents: each immediate subfolder or .zip is one incident.
     Batch(Box<BatchArgs>),
+    /// Print a shell completion script on stdout, e.g. `halfopen completions bash >
+    /// ~/.local/share/bash-completion/completions/halfopen`.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout: `halfopen man > halfopen.1 && man -l halfopen.1`.
+    Man,
+}
+
+/// `--version`: the package version, the git commit it was built from and the build date
+/// (UTC), e.g. `0.1.0 (commit 1b5b8ae, built 2026-12-03)`; set by `build.rs`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("HALFOPEN_COMMIT"),
+    ", built ",
+    env!("HALFOPEN_BUILD_DATE"),
+    ")"
+);
+
+/// Writes the completion script for `shell` to `out`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(
+        shell,
+        &mut <Cli as clap::CommandFactory>::command(),
+        "halfopen",
+        out,
+    );
+}
+
+/// Writes the man page (roff) to `out`.
+///
+/// Errors: the I/O error of `out`.
+pub fn write_man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
 }
 
 /// `--format` values: clap's view of [`OutputFormat`] (only this module knows clap).
@@ -384,7 +421,7 @@ mod tests {
         argv.push("x");
         match Cli::parse_from(argv).command {
             Command::Analyze(a) => *a,
-            Command::Batch(_) => unreachable!(),
+            _ => unreachable!(),
         }
     }
 

@@ -15,6 +15,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Analyze(args) => analyze(&args),
         Command::Batch(args) => halfopen::batch::run(&args.to_job()),
+        Command::Completions { shell } => {
+            halfopen::cli::write_completions(shell, &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => match halfopen::cli::write_man_page(&mut std::io::stdout()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("halfopen: error: writing the man page: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

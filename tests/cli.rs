@@ -307,3 +307,77 @@ fn output_file_extension_picks_the_format_and_several_formats_fill_a_folder() {
         .code(2)
         .stderr(predicates::str::contains("-o DIR"));
 }
+
+#[test]
+fn bash_completion_script_loads_in_bash_and_completes_the_subcommands() {
+    let script = halfopen()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(!script.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("halfopen.bash");
+    std::fs::write(&path, &script).unwrap();
+    // Load it, then ask it what follows `halfopen b`: the function clap wrote must answer.
+    let probe = format!(
+        "source '{}' && complete -p halfopen && COMP_WORDS=(halfopen b) COMP_CWORD=1 \
+         COMP_LINE='halfopen b' COMP_POINT=10 && _halfopen halfopen b halfopen && \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &probe])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("-F _halfopen halfopen"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "batch"), "{stdout}");
+}
+
+#[test]
+fn man_page_renders_with_man_and_names_the_subcommands() {
+    let page = halfopen().arg("man").output().unwrap().stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("halfopen.1");
+    std::fs::write(&path, &page).unwrap();
+    let has_man = std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_man {
+        eprintln!("man is not installed: checking the roff source only");
+        let text = String::from_utf8_lossy(&page);
+        assert!(text.contains(".TH halfopen"), "{text}");
+        return;
+    }
+    let out = std::process::Command::new("man")
+        .args(["-P", "cat", "-l"])
+        .arg(&path)
+        .env("MANWIDTH", "100")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("NAME"), "{text}");
+    assert!(text.contains("halfopen-analyze"), "{text}");
+    assert!(text.contains("halfopen-batch"), "{text}");
+}
+
+#[test]
+fn version_names_the_commit_and_the_build_date() {
+    let out = halfopen().arg("--version").output().unwrap();
+    let v = String::from_utf8_lossy(&out.stdout);
+    assert!(v.starts_with("halfopen 0."), "{v}");
+    assert!(v.contains("(commit "), "{v}");
+    assert!(v.contains(", built 20"), "{v}");
+}
