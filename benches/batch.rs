@@ -30,7 +30,7 @@ fn bench_batch(c: &mut Criterion) {
         out: dir.path().join("out"),
         formats: vec![OutputFormat::Json],
         force: true,
-        analysis: halfopen::config::Config::new(Vec::new()),
+        layers: halfopen::config::profile::Layers::default(),
         zip_limits: ZipLimits {
             max_ratio: 200,
             max_total: 64 << 30,

@@ -4,7 +4,8 @@
 use crate::batch::zipsafe::ZipLimits;
 use crate::batch::{BatchJob, BatchMode, BatchSettings, Shard};
 use crate::config::Config;
-use crate::model::{AlarmEndpoint, NamedTz, UtcTime};
+use crate::config::profile::{EndpointSpec, Layers, Overrides, Profile, ProfileError};
+use crate::model::{NamedTz, UtcTime};
 use crate::report::OutputFormat;
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,6 +38,12 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout: `halfopen man > halfopen.1 && man -l halfopen.1`.
     Man,
+    /// Write a commented example profile (default ./halfopen.toml; never overwrites).
+    Init {
+        /// Where to write it.
+        #[arg(value_name = "FILE", default_value = "halfopen.toml")]
+        path: PathBuf,
+    },
 }
 
 /// `--version`: the package version, the git commit it was built from and the build date
@@ -97,19 +104,24 @@ pub enum ColorChoice {
 }
 
 /// The analysis options that `analyze` and `batch` share (`#[command(flatten)]` in both, so
-/// each flag has one definition and one parser).
+/// each flag has one definition and one parser). A flag that is not given leaves the value of
+/// the profiles ([`crate::config::profile`]) or the default.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalysisOpts {
+    /// Site profile (halfopen.toml layout); an incident's own halfopen.toml and the flags
+    /// override it.
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Time of the netstat snapshots (RFC 3339, e.g. 2026-03-14T10:02:30Z); default: file mtime.
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub netstat_time: Option<UtcTime>,
-    /// Concurrent half-open outgoing connections at which the limit bites.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub half_open_limit: u32,
+    /// Concurrent half-open outgoing connections at which the limit bites [default: 10].
+    #[arg(long, value_name = "N")]
+    pub half_open_limit: Option<u32>,
     /// Seconds after the first SYN at which a sender gives up an unanswered connect
-    /// (Windows XP–7: SYNs at 0, 3, 9 s, gives up at 21 s).
-    #[arg(long, value_name = "SECONDS", default_value_t = 21.0, value_parser = parse_seconds)]
-    pub give_up: f64,
+    /// (Windows XP–7: SYNs at 0, 3, 9 s, gives up at 21 s) [default: 21].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub give_up: Option<f64>,
     /// A host identity: NAME=IP (repeatable), e.g. --host WS-ALARM01=10.1.1.10.
     #[arg(long = "host", value_name = "NAME=IP", value_parser = parse_host)]
     pub hosts: Vec<(String, IpAddr)>,
@@ -117,15 +129,16 @@ pub struct AnalysisOpts {
     /// offset like +01:00). Without it they are read as UTC and the report warns.
     #[arg(long, value_name = "ZONE", value_parser = NamedTz::parse)]
     pub event_tz: Option<NamedTz>,
-    /// Address (optionally :PORT) of an alarm provider (repeatable).
-    #[arg(long = "alarm-provider", value_name = "ADDR[:PORT]", value_parser = AlarmEndpoint::parse)]
-    pub alarm_providers: Vec<AlarmEndpoint>,
-    /// Address (optionally :PORT) of an alarm client (repeatable).
-    #[arg(long = "alarm-client", value_name = "ADDR[:PORT]", value_parser = AlarmEndpoint::parse)]
-    pub alarm_clients: Vec<AlarmEndpoint>,
-    /// Seconds without client–provider traffic that count as an alarm gap.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
-    pub gap: f64,
+    /// Alarm provider: ADDR, ADDR:PORT, or a host NAME[:PORT] known from --host or a profile
+    /// (repeatable).
+    #[arg(long = "alarm-provider", value_name = "ADDR|NAME[:PORT]", value_parser = EndpointSpec::parse)]
+    pub alarm_providers: Vec<EndpointSpec>,
+    /// Alarm client: ADDR, ADDR:PORT, or a host NAME[:PORT] (repeatable).
+    #[arg(long = "alarm-client", value_name = "ADDR|NAME[:PORT]", value_parser = EndpointSpec::parse)]
+    pub alarm_clients: Vec<EndpointSpec>,
+    /// Seconds without client–provider traffic that count as an alarm gap [default: 30].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub gap: Option<f64>,
     /// Seconds added to one source's raw times: SOURCE=±SECONDS, SOURCE a file name or path
     /// suffix (repeatable); overrides the estimated offset.
     #[arg(long = "clock-offset", value_name = "SOURCE=SECONDS", value_parser = parse_offset)]
@@ -133,19 +146,28 @@ pub struct AnalysisOpts {
 }
 
 impl AnalysisOpts {
-    /// The library's settings for `paths` with these options (threads 0 = all cores).
-    pub fn to_config(&self, paths: Vec<PathBuf>) -> Config {
-        let mut c = Config::new(paths);
-        c.netstat_time = self.netstat_time;
-        c.half_open_limit = self.half_open_limit;
-        c.give_up_s = self.give_up;
-        c.hosts = self.hosts.clone();
-        c.event_tz = self.event_tz.clone();
-        c.alarm_providers = self.alarm_providers.clone();
-        c.alarm_clients = self.alarm_clients.clone();
-        c.gap_s = self.gap;
-        c.clock_offsets = self.clock_offsets.clone();
-        c
+    /// The settings layers: the site profile (`--config`) and the flags.
+    ///
+    /// Errors: the site profile cannot be read or parsed ([`ProfileError`]).
+    pub fn layers(&self) -> Result<Layers, ProfileError> {
+        let site = match &self.config {
+            Some(p) => Some(Profile::load(p)?),
+            None => None,
+        };
+        Ok(Layers {
+            site,
+            flags: Overrides {
+                half_open_limit: self.half_open_limit,
+                give_up_s: self.give_up,
+                gap_s: self.gap,
+                event_tz: self.event_tz.clone(),
+                netstat_time: self.netstat_time,
+                hosts: self.hosts.clone(),
+                alarm_providers: self.alarm_providers.clone(),
+                alarm_clients: self.alarm_clients.clone(),
+                clock_offsets: self.clock_offsets.clone(),
+            },
+        })
     }
 }
 
@@ -187,9 +209,12 @@ pub struct AnalyzeArgs {
 }
 
 impl AnalyzeArgs {
-    /// The library's settings for these arguments.
-    pub fn to_config(&self) -> Config {
-        let mut c = self.analysis.to_config(self.paths.clone());
+    /// The library's settings for these arguments, profiles applied.
+    ///
+    /// Errors: a profile that cannot be read or parsed, an alarm endpoint name no layer
+    /// resolves ([`ProfileError`]).
+    pub fn to_config(&self) -> Result<Config, ProfileError> {
+        let mut c = self.analysis.layers()?.config(self.paths.clone())?;
         c.threads = self.threads.unwrap_or(0);
         // The HTML chart and the terminal sparkline draw the series.
         c.series = self.series
@@ -202,7 +227,7 @@ impl AnalyzeArgs {
                 .unwrap_or(true);
         c.around = self.around;
         c.window_s = self.window;
-        c
+        Ok(c)
     }
 }
 
@@ -303,10 +328,12 @@ pub struct BatchArgs {
 
 impl BatchArgs {
     /// The batch job these arguments describe.
-    pub fn to_job(&self) -> BatchJob {
+    ///
+    /// Errors: the site profile cannot be read or parsed ([`ProfileError`]).
+    pub fn to_job(&self) -> Result<BatchJob, ProfileError> {
         let mut formats = self.format.clone();
         formats.dedup();
-        BatchJob {
+        Ok(BatchJob {
             archives: self.archives.clone(),
             threads: self.threads.unwrap_or(0),
             shard: self.shard,
@@ -321,13 +348,13 @@ impl BatchArgs {
                 out: self.out.clone(),
                 formats,
                 force: self.force,
-                analysis: self.analysis.to_config(Vec::new()),
+                layers: self.analysis.layers()?,
                 zip_limits: ZipLimits {
                     max_ratio: self.max_ratio,
                     max_total: self.max_unpacked,
                 },
             },
-        }
+        })
     }
 }
 

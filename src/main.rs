@@ -14,7 +14,11 @@ fn main() -> ExitCode {
     halfopen::outfile::install_interrupt_handler();
     match cli.command {
         Command::Analyze(args) => analyze(&args),
-        Command::Batch(args) => halfopen::batch::run(&args.to_job()),
+        Command::Batch(args) => match args.to_job() {
+            Ok(job) => halfopen::batch::run(&job),
+            Err(e) => usage_error(&e),
+        },
+        Command::Init { path } => init(&path),
         Command::Completions { shell } => {
             halfopen::cli::write_completions(shell, &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -30,6 +34,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// One line on stderr, exit code 2.
+fn usage_error(e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("halfopen: error: {e}");
+    ExitCode::from(2)
+}
+
+/// `halfopen init`: the example profile, never over an existing file.
+fn init(path: &std::path::Path) -> ExitCode {
+    use std::io::Write as _;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(halfopen::config::profile::EXAMPLE.as_bytes()));
+    match file {
+        Ok(()) => {
+            eprintln!("halfopen: wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&format!("{}: {e}", path.display())),
+    }
+}
+
 fn analyze(args: &AnalyzeArgs) -> ExitCode {
     let reports = match args.reports() {
         Ok(r) => r,
@@ -38,7 +65,10 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = args.to_config();
+    let config = match args.to_config() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
     let analysis = halfopen::analyze(&config);
     for e in &analysis.errors {
         eprintln!("halfopen: error: {}", e.error);

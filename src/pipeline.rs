@@ -137,7 +137,9 @@ pub fn on_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
 /// docs; `config.threads` is not read here). Returns the inputs sorted by path, and the paths
 /// that could not be listed at all (missing folders or files).
 pub fn ingest_all(config: &Config) -> (Vec<Input>, Vec<IngestError>) {
-    let (files, errors) = collect_files(&config.paths);
+    let (mut files, errors) = collect_files(&config.paths);
+    // The profiles that gave the settings are not evidence.
+    files.retain(|f| !config.profiles.contains(f));
     let mut inputs: Vec<Input> = files.par_iter().map(|f| ingest_file(f, config)).collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     (inputs, errors)

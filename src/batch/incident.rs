@@ -5,6 +5,7 @@ use super::manifest::{self, InputHash, Manifest};
 use super::summary::{Status, SummaryRow};
 use super::{BatchError, zipsafe};
 use crate::config::Config;
+use crate::config::profile::{EndpointSpec, Layers, ProfileError};
 use crate::report::{OutputFormat, RenderOptions, render};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -75,51 +76,68 @@ pub struct BatchSettings {
     pub formats: Vec<OutputFormat>,
     /// Redo incidents whose manifest says they are done.
     pub force: bool,
-    /// The analysis settings of every incident; `paths` is replaced by the incident's folder
-    /// and `threads` is not read (incidents run on the batch's one pool).
-    pub analysis: Config,
+    /// The settings layers of every incident (site profile and flags); each incident's own
+    /// `halfopen.toml` goes between them. Incidents run on the batch's one pool.
+    pub layers: Layers,
     /// Zip bomb and path-traversal limits.
     pub zip_limits: zipsafe::ZipLimits,
 }
 
 impl BatchSettings {
     /// What shapes the reports, as text stored in the manifest: a change redoes the incident.
+    /// (An incident's own `halfopen.toml` is one of its inputs, so its hash covers it.)
     pub fn fingerprint(&self) -> String {
-        let a = &self.analysis;
-        let names =
-            |v: &[crate::model::AlarmEndpoint]| v.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        let f = &self.layers.flags;
+        let d = Config::new(Vec::new());
+        let names = |v: &[EndpointSpec]| {
+            v.iter()
+                .map(|e| match e {
+                    EndpointSpec::Addr(a) => a.to_string(),
+                    EndpointSpec::Name { name, port: None } => name.clone(),
+                    EndpointSpec::Name {
+                        name,
+                        port: Some(p),
+                    } => format!("{name}:{p}"),
+                })
+                .collect::<Vec<_>>()
+        };
         let mut s = format!(
             "halfopen {} limit={} gap={} providers={:?} clients={:?}",
             env!("CARGO_PKG_VERSION"),
-            a.half_open_limit,
-            a.gap_s,
-            names(&a.alarm_providers),
-            names(&a.alarm_clients),
+            f.half_open_limit.unwrap_or(d.half_open_limit),
+            f.gap_s.unwrap_or(d.gap_s),
+            names(&f.alarm_providers),
+            names(&f.alarm_clients),
         );
         // Options `batch` gained with the shared option set; written only when given, so the
         // manifests of earlier runs with the same flags still match.
-        if a.give_up_s != Config::new(Vec::new()).give_up_s {
-            s.push_str(&format!(" give_up={}", a.give_up_s));
+        if let Some(g) = f.give_up_s {
+            s.push_str(&format!(" give_up={g}"));
         }
-        if let Some(t) = a.netstat_time {
+        if let Some(t) = f.netstat_time {
             s.push_str(&format!(" netstat_time={t}"));
         }
-        if !a.hosts.is_empty() {
-            s.push_str(&format!(" hosts={:?}", a.hosts));
+        if !f.hosts.is_empty() {
+            s.push_str(&format!(" hosts={:?}", f.hosts));
         }
-        if let Some(z) = &a.event_tz {
+        if let Some(z) = &f.event_tz {
             s.push_str(&format!(" event_tz={}", z.name));
         }
-        if !a.clock_offsets.is_empty() {
-            s.push_str(&format!(" clock_offsets={:?}", a.clock_offsets));
+        if !f.clock_offsets.is_empty() {
+            s.push_str(&format!(" clock_offsets={:?}", f.clock_offsets));
+        }
+        if let Some(site) = &self.layers.site {
+            s.push_str(&format!(
+                " site_profile={} {:?}",
+                site.path.display(),
+                site.values
+            ));
         }
         s
     }
 
-    fn config(&self, root: PathBuf) -> Config {
-        let mut c = self.analysis.clone();
-        c.paths = vec![root];
-        c
+    fn config(&self, root: PathBuf) -> Result<Config, ProfileError> {
+        self.layers.config(vec![root])
     }
 
     fn report_names(&self) -> Vec<String> {
@@ -189,7 +207,15 @@ pub fn process_incident(inc: &Incident, settings: &BatchSettings) -> Outcome {
         scratch = Some(unpack);
         root
     };
-    let analysis = crate::analyze_on_current_pool(&settings.config(root.clone()));
+    let config = match settings.config(root.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            drop(scratch);
+            let row = SummaryRow::failed(&inc.name, e.to_string());
+            return finish_failed(inc, &dir, &fingerprint, hashes, row);
+        }
+    };
+    let analysis = crate::analyze_on_current_pool(&config);
     let mut row = SummaryRow::from_analysis(&inc.name, &root, &analysis);
     let mut written = Vec::new();
     for (f, name) in settings.formats.iter().zip(&reports) {

@@ -153,4 +153,5 @@ pub fn realdata(what: &str) -> Option<PathBuf> {
     }
 }
 
+#[allow(unused_imports)] // not every test crate writes bundles
 pub use halfopen::testgen::bundle::write_bundle;

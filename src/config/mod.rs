@@ -1,6 +1,8 @@
 //! The validated settings of one `analyze` run (built by `cli`, used by the library).
 
 use crate::model::UtcTime;
+pub mod profile;
+
 pub use crate::model::{AlarmEndpoint, NamedTz};
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -38,6 +40,9 @@ pub struct Config {
     /// Manual clock offsets (`--clock-offset SOURCE=±SECONDS`): seconds added to the raw times of
     /// every input whose path ends with SOURCE (or equals it).
     pub clock_offsets: Vec<(String, f64)>,
+    /// The profile files these settings came from (site first, then the incident's), in the
+    /// order applied; they are not read as evidence ([`profile`]).
+    pub profiles: Vec<PathBuf>,
     /// `--around TIME`: the timeline is cut to `around ± window_s`.
     pub around: Option<UtcTime>,
     /// `--window SECONDS` (default 300 when `--around` is given).
@@ -60,6 +65,7 @@ impl Config {
             gap_s: 30.0,
             series: false,
             clock_offsets: Vec::new(),
+            profiles: Vec::new(),
             around: None,
             window_s: 300.0,
         }
