@@ -197,6 +197,9 @@ pub struct AnalyzeArgs {
     /// Put each host's half-open step series (time, count) in the JSON.
     #[arg(long)]
     pub series: bool,
+    /// Show each file on stderr as it is read: format, records, skipped, time taken.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Cut the timeline to the window around this time (RFC 3339).
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub around: Option<UtcTime>,

@@ -44,3 +44,15 @@ pub fn analyze_on_current_pool(config: &config::Config) -> correlate::Analysis {
     let (inputs, errors) = pipeline::ingest_all(config);
     correlate::correlate(&inputs, &errors, config)
 }
+
+/// [`analyze`], telling `progress` about each file as it is read (`analyze -v`, the progress
+/// bar); the result is the same as [`analyze`]'s.
+pub fn analyze_observed(
+    config: &config::Config,
+    progress: &dyn pipeline::Progress,
+) -> correlate::Analysis {
+    pipeline::on_pool(config.threads, || {
+        let (inputs, errors) = pipeline::ingest_all_observed(config, progress);
+        correlate::correlate(&inputs, &errors, config)
+    })
+}

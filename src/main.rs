@@ -69,7 +69,9 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let analysis = halfopen::analyze(&config);
+    let progress = FileProgress::new(args.verbose);
+    let analysis = halfopen::analyze_observed(&config, &progress);
+    progress.finish();
     for e in &analysis.errors {
         eprintln!("halfopen: error: {}", e.error);
     }
@@ -134,6 +136,84 @@ fn write_report(
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             render(format, analysis, &opts, &mut out).and_then(|()| out.flush())
+        }
+    }
+}
+
+/// `analyze`'s progress on stderr: with `-v` one line per file (what was read, how long it
+/// took); else, on a terminal, a bar that appears once the run has taken a second.
+struct FileProgress {
+    verbose: bool,
+    started: std::time::Instant,
+    done: std::sync::Mutex<usize>,
+    total: std::sync::atomic::AtomicUsize,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl FileProgress {
+    fn new(verbose: bool) -> FileProgress {
+        let bar = (!verbose && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed} [{bar:30}] {pos}/{len} files {msg}",
+            ) {
+                b.set_style(style.progress_chars("=> "));
+            }
+            b
+        });
+        FileProgress {
+            verbose,
+            started: std::time::Instant::now(),
+            done: std::sync::Mutex::new(0),
+            total: std::sync::atomic::AtomicUsize::new(0),
+            bar,
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl halfopen::pipeline::Progress for FileProgress {
+    fn started(&self, total: usize) {
+        self.total
+            .store(total, std::sync::atomic::Ordering::Relaxed);
+        if let Some(b) = &self.bar {
+            b.set_length(total as u64);
+        }
+    }
+
+    fn file_done(&self, input: &halfopen::pipeline::Input, elapsed: std::time::Duration) {
+        let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        *done += 1;
+        let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
+        if self.verbose {
+            eprintln!(
+                "halfopen: [{}/{total}] {}: {} ({:.1} ms)",
+                *done,
+                input.path.display(),
+                input.describe(),
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
+        if let Some(b) = &self.bar {
+            if b.is_hidden() && self.started.elapsed() > std::time::Duration::from_secs(1) {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            b.set_message(
+                input
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            b.inc(1);
         }
     }
 }

@@ -137,12 +137,67 @@ pub fn on_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
 /// docs; `config.threads` is not read here). Returns the inputs sorted by path, and the paths
 /// that could not be listed at all (missing folders or files).
 pub fn ingest_all(config: &Config) -> (Vec<Input>, Vec<IngestError>) {
+    ingest_all_observed(config, &NoProgress)
+}
+
+/// What a caller sees while the files are read (`analyze -v`, the progress bar). Called from
+/// the pool's workers, in completion order (not the final order); an observer must not block
+/// on pool work (module docs).
+pub trait Progress: Sync {
+    /// The file list is known: `total` files will be read.
+    fn started(&self, total: usize);
+    /// One file is read, in `elapsed` wall time.
+    fn file_done(&self, input: &Input, elapsed: std::time::Duration);
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn started(&self, _total: usize) {}
+    fn file_done(&self, _input: &Input, _elapsed: std::time::Duration) {}
+}
+
+/// [`ingest_all`], telling `progress` about each file as it is done.
+pub fn ingest_all_observed(
+    config: &Config,
+    progress: &dyn Progress,
+) -> (Vec<Input>, Vec<IngestError>) {
     let (mut files, errors) = collect_files(&config.paths);
     // The profiles that gave the settings are not evidence.
     files.retain(|f| !config.profiles.contains(f));
-    let mut inputs: Vec<Input> = files.par_iter().map(|f| ingest_file(f, config)).collect();
+    progress.started(files.len());
+    let mut inputs: Vec<Input> = files
+        .par_iter()
+        .map(|f| {
+            let started = std::time::Instant::now();
+            let input = ingest_file(f, config);
+            progress.file_done(&input, started.elapsed());
+            input
+        })
+        .collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     (inputs, errors)
+}
+
+impl Input {
+    /// One line for `-v`: format, what was read and skipped (`evtx, 5009 records, 0 skipped`),
+    /// or the error.
+    pub fn describe(&self) -> String {
+        let (what, n, skipped) = match &self.data {
+            Err(e) => return format!("{}: {e}", self.format),
+            Ok(InputData::EventLog(l)) => ("records", l.records.len() as u64, l.problems.len()),
+            Ok(InputData::Netstat { file, .. }) => (
+                "snapshots",
+                file.snapshots.len() as u64,
+                file.problems.len(),
+            ),
+            Ok(InputData::Capture(c)) => ("packets", c.read.packets, c.read.problems.len()),
+            Ok(InputData::Unknown) => return "not a format halfopen reads".to_string(),
+        };
+        format!("{}, {n} {what}, {skipped} skipped", self.format)
+    }
 }
 
 /// Recognises and reads one file.

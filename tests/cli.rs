@@ -381,3 +381,51 @@ fn version_names_the_commit_and_the_build_date() {
     assert!(v.contains("(commit "), "{v}");
     assert!(v.contains(", built 20"), "{v}");
 }
+
+#[test]
+fn verbose_shows_each_file_with_what_was_read() {
+    let out = halfopen()
+        .args([
+            "analyze",
+            "-v",
+            "-f",
+            "json",
+            "--netstat-time",
+            NETSTAT_TIME,
+            DEMO,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("] fixtures/demo/"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("WS-ALARM01-System.evtx: evtx, 6 records, 0 skipped")),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("capture.pcap: pcap, 450 packets")),
+        "{err}"
+    );
+    // Without -v (and stderr not a terminal) nothing is shown.
+    let quiet = halfopen()
+        .args([
+            "analyze",
+            "-f",
+            "json",
+            "--netstat-time",
+            NETSTAT_TIME,
+            DEMO,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+}
