@@ -42,5 +42,5 @@ pub fn analyze(config: &config::Config) -> correlate::Analysis {
 /// one pool this way); `config.threads` is not read.
 pub fn analyze_on_current_pool(config: &config::Config) -> correlate::Analysis {
     let (inputs, errors) = pipeline::ingest_all(config);
-    correlate::correlate(&inputs, &errors, config)
+    correlate::correlate(&inputs, &errors, &config.correlate_settings())
 }

@@ -4,13 +4,35 @@
 //! listening ports, connections to or from configured alarm endpoints, and `netstat -s` counters
 //! with their changes since the previous `-s` output of the same file.
 
-use crate::config::{AlarmEndpoint, Config};
 use crate::ingest::netstat::{Endpoint, NetstatRow, Proto, Sections, Snapshot, StatisticsDelta};
-use crate::model::TimeSource;
-use crate::model::UtcTime;
+use crate::model::{AlarmEndpoint, TimeSource, UtcTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+
+/// What a snapshot summary compares against (built from `--half-open-limit`,
+/// `--alarm-provider` and `--alarm-client` by the caller).
+#[derive(Debug, Clone)]
+pub struct NetstatSettings {
+    /// Concurrent half-open connects at which the Windows limit bites (XP SP2: 10; Tech Note
+    /// 838, KB969710).
+    pub half_open_limit: u32,
+    /// Alarm provider endpoints (address, optional TCP port).
+    pub alarm_providers: Vec<AlarmEndpoint>,
+    /// Alarm client endpoints (address, optional TCP port).
+    pub alarm_clients: Vec<AlarmEndpoint>,
+}
+
+impl Default for NetstatSettings {
+    /// Limit 10 (XP SP2), no alarm endpoints.
+    fn default() -> Self {
+        NetstatSettings {
+            half_open_limit: 10,
+            alarm_providers: Vec::new(),
+            alarm_clients: Vec::new(),
+        }
+    }
+}
 
 /// One netstat snapshot (JSON `netstat[]`).
 ///
@@ -18,7 +40,7 @@ use std::net::IpAddr;
 ///   without one, e.g. FreeBSD `-T`); UDP rows are counted in `udp_rows`.
 /// - `syn_sent_by_pid` / `syn_sent_by_program`: SYN_SENT rows per PID (`-o`, Linux `-p`, ss) and
 ///   per program (`-b` `[exe]` line, Linux `PID/Program`, ss `users:`).
-/// - `half_open_limit` = `config.half_open_limit`; `limit_reached` = `syn_sent >= limit` (the
+/// - `half_open_limit` = [`NetstatSettings::half_open_limit`]; `limit_reached` = `syn_sent >= limit` (the
 ///   Event 4226 fingerprint: tcpip.sys holds at most `limit` connects in SYN_SENT);
 ///   `limit_exceeded` = `syn_sent > limit` (the limit is not enforced: patched tcpip.sys, a
 ///   registry change or a later Windows).
@@ -121,10 +143,10 @@ fn endpoint_matches(a: &AlarmEndpoint, e: &Endpoint) -> bool {
 }
 
 /// The first alarm match of a row, as `(role, side)`.
-fn alarm_match(r: &NetstatRow, config: &Config) -> Option<(&'static str, &'static str)> {
+fn alarm_match(r: &NetstatRow, settings: &NetstatSettings) -> Option<(&'static str, &'static str)> {
     let lists = [
-        ("provider", &config.alarm_providers),
-        ("client", &config.alarm_clients),
+        ("provider", &settings.alarm_providers),
+        ("client", &settings.alarm_clients),
     ];
     for (role, list) in lists {
         for (side, e) in [("local", &r.local), ("foreign", &r.foreign)] {
@@ -137,10 +159,10 @@ fn alarm_match(r: &NetstatRow, config: &Config) -> Option<(&'static str, &'stati
 }
 
 /// Whether one end of `r` is a provider and the other a client.
-fn joins_provider_and_client(r: &NetstatRow, config: &Config) -> bool {
-    let is = |list: &[crate::config::AlarmEndpoint], e| list.iter().any(|a| endpoint_matches(a, e));
-    (is(&config.alarm_providers, &r.local) && is(&config.alarm_clients, &r.foreign))
-        || (is(&config.alarm_clients, &r.local) && is(&config.alarm_providers, &r.foreign))
+fn joins_provider_and_client(r: &NetstatRow, settings: &NetstatSettings) -> bool {
+    let is = |list: &[AlarmEndpoint], e| list.iter().any(|a| endpoint_matches(a, e));
+    (is(&settings.alarm_providers, &r.local) && is(&settings.alarm_clients, &r.foreign))
+        || (is(&settings.alarm_clients, &r.local) && is(&settings.alarm_providers, &r.foreign))
 }
 
 /// The facts of snapshot `s` of the netstat file at `path`, taken at `time`.
@@ -150,7 +172,7 @@ pub fn netstat_summary(
     time: UtcTime,
     time_source: TimeSource,
     host: Option<String>,
-    config: &Config,
+    settings: &NetstatSettings,
 ) -> NetstatSummary {
     let mut by_state: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_pid: BTreeMap<String, u64> = BTreeMap::new();
@@ -159,7 +181,7 @@ pub fn netstat_summary(
     let mut alarm_connections = Vec::new();
     let mut udp_rows = 0;
     for r in &s.rows {
-        if let Some((role, side)) = alarm_match(r, config) {
+        if let Some((role, side)) = alarm_match(r, settings) {
             alarm_connections.push(AlarmConnection {
                 line: r.line,
                 proto: proto_name(r.proto),
@@ -170,7 +192,7 @@ pub fn netstat_summary(
                 program: r.program.clone(),
                 role,
                 side,
-                between: joins_provider_and_client(r, config),
+                between: joins_provider_and_client(r, settings),
             });
         }
         let listens = if r.proto.is_tcp() {
@@ -203,7 +225,7 @@ pub fn netstat_summary(
         *by_state.entry(state).or_default() += 1;
     }
     let syn_sent = by_state.get("SYN_SENT").copied().unwrap_or(0);
-    let limit = u64::from(config.half_open_limit);
+    let limit = u64::from(settings.half_open_limit);
     NetstatSummary {
         path: path.to_string(),
         snapshot: s.index,
@@ -217,7 +239,7 @@ pub fn netstat_summary(
         by_state,
         syn_sent_by_pid: by_pid,
         syn_sent_by_program: by_program,
-        half_open_limit: config.half_open_limit,
+        half_open_limit: settings.half_open_limit,
         limit_reached: syn_sent >= limit,
         limit_exceeded: syn_sent > limit,
         listening,
@@ -290,7 +312,7 @@ mod tests {
         t
     }
 
-    fn summary(text: &str, config: &Config) -> NetstatSummary {
+    fn summary(text: &str, config: &NetstatSettings) -> NetstatSummary {
         let f = parse_netstat(text.as_bytes());
         assert_eq!(f.problems, vec![]);
         netstat_summary(
@@ -305,8 +327,10 @@ mod tests {
 
     #[test]
     fn syn_sent_by_pid_and_program_and_limit() {
-        let mut config = Config::new(Vec::new());
-        config.alarm_providers = vec![AlarmEndpoint::parse("10.1.1.10:5413").unwrap()];
+        let config = NetstatSettings {
+            alarm_providers: vec![AlarmEndpoint::parse("10.1.1.10:5413").unwrap()],
+            ..NetstatSettings::default()
+        };
         let s = summary(&abno(10), &config);
         assert_eq!(s.syn_sent, 11);
         assert_eq!(
@@ -360,17 +384,19 @@ mod tests {
 
     #[test]
     fn limit_reached_but_not_exceeded_at_exactly_the_limit() {
-        let s = summary(&abno(9), &Config::new(Vec::new()));
+        let s = summary(&abno(9), &NetstatSettings::default());
         assert_eq!(s.syn_sent, 10);
         assert_eq!((s.limit_reached, s.limit_exceeded), (true, false));
-        let s = summary(&abno(8), &Config::new(Vec::new()));
+        let s = summary(&abno(8), &NetstatSettings::default());
         assert_eq!((s.limit_reached, s.limit_exceeded), (false, false));
     }
 
     #[test]
     fn alarm_client_without_port_matches_local_side() {
-        let mut config = Config::new(Vec::new());
-        config.alarm_clients = vec![AlarmEndpoint::parse("10.1.1.21").unwrap()];
+        let config = NetstatSettings {
+            alarm_clients: vec![AlarmEndpoint::parse("10.1.1.21").unwrap()],
+            ..NetstatSettings::default()
+        };
         let s = summary(&abno(0), &config);
         // Every row with local 10.1.1.21: the view.exe row and the svchost SYN_SENT row.
         let got: Vec<_> = s
