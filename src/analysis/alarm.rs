@@ -188,6 +188,28 @@ impl AlarmTracker {
         }
     }
 
+    /// The index of the pair (client, provider), created at packet `p` (its first) when new.
+    fn pair_index(&mut self, client: IpAddr, provider: IpAddr, p: &TcpPacket) -> usize {
+        if let Some(i) = self
+            .pairs
+            .iter()
+            .position(|q| q.client == client && q.provider == provider)
+        {
+            return i;
+        }
+        self.pairs.push(Pair {
+            client,
+            provider,
+            last_ok: (p.time, p.frame),
+            healthy_from_client: None,
+            healthy_from_provider: None,
+            attempts: Vec::new(),
+            gap: None,
+            done: Vec::new(),
+        });
+        self.pairs.len() - 1
+    }
+
     /// Feeds one packet (capture order). Costs one emptiness check when no endpoints are set.
     pub fn push(&mut self, p: &TcpPacket) {
         if self.providers.is_empty() || self.clients.is_empty() {
@@ -204,26 +226,7 @@ impl AlarmTracker {
             return;
         };
         let gap_ns = self.gap_ns;
-        let idx = match self
-            .pairs
-            .iter()
-            .position(|q| q.client == client && q.provider == provider)
-        {
-            Some(i) => i,
-            None => {
-                self.pairs.push(Pair {
-                    client,
-                    provider,
-                    last_ok: (p.time, p.frame),
-                    healthy_from_client: None,
-                    healthy_from_provider: None,
-                    attempts: Vec::new(),
-                    gap: None,
-                    done: Vec::new(),
-                });
-                self.pairs.len() - 1
-            }
-        };
+        let idx = self.pair_index(client, provider, p);
         let Some(pair) = self.pairs.get_mut(idx) else {
             return;
         };

@@ -219,107 +219,116 @@ fn half_open_limit(f: &HostFacts, limit: u32) -> Vec<Finding> {
         .unwrap_or(0);
     eps.iter()
         .enumerate()
-        .map(|(k, &(start, end))| {
-            let inside = |t: UtcTime| start <= t && t <= end;
-            let ev4226: Vec<&Evidence> = f.ev4226.iter().filter(|e| inside(e.time)).collect();
-            let windows: Vec<(UtcTime, UtcTime)> = f
-                .windows
-                .iter()
-                .copied()
-                .filter(|&(s, e)| inside(s) || inside(e))
-                .collect();
-            let snaps: Vec<&NetstatSummary> = f
-                .netstat
-                .iter()
-                .copied()
-                .filter(|n| inside(n.time))
-                .collect();
-            let at_limit_snaps: Vec<&NetstatSummary> = netstat_at_limit
-                .iter()
-                .copied()
-                .filter(|n| inside(n.time))
-                .collect();
-            let mine = k == capture_ep;
-            let peak = f.peak.filter(|&(_, t)| inside(t));
-            let (syn_retx, unanswered) = if mine {
-                (
-                    f.syn_retx,
-                    f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect(),
-                )
-            } else {
-                (0, Vec::new())
-            };
-            let best_snapshot = snaps.iter().copied().max_by_key(|n| n.syn_sent);
-            let culprits = best_snapshot
-                .map(|n| top_pids(&n.syn_sent_by_pid))
-                .unwrap_or_default();
-            let corroborated = !windows.is_empty() || !at_limit_snaps.is_empty();
-            let confidence = if !ev4226.is_empty() && corroborated {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            };
-
-            let name = &f.host.name;
-            let mut parts = Vec::new();
-            if let Some(first) = ev4226.first() {
-                parts.push(format!(
-                    "Event 4226 at {} ({} in all)",
-                    first.time,
-                    ev4226.len()
-                ));
-            }
-            if let (Some(&(s, _)), Some(last)) =
-                (windows.first(), windows.iter().map(|w| w.1).max())
-            {
-                parts.push(format!(
-                    "{limit} connection attempts outstanding from {s} to {last}{}",
-                    if f.fingerprint {
-                        " with queued connects leaving as slots free"
-                    } else {
-                        ""
-                    }
-                ));
-            } else if let Some((p, t)) = peak {
-                parts.push(format!(
-                    "capture peak of {p} concurrent half-open connections at {t}"
-                ));
-            }
-            if syn_retx > 0 {
-                parts.push(format!(
-                    "{syn_retx} SYN retransmissions to {} unanswered destinations",
-                    unanswered.len()
-                ));
-            }
-            if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
-                let who = culprits
-                    .first()
-                    .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
-                    .unwrap_or_default();
-                parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
-            }
-            let mut evidence: Vec<Evidence> = ev4226.iter().map(|e| (*e).clone()).collect();
-            evidence.extend(f.at_limit.iter().filter(|e| inside(e.time)).cloned());
-            evidence.extend(f.peaks.iter().filter(|e| inside(e.time)).cloned());
-            evidence.extend(at_limit_snaps.iter().map(|n| snapshot_evidence(n)));
-            evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
-
-            let mut out = finding(FindingKind::HalfOpenLimit, name, start, end);
-            out.summary = format!(
-                "{name} reached the half-open connection limit ({limit}): {}",
-                parts.join("; ")
-            );
-            out.confidence = confidence;
-            out.evidence = evidence;
-            out.events_4226 = ev4226.len() as u64;
-            out.peak_half_open = peak.map(|p| p.0).or(f.peak.filter(|_| mine).map(|p| p.0));
-            out.syn_retransmissions = syn_retx;
-            out.culprits = culprits;
-            out.unanswered_destinations = unanswered;
-            out.resolution = HALF_OPEN_RESOLUTION;
-            out
-        })
+        .map(|(k, &span)| limit_episode(f, limit, &netstat_at_limit, span, k == capture_ep))
         .collect()
+}
+
+/// One `half_open_limit` episode `[start, end]` of a host: its 4226s, at-limit intervals and
+/// snapshots, its confidence (`high` when a 4226 and a capture or netstat agree), summary and
+/// evidence. `mine`: whether the capture totals (peak, SYN retransmissions, unanswered
+/// destinations) go to this episode.
+fn limit_episode(
+    f: &HostFacts,
+    limit: u32,
+    netstat_at_limit: &[&NetstatSummary],
+    (start, end): (UtcTime, UtcTime),
+    mine: bool,
+) -> Finding {
+    let inside = |t: UtcTime| start <= t && t <= end;
+    let ev4226: Vec<&Evidence> = f.ev4226.iter().filter(|e| inside(e.time)).collect();
+    let windows: Vec<(UtcTime, UtcTime)> = f
+        .windows
+        .iter()
+        .copied()
+        .filter(|&(s, e)| inside(s) || inside(e))
+        .collect();
+    let snaps: Vec<&NetstatSummary> = f
+        .netstat
+        .iter()
+        .copied()
+        .filter(|n| inside(n.time))
+        .collect();
+    let at_limit_snaps: Vec<&NetstatSummary> = netstat_at_limit
+        .iter()
+        .copied()
+        .filter(|n| inside(n.time))
+        .collect();
+    let peak = f.peak.filter(|&(_, t)| inside(t));
+    let (syn_retx, unanswered) = if mine {
+        (
+            f.syn_retx,
+            f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect(),
+        )
+    } else {
+        (0, Vec::new())
+    };
+    let best_snapshot = snaps.iter().copied().max_by_key(|n| n.syn_sent);
+    let culprits = best_snapshot
+        .map(|n| top_pids(&n.syn_sent_by_pid))
+        .unwrap_or_default();
+    let corroborated = !windows.is_empty() || !at_limit_snaps.is_empty();
+    let confidence = if !ev4226.is_empty() && corroborated {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+
+    let name = &f.host.name;
+    let mut parts = Vec::new();
+    if let Some(first) = ev4226.first() {
+        parts.push(format!(
+            "Event 4226 at {} ({} in all)",
+            first.time,
+            ev4226.len()
+        ));
+    }
+    if let (Some(&(s, _)), Some(last)) = (windows.first(), windows.iter().map(|w| w.1).max()) {
+        parts.push(format!(
+            "{limit} connection attempts outstanding from {s} to {last}{}",
+            if f.fingerprint {
+                " with queued connects leaving as slots free"
+            } else {
+                ""
+            }
+        ));
+    } else if let Some((p, t)) = peak {
+        parts.push(format!(
+            "capture peak of {p} concurrent half-open connections at {t}"
+        ));
+    }
+    if syn_retx > 0 {
+        parts.push(format!(
+            "{syn_retx} SYN retransmissions to {} unanswered destinations",
+            unanswered.len()
+        ));
+    }
+    if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
+        let who = culprits
+            .first()
+            .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
+            .unwrap_or_default();
+        parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
+    }
+    let mut evidence: Vec<Evidence> = ev4226.iter().map(|e| (*e).clone()).collect();
+    evidence.extend(f.at_limit.iter().filter(|e| inside(e.time)).cloned());
+    evidence.extend(f.peaks.iter().filter(|e| inside(e.time)).cloned());
+    evidence.extend(at_limit_snaps.iter().map(|n| snapshot_evidence(n)));
+    evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
+
+    let mut out = finding(FindingKind::HalfOpenLimit, name, start, end);
+    out.summary = format!(
+        "{name} reached the half-open connection limit ({limit}): {}",
+        parts.join("; ")
+    );
+    out.confidence = confidence;
+    out.evidence = evidence;
+    out.events_4226 = ev4226.len() as u64;
+    out.peak_half_open = peak.map(|p| p.0).or(f.peak.filter(|_| mine).map(|p| p.0));
+    out.syn_retransmissions = syn_retx;
+    out.culprits = culprits;
+    out.unanswered_destinations = unanswered;
+    out.resolution = HALF_OPEN_RESOLUTION;
+    out
 }
 
 fn limit_not_enforced(f: &HostFacts, limit: u32) -> Option<Finding> {
