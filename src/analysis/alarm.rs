@@ -45,8 +45,9 @@ pub struct AlarmGap {
     pub client: IpAddr,
     /// The provider address.
     pub provider: IpAddr,
-    /// UTC, capture clock.
+    /// Start (UTC, capture clock until correlation shifts it to the common clock).
     pub start: UtcTime,
+    /// End (UTC, same clock as `start`).
     pub end: UtcTime,
     /// `end - start` in seconds.
     pub seconds: f64,

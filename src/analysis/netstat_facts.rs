@@ -52,25 +52,45 @@ impl Default for NetstatSettings {
 ///   of the same file that had statistics.
 #[derive(Debug, Clone, Serialize)]
 pub struct NetstatSummary {
+    /// The netstat file, as displayed.
     pub path: String,
+    /// 1-based snapshot number in the file.
     pub snapshot: u64,
+    /// 1-based line where the snapshot starts.
     pub line: u64,
+    /// The command line printed above it, when the file shows one.
     pub command: Option<String>,
+    /// When it was taken (UTC; the common clock after correlation).
     pub time: UtcTime,
+    /// Where `time` came from: a stamp in the file, `--netstat-time`, or the file's mtime.
     pub time_source: TimeSource,
+    /// Rows of the snapshot (TCP and UDP).
     pub rows: u64,
+    /// UDP rows.
     pub udp_rows: u64,
+    /// TCP rows per state name.
     pub by_state: BTreeMap<String, u64>,
+    /// SYN_SENT rows per PID.
     pub syn_sent_by_pid: BTreeMap<String, u64>,
+    /// SYN_SENT rows per program.
     pub syn_sent_by_program: BTreeMap<String, u64>,
+    /// TCP rows in SYN_SENT: the half-open outgoing connects.
     pub syn_sent: u64,
+    /// The limit compared against ([`NetstatSettings::half_open_limit`]).
     pub half_open_limit: u32,
+    /// `syn_sent >= half_open_limit`.
     pub limit_reached: bool,
+    /// `syn_sent > half_open_limit`.
     pub limit_exceeded: bool,
+    /// Listening sockets.
     pub listening: Vec<Listening>,
+    /// Rows to or from a configured alarm endpoint.
     pub alarm_connections: Vec<AlarmConnection>,
+    /// `netstat -s`/`-e` counters, when the snapshot has them.
     pub statistics: Option<Sections>,
+    /// Changes of the counters since the previous snapshot with statistics.
     pub statistics_delta: Option<StatisticsDelta>,
+    /// The correlated host of the file (set by correlation).
     pub host: Option<String>,
 }
 
@@ -79,10 +99,15 @@ pub struct NetstatSummary {
 /// name as printed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Listening {
+    /// `TCP`, `UDP`, `TCPv6` or `UDPv6`.
     pub proto: &'static str,
+    /// Local address (IPv6 without brackets).
     pub address: String,
+    /// Local port, number or service name as printed.
     pub port: String,
+    /// Owning PID (`-o`), when printed.
     pub pid: Option<u32>,
+    /// Owning program (`-b`, Linux `-p`), when printed.
     pub program: Option<String>,
 }
 
@@ -91,14 +116,23 @@ pub struct Listening {
 /// `host:port` (`[v6]:port`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlarmConnection {
+    /// 1-based line of the row.
     pub line: u64,
+    /// `TCP`, `UDP`, `TCPv6` or `UDPv6`.
     pub proto: &'static str,
+    /// Local `host:port`.
     pub local: String,
+    /// Foreign `host:port`.
     pub foreign: String,
+    /// TCP state, when printed.
     pub state: Option<String>,
+    /// Owning PID, when printed.
     pub pid: Option<u32>,
+    /// Owning program, when printed.
     pub program: Option<String>,
+    /// `provider` or `client`: which endpoint list matched.
     pub role: &'static str,
+    /// `local` or `foreign`: which address matched.
     pub side: &'static str,
     /// Whether the row joins a provider and a client (one end in each list): the alarm
     /// connection itself, not another connection of the provider's or client's machine.
@@ -108,7 +142,9 @@ pub struct AlarmConnection {
 /// A process and its SYN_SENT rows in the netstat snapshot with the most SYN_SENT rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Culprit {
+    /// The process id.
     pub pid: u32,
+    /// Its SYN_SENT rows.
     pub syn_sent: u64,
 }
 

@@ -13,7 +13,9 @@ use std::path::Path;
 
 /// The merged hosts of a run and, per input (by index), the host of a netstat file.
 pub(crate) struct Identities {
+    /// The merged hosts and their index.
     pub(crate) hosts: Hosts,
+    /// Per input (by index): the display name of a netstat file's host.
     pub(crate) netstat_host: Vec<Option<String>>,
 }
 

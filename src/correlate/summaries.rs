@@ -11,9 +11,13 @@ use std::collections::{BTreeMap, HashMap};
 /// One host and everything the sources say of it: its capture facts (by host id) and its
 /// timeline entries and netstat snapshots (by display name), each in their sorted order.
 pub(crate) struct HostView<'a> {
+    /// The merged host.
     pub(crate) host: &'a Host,
+    /// What its captures tell (raw capture clocks).
     pub(crate) captures: &'a HostCaptures<'a>,
+    /// Its timeline entries, sorted, common clock.
     pub(crate) timeline: Vec<&'a TimelineEntry>,
+    /// Its netstat snapshots, input order, common clock.
     pub(crate) netstat: Vec<&'a NetstatSummary>,
 }
 

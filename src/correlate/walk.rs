@@ -48,14 +48,19 @@ pub(crate) struct HostCaptures<'a> {
 /// Everything the walk collects. Times are raw (each source's own clock).
 #[derive(Default)]
 pub(crate) struct Walk<'a> {
+    /// One summary per input, input order.
     pub(crate) inputs: Vec<InputSummary>,
     /// Inputs that failed as a whole, input order.
     pub(crate) errors: Vec<InputError>,
+    /// Notes for the reader (local times read as UTC).
     pub(crate) warnings: Vec<String>,
     /// Unsorted, raw times.
     pub(crate) timeline: Vec<TimelineEntry>,
+    /// One summary per netstat snapshot, input order.
     pub(crate) netstat: Vec<NetstatSummary>,
+    /// One summary per capture, input order.
     pub(crate) captures: Vec<CaptureSummary>,
+    /// Alarm gaps of every capture, with their capture path.
     pub(crate) alarm_gaps: Vec<AlarmGap>,
     /// Per readable input, what the clock estimate needs.
     pub(crate) clocks: Vec<(&'a Path, SourceClock)>,
