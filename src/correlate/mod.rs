@@ -9,10 +9,9 @@
 //! The timeline is sorted by (time, source path, locator), so the order is the same whatever the
 //! thread count.
 //!
-//! Steps, each reading only what the step before produced: [`hosts::identify`] (one walk: the
-//! host index), [`walk::walk`] (one walk: entries, summaries and per-host capture facts),
-//! [`clock::estimate`], then host summaries, [`findings`](findings::findings) and
-//! [`verdicts`](verdicts::verdicts).
+//! Steps, each reading only what the step before produced: `hosts::identify` (one walk over the
+//! inputs: the host index), `walk::walk` (one walk: entries, summaries and per-host capture
+//! facts), `clock::estimate`, then host summaries, findings and verdicts.
 
 mod clock;
 mod findings;
