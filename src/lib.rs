@@ -42,7 +42,7 @@ pub fn analyze(config: &config::Config) -> correlate::Analysis {
 /// one pool this way); `config.threads` is not read.
 pub fn analyze_on_current_pool(config: &config::Config) -> correlate::Analysis {
     let (inputs, errors) = pipeline::ingest_all(config);
-    correlate::correlate(&inputs, &errors, config)
+    correlate::correlate(&inputs, &errors, &config.correlate_settings())
 }
 
 /// [`analyze`], telling `progress` about each file as it is read (`analyze -v`, the progress

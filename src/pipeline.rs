@@ -288,7 +288,7 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
     let mut tracker = HandshakeTracker::new(HandshakeSettings {
         give_up_s: config.give_up_s,
     });
-    let mut alarm = AlarmTracker::new(config);
+    let mut alarm = AlarmTracker::new(&config.alarm_settings());
     let read = read_capture(path, &mut |p: &TcpPacket| {
         tracker.push(p);
         alarm.push(p);

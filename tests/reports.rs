@@ -147,7 +147,7 @@ fn clock_offsets_give_raw_time_and_offset_per_source() {
         source: "fixtures/demo/WS-ALARM01-System.evtx".into(),
         offset_s: -90.5,
         anchors: 1,
-        method: "option".into(),
+        method: halfopen::model::ClockMethod::Option,
     });
     let rows = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
     let e = rows.iter().find(|r| r["kind"] == "tcpip_4226").unwrap();
@@ -170,7 +170,7 @@ fn terminal_colours_by_severity_only_when_asked() {
     let mut a = demo();
     a.verdicts = vec![Verdict {
         host: "WS-ALARM01".into(),
-        severity: "critical".into(),
+        severity: halfopen::model::VerdictSeverity::Critical,
         text: "reached the half-open limit".into(),
     }];
     let plain_text = rendered(OutputFormat::Text, &a, &plain());
@@ -353,7 +353,7 @@ fn alarm_gaps_and_verdicts_show_in_html_when_present() {
     let mut a = demo();
     a.verdicts.push(Verdict {
         host: "WS-ALARM01".into(),
-        severity: "critical".into(),
+        severity: halfopen::model::VerdictSeverity::Critical,
         text: "half-open limit reached; alarm clients cut off".into(),
     });
     a.alarm_gaps.push(halfopen::analysis::alarm::AlarmGap {

@@ -32,9 +32,8 @@
 //! other troubles during an open gap do not change it. `no_traffic` gaps are reported only when
 //! longer than `gap_s` (by construction); the others whatever their length.
 
-use crate::config::{AlarmEndpoint, Config};
 use crate::ingest::capture::{TcpPacket, flags};
-use crate::model::UtcTime;
+use crate::model::{AlarmEndpoint, UtcTime};
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -46,8 +45,9 @@ pub struct AlarmGap {
     pub client: IpAddr,
     /// The provider address.
     pub provider: IpAddr,
-    /// UTC, capture clock.
+    /// Start (UTC, capture clock until correlation shifts it to the common clock).
     pub start: UtcTime,
+    /// End (UTC, same clock as `start`).
     pub end: UtcTime,
     /// `end - start` in seconds.
     pub seconds: f64,
@@ -151,6 +151,18 @@ impl Pair {
     }
 }
 
+/// What the alarm gap tracker watches (built from `--alarm-provider`, `--alarm-client` and
+/// `--gap` by the caller).
+#[derive(Debug, Clone, Default)]
+pub struct AlarmSettings {
+    /// Alarm provider endpoints (address, optional TCP port).
+    pub providers: Vec<AlarmEndpoint>,
+    /// Alarm client endpoints (address, optional TCP port).
+    pub clients: Vec<AlarmEndpoint>,
+    /// Seconds without a working exchange that make a `no_traffic` gap.
+    pub gap_s: f64,
+}
+
 /// Streams a capture's TCP packets and finds alarm gaps for the configured endpoints.
 #[derive(Debug, Default)]
 pub struct AlarmTracker {
@@ -161,20 +173,42 @@ pub struct AlarmTracker {
 }
 
 impl AlarmTracker {
-    /// A tracker for `config.alarm_providers` × `config.alarm_clients` and `config.gap_s`
+    /// A tracker for `settings.providers` × `settings.clients` and `settings.gap_s`
     /// (seconds; a non-finite or negative value counts as 0).
-    pub fn new(config: &Config) -> Self {
-        let gap_ns = if config.gap_s.is_finite() && config.gap_s > 0.0 {
-            (config.gap_s * 1e9).min(i64::MAX as f64) as i64
+    pub fn new(settings: &AlarmSettings) -> Self {
+        let gap_ns = if settings.gap_s.is_finite() && settings.gap_s > 0.0 {
+            (settings.gap_s * 1e9).min(i64::MAX as f64) as i64
         } else {
             0
         };
         AlarmTracker {
-            providers: config.alarm_providers.clone(),
-            clients: config.alarm_clients.clone(),
+            providers: settings.providers.clone(),
+            clients: settings.clients.clone(),
             gap_ns,
             pairs: Vec::new(),
         }
+    }
+
+    /// The index of the pair (client, provider), created at packet `p` (its first) when new.
+    fn pair_index(&mut self, client: IpAddr, provider: IpAddr, p: &TcpPacket) -> usize {
+        if let Some(i) = self
+            .pairs
+            .iter()
+            .position(|q| q.client == client && q.provider == provider)
+        {
+            return i;
+        }
+        self.pairs.push(Pair {
+            client,
+            provider,
+            last_ok: (p.time, p.frame),
+            healthy_from_client: None,
+            healthy_from_provider: None,
+            attempts: Vec::new(),
+            gap: None,
+            done: Vec::new(),
+        });
+        self.pairs.len() - 1
     }
 
     /// Feeds one packet (capture order). Costs one emptiness check when no endpoints are set.
@@ -193,26 +227,7 @@ impl AlarmTracker {
             return;
         };
         let gap_ns = self.gap_ns;
-        let idx = match self
-            .pairs
-            .iter()
-            .position(|q| q.client == client && q.provider == provider)
-        {
-            Some(i) => i,
-            None => {
-                self.pairs.push(Pair {
-                    client,
-                    provider,
-                    last_ok: (p.time, p.frame),
-                    healthy_from_client: None,
-                    healthy_from_provider: None,
-                    attempts: Vec::new(),
-                    gap: None,
-                    done: Vec::new(),
-                });
-                self.pairs.len() - 1
-            }
-        };
+        let idx = self.pair_index(client, provider, p);
         let Some(pair) = self.pairs.get_mut(idx) else {
             return;
         };
@@ -368,11 +383,11 @@ mod tests {
     }
 
     fn tracker(client: &str, gap_s: f64) -> AlarmTracker {
-        let mut c = Config::new(Vec::new());
-        c.alarm_providers = vec![AlarmEndpoint::parse("10.0.0.1:5413").unwrap()];
-        c.alarm_clients = vec![AlarmEndpoint::parse(client).unwrap()];
-        c.gap_s = gap_s;
-        AlarmTracker::new(&c)
+        AlarmTracker::new(&AlarmSettings {
+            providers: vec![AlarmEndpoint::parse("10.0.0.1:5413").unwrap()],
+            clients: vec![AlarmEndpoint::parse(client).unwrap()],
+            gap_s,
+        })
     }
 
     const SYN: u8 = flags::SYN;
@@ -429,7 +444,7 @@ mod tests {
         tr.push(&pkt(2, 5_000, true, 1000, SYN));
         assert!(tr.pairs.is_empty());
         assert_eq!(tr.finish(Some(t(10_000))), Vec::new());
-        let mut none = AlarmTracker::new(&Config::new(Vec::new()));
+        let mut none = AlarmTracker::new(&AlarmSettings::default());
         none.push(&pkt(1, 0, true, 1000, RA));
         assert_eq!(none.finish(Some(t(100_000))), Vec::new());
     }

@@ -43,9 +43,11 @@ use std::net::IpAddr;
 /// One host's half-open step series and its summary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostHalfOpen {
+    /// The SYN sender.
     pub host: IpAddr,
     /// (time, count after the step), in time order; the count changes at each point.
     pub series: Vec<(UtcTime, u32)>,
+    /// Most concurrent half-open outgoing connections.
     pub peak: u32,
     /// First time the peak was reached.
     pub peak_at: Option<UtcTime>,

@@ -46,6 +46,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The word: `established`, `refused`, `unanswered`, `open_at_end`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Established => "established",
@@ -59,17 +60,23 @@ impl Outcome {
 /// One connection attempt: a 4-tuple plus initial sequence number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
+    /// The SYN sender's address.
     pub src: IpAddr,
+    /// The SYN sender's port.
     pub sport: u16,
+    /// The destination address.
     pub dst: IpAddr,
+    /// The destination port.
     pub dport: u16,
     /// Initial sequence number of the SYN.
     pub isn: u32,
     /// Frame number of the first SYN.
     pub frame: u64,
+    /// Time of the first SYN (UTC, capture clock).
     pub first_syn: UtcTime,
     /// Times of each SYN retransmission (same 4-tuple, same ISN), in order.
     pub retransmissions: Vec<UtcTime>,
+    /// How it ended.
     pub outcome: Outcome,
     /// When the SYN-ACK or RST arrived, if it did.
     pub answered_at: Option<UtcTime>,
@@ -192,6 +199,7 @@ pub struct HandshakeTracker {
 }
 
 impl HandshakeTracker {
+    /// A tracker with the give-up time of `settings`.
     pub fn new(settings: HandshakeSettings) -> Self {
         HandshakeTracker {
             settings: Some(settings),

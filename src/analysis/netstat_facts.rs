@@ -4,13 +4,35 @@
 //! listening ports, connections to or from configured alarm endpoints, and `netstat -s` counters
 //! with their changes since the previous `-s` output of the same file.
 
-use crate::config::{AlarmEndpoint, Config};
 use crate::ingest::netstat::{Endpoint, NetstatRow, Proto, Sections, Snapshot, StatisticsDelta};
-use crate::model::TimeSource;
-use crate::model::UtcTime;
+use crate::model::{AlarmEndpoint, TimeSource, UtcTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+
+/// What a snapshot summary compares against (built from `--half-open-limit`,
+/// `--alarm-provider` and `--alarm-client` by the caller).
+#[derive(Debug, Clone)]
+pub struct NetstatSettings {
+    /// Concurrent half-open connects at which the Windows limit bites (XP SP2: 10; Tech Note
+    /// 838, KB969710).
+    pub half_open_limit: u32,
+    /// Alarm provider endpoints (address, optional TCP port).
+    pub alarm_providers: Vec<AlarmEndpoint>,
+    /// Alarm client endpoints (address, optional TCP port).
+    pub alarm_clients: Vec<AlarmEndpoint>,
+}
+
+impl Default for NetstatSettings {
+    /// Limit 10 (XP SP2), no alarm endpoints.
+    fn default() -> Self {
+        NetstatSettings {
+            half_open_limit: 10,
+            alarm_providers: Vec::new(),
+            alarm_clients: Vec::new(),
+        }
+    }
+}
 
 /// One netstat snapshot (JSON `netstat[]`).
 ///
@@ -18,7 +40,7 @@ use std::net::IpAddr;
 ///   without one, e.g. FreeBSD `-T`); UDP rows are counted in `udp_rows`.
 /// - `syn_sent_by_pid` / `syn_sent_by_program`: SYN_SENT rows per PID (`-o`, Linux `-p`, ss) and
 ///   per program (`-b` `[exe]` line, Linux `PID/Program`, ss `users:`).
-/// - `half_open_limit` = `config.half_open_limit`; `limit_reached` = `syn_sent >= limit` (the
+/// - `half_open_limit` = [`NetstatSettings::half_open_limit`]; `limit_reached` = `syn_sent >= limit` (the
 ///   Event 4226 fingerprint: tcpip.sys holds at most `limit` connects in SYN_SENT);
 ///   `limit_exceeded` = `syn_sent > limit` (the limit is not enforced: patched tcpip.sys, a
 ///   registry change or a later Windows).
@@ -30,25 +52,45 @@ use std::net::IpAddr;
 ///   of the same file that had statistics.
 #[derive(Debug, Clone, Serialize)]
 pub struct NetstatSummary {
+    /// The netstat file, as displayed.
     pub path: String,
+    /// 1-based snapshot number in the file.
     pub snapshot: u64,
+    /// 1-based line where the snapshot starts.
     pub line: u64,
+    /// The command line printed above it, when the file shows one.
     pub command: Option<String>,
+    /// When it was taken (UTC; the common clock after correlation).
     pub time: UtcTime,
+    /// Where `time` came from: a stamp in the file, `--netstat-time`, or the file's mtime.
     pub time_source: TimeSource,
+    /// Rows of the snapshot (TCP and UDP).
     pub rows: u64,
+    /// UDP rows.
     pub udp_rows: u64,
+    /// TCP rows per state name.
     pub by_state: BTreeMap<String, u64>,
+    /// SYN_SENT rows per PID.
     pub syn_sent_by_pid: BTreeMap<String, u64>,
+    /// SYN_SENT rows per program.
     pub syn_sent_by_program: BTreeMap<String, u64>,
+    /// TCP rows in SYN_SENT: the half-open outgoing connects.
     pub syn_sent: u64,
+    /// The limit compared against ([`NetstatSettings::half_open_limit`]).
     pub half_open_limit: u32,
+    /// `syn_sent >= half_open_limit`.
     pub limit_reached: bool,
+    /// `syn_sent > half_open_limit`.
     pub limit_exceeded: bool,
+    /// Listening sockets.
     pub listening: Vec<Listening>,
+    /// Rows to or from a configured alarm endpoint.
     pub alarm_connections: Vec<AlarmConnection>,
+    /// `netstat -s`/`-e` counters, when the snapshot has them.
     pub statistics: Option<Sections>,
+    /// Changes of the counters since the previous snapshot with statistics.
     pub statistics_delta: Option<StatisticsDelta>,
+    /// The correlated host of the file (set by correlation).
     pub host: Option<String>,
 }
 
@@ -57,10 +99,15 @@ pub struct NetstatSummary {
 /// name as printed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Listening {
+    /// `TCP`, `UDP`, `TCPv6` or `UDPv6`.
     pub proto: &'static str,
+    /// Local address (IPv6 without brackets).
     pub address: String,
+    /// Local port, number or service name as printed.
     pub port: String,
+    /// Owning PID (`-o`), when printed.
     pub pid: Option<u32>,
+    /// Owning program (`-b`, Linux `-p`), when printed.
     pub program: Option<String>,
 }
 
@@ -69,14 +116,23 @@ pub struct Listening {
 /// `host:port` (`[v6]:port`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlarmConnection {
+    /// 1-based line of the row.
     pub line: u64,
+    /// `TCP`, `UDP`, `TCPv6` or `UDPv6`.
     pub proto: &'static str,
+    /// Local `host:port`.
     pub local: String,
+    /// Foreign `host:port`.
     pub foreign: String,
+    /// TCP state, when printed.
     pub state: Option<String>,
+    /// Owning PID, when printed.
     pub pid: Option<u32>,
+    /// Owning program, when printed.
     pub program: Option<String>,
+    /// `provider` or `client`: which endpoint list matched.
     pub role: &'static str,
+    /// `local` or `foreign`: which address matched.
     pub side: &'static str,
     /// Whether the row joins a provider and a client (one end in each list): the alarm
     /// connection itself, not another connection of the provider's or client's machine.
@@ -86,7 +142,9 @@ pub struct AlarmConnection {
 /// A process and its SYN_SENT rows in the netstat snapshot with the most SYN_SENT rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Culprit {
+    /// The process id.
     pub pid: u32,
+    /// Its SYN_SENT rows.
     pub syn_sent: u64,
 }
 
@@ -121,10 +179,10 @@ fn endpoint_matches(a: &AlarmEndpoint, e: &Endpoint) -> bool {
 }
 
 /// The first alarm match of a row, as `(role, side)`.
-fn alarm_match(r: &NetstatRow, config: &Config) -> Option<(&'static str, &'static str)> {
+fn alarm_match(r: &NetstatRow, settings: &NetstatSettings) -> Option<(&'static str, &'static str)> {
     let lists = [
-        ("provider", &config.alarm_providers),
-        ("client", &config.alarm_clients),
+        ("provider", &settings.alarm_providers),
+        ("client", &settings.alarm_clients),
     ];
     for (role, list) in lists {
         for (side, e) in [("local", &r.local), ("foreign", &r.foreign)] {
@@ -137,10 +195,10 @@ fn alarm_match(r: &NetstatRow, config: &Config) -> Option<(&'static str, &'stati
 }
 
 /// Whether one end of `r` is a provider and the other a client.
-fn joins_provider_and_client(r: &NetstatRow, config: &Config) -> bool {
-    let is = |list: &[crate::config::AlarmEndpoint], e| list.iter().any(|a| endpoint_matches(a, e));
-    (is(&config.alarm_providers, &r.local) && is(&config.alarm_clients, &r.foreign))
-        || (is(&config.alarm_clients, &r.local) && is(&config.alarm_providers, &r.foreign))
+fn joins_provider_and_client(r: &NetstatRow, settings: &NetstatSettings) -> bool {
+    let is = |list: &[AlarmEndpoint], e| list.iter().any(|a| endpoint_matches(a, e));
+    (is(&settings.alarm_providers, &r.local) && is(&settings.alarm_clients, &r.foreign))
+        || (is(&settings.alarm_clients, &r.local) && is(&settings.alarm_providers, &r.foreign))
 }
 
 /// The facts of snapshot `s` of the netstat file at `path`, taken at `time`.
@@ -150,7 +208,7 @@ pub fn netstat_summary(
     time: UtcTime,
     time_source: TimeSource,
     host: Option<String>,
-    config: &Config,
+    settings: &NetstatSettings,
 ) -> NetstatSummary {
     let mut by_state: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_pid: BTreeMap<String, u64> = BTreeMap::new();
@@ -159,7 +217,7 @@ pub fn netstat_summary(
     let mut alarm_connections = Vec::new();
     let mut udp_rows = 0;
     for r in &s.rows {
-        if let Some((role, side)) = alarm_match(r, config) {
+        if let Some((role, side)) = alarm_match(r, settings) {
             alarm_connections.push(AlarmConnection {
                 line: r.line,
                 proto: proto_name(r.proto),
@@ -170,7 +228,7 @@ pub fn netstat_summary(
                 program: r.program.clone(),
                 role,
                 side,
-                between: joins_provider_and_client(r, config),
+                between: joins_provider_and_client(r, settings),
             });
         }
         let listens = if r.proto.is_tcp() {
@@ -203,7 +261,7 @@ pub fn netstat_summary(
         *by_state.entry(state).or_default() += 1;
     }
     let syn_sent = by_state.get("SYN_SENT").copied().unwrap_or(0);
-    let limit = u64::from(config.half_open_limit);
+    let limit = u64::from(settings.half_open_limit);
     NetstatSummary {
         path: path.to_string(),
         snapshot: s.index,
@@ -217,7 +275,7 @@ pub fn netstat_summary(
         by_state,
         syn_sent_by_pid: by_pid,
         syn_sent_by_program: by_program,
-        half_open_limit: config.half_open_limit,
+        half_open_limit: settings.half_open_limit,
         limit_reached: syn_sent >= limit,
         limit_exceeded: syn_sent > limit,
         listening,
@@ -290,7 +348,7 @@ mod tests {
         t
     }
 
-    fn summary(text: &str, config: &Config) -> NetstatSummary {
+    fn summary(text: &str, config: &NetstatSettings) -> NetstatSummary {
         let f = parse_netstat(text.as_bytes());
         assert_eq!(f.problems, vec![]);
         netstat_summary(
@@ -305,8 +363,10 @@ mod tests {
 
     #[test]
     fn syn_sent_by_pid_and_program_and_limit() {
-        let mut config = Config::new(Vec::new());
-        config.alarm_providers = vec![AlarmEndpoint::parse("10.1.1.10:5413").unwrap()];
+        let config = NetstatSettings {
+            alarm_providers: vec![AlarmEndpoint::parse("10.1.1.10:5413").unwrap()],
+            ..NetstatSettings::default()
+        };
         let s = summary(&abno(10), &config);
         assert_eq!(s.syn_sent, 11);
         assert_eq!(
@@ -360,17 +420,19 @@ mod tests {
 
     #[test]
     fn limit_reached_but_not_exceeded_at_exactly_the_limit() {
-        let s = summary(&abno(9), &Config::new(Vec::new()));
+        let s = summary(&abno(9), &NetstatSettings::default());
         assert_eq!(s.syn_sent, 10);
         assert_eq!((s.limit_reached, s.limit_exceeded), (true, false));
-        let s = summary(&abno(8), &Config::new(Vec::new()));
+        let s = summary(&abno(8), &NetstatSettings::default());
         assert_eq!((s.limit_reached, s.limit_exceeded), (false, false));
     }
 
     #[test]
     fn alarm_client_without_port_matches_local_side() {
-        let mut config = Config::new(Vec::new());
-        config.alarm_clients = vec![AlarmEndpoint::parse("10.1.1.21").unwrap()];
+        let config = NetstatSettings {
+            alarm_clients: vec![AlarmEndpoint::parse("10.1.1.21").unwrap()],
+            ..NetstatSettings::default()
+        };
         let s = summary(&abno(0), &config);
         // Every row with local 10.1.1.21: the view.exe row and the svchost SYN_SENT row.
         let got: Vec<_> = s

@@ -1,5 +1,7 @@
 //! The validated settings of one `analyze` run (built by `cli`, used by the library).
 
+use crate::analysis::alarm::AlarmSettings;
+use crate::correlate::CorrelateSettings;
 use crate::model::UtcTime;
 pub mod profile;
 
@@ -68,6 +70,32 @@ impl Config {
             profiles: Vec::new(),
             around: None,
             window_s: 300.0,
+        }
+    }
+
+    /// What the alarm gap tracker of each capture watches.
+    pub fn alarm_settings(&self) -> AlarmSettings {
+        AlarmSettings {
+            providers: self.alarm_providers.clone(),
+            clients: self.alarm_clients.clone(),
+            gap_s: self.gap_s,
+        }
+    }
+
+    /// What correlation reads.
+    pub fn correlate_settings(&self) -> CorrelateSettings {
+        CorrelateSettings {
+            hosts: self.hosts.clone(),
+            half_open_limit: self.half_open_limit,
+            give_up_s: self.give_up_s,
+            netstat_time: self.netstat_time,
+            event_tz_given: self.event_tz.is_some(),
+            alarm_providers: self.alarm_providers.clone(),
+            alarm_clients: self.alarm_clients.clone(),
+            series: self.series,
+            clock_offsets: self.clock_offsets.clone(),
+            around: self.around,
+            window_s: self.window_s,
         }
     }
 }

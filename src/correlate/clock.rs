@@ -23,10 +23,7 @@
 //! capture reader passes only TCP.
 
 use super::ClockOffset;
-use super::hosts::Hosts;
-use crate::config::Config;
-use crate::model::{EntryKind, TimelineEntry, UtcTime};
-use crate::pipeline::{Input, InputData};
+use crate::model::{ClockMethod, EntryKind, TimelineEntry, UtcTime};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -60,56 +57,61 @@ impl Clocks {
     }
 }
 
+/// What the clock estimate needs to know of one readable input.
+#[derive(Debug)]
+pub(crate) enum SourceClock {
+    /// An event log: the reference clock.
+    EventLog,
+    /// A netstat file: the host's own clock.
+    Netstat,
+    /// A capture: per SYN sender with a host, the host's display name and its at-limit intervals
+    /// (raw capture clock).
+    Capture(Vec<(String, Vec<(UtcTime, UtcTime)>)>),
+    /// A file of no known format (only a `--clock-offset` gives it an offset).
+    Unknown,
+}
+
 /// Whether `path` is named by a `--clock-offset` SOURCE: equal, or ending with it (as path
 /// components or as text).
 fn names(path: &Path, source: &str) -> bool {
     path.ends_with(source) || path.display().to_string().ends_with(source)
 }
 
-/// Estimates every input's offset. `timeline` holds the raw entries (before any shift).
+/// Estimates every input's offset from the readable inputs (`sources`, input order), the
+/// `--clock-offset` list `manual` (last match wins) and `timeline`, the raw entries (before any
+/// shift).
 pub(crate) fn estimate(
-    inputs: &[Input],
-    hosts: &Hosts,
+    sources: &[(&Path, SourceClock)],
     timeline: &[TimelineEntry],
-    config: &Config,
+    manual: &[(String, f64)],
 ) -> Clocks {
     let mut clocks = Clocks::default();
-    for input in inputs {
-        let Ok(data) = &input.data else { continue };
-        let source = input.path.display().to_string();
-        let manual = config
-            .clock_offsets
+    for (path, data) in sources {
+        let source = path.display().to_string();
+        let manual = manual
             .iter()
             .rev()
-            .find(|(s, _)| names(&input.path, s))
+            .find(|(s, _)| names(path, s))
             .map(|&(_, v)| v);
         let (offset_s, anchors, method) = match (manual, data) {
-            (Some(v), _) => (v, 0, "option"),
-            (None, InputData::EventLog(_)) => (0.0, 0, "reference"),
-            (None, InputData::Netstat { .. }) => (0.0, 0, "host_clock"),
-            (None, InputData::Capture(c)) => {
-                let windows: Vec<(String, Vec<(UtcTime, UtcTime)>)> = c
-                    .half_open
-                    .iter()
-                    .filter_map(|h| {
-                        let name = hosts.host_in_capture(h.host, &input.path)?;
-                        Some((name, limit_windows(&h.series, config.half_open_limit)))
-                    })
-                    .collect();
-                let shifts = anchor_shifts(&windows, timeline);
+            (Some(v), _) => (v, 0, ClockMethod::Option),
+            (None, SourceClock::EventLog) => (0.0, 0, ClockMethod::Reference),
+            (None, SourceClock::Netstat) => (0.0, 0, ClockMethod::HostClock),
+            (None, SourceClock::Capture(windows)) => {
+                let shifts = anchor_shifts(windows, timeline);
                 match median(&shifts) {
-                    Some(m) => (m, shifts.len() as u32, "half_open_limit_vs_4226"),
-                    None => (0.0, 0, "none"),
+                    Some(m) => (m, shifts.len() as u32, ClockMethod::HalfOpenLimitVs4226),
+                    None => (0.0, 0, ClockMethod::None),
                 }
             }
-            (None, InputData::Unknown) => continue,
+            (None, SourceClock::Unknown) => continue,
         };
         clocks.by_path.insert(source.clone(), offset_s);
         clocks.list.push(ClockOffset {
             source,
             offset_s,
             anchors,
-            method: method.to_string(),
+            method,
         });
     }
     clocks

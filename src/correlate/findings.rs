@@ -15,9 +15,26 @@
 //!   of the provider's host.
 //! - `clock_offset`: a source whose offset exceeds [`super::FLAG_OFFSET_S`].
 
-use super::clock::{Clocks, limit_windows};
+use super::FLAG_OFFSET_S;
+use super::clock::Clocks;
 use super::hosts::{Host, Hosts};
-use super::*;
+use super::result::{ClockOffset, Evidence, Finding};
+use super::summaries::HostView;
+use super::walk::sock;
+use crate::analysis::alarm::AlarmGap;
+use crate::analysis::netstat_facts::{NetstatSummary, netstat_message, top_pids};
+use crate::model::{
+    Confidence, EntryKind, FindingKind, Locator, SourceRef, TimelineEntry, UtcTime,
+};
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Resolution text of `half_open_limit` (Tech Note 838; KB969710; Microsoft's Event 4226 advice).
+pub const HALF_OPEN_RESOLUTION: &str = "Run the alarm provider on a server OS (no half-open limit), or remove the limit \
+(Vista SP2/7: EnableConnectionRateLimiting under HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters, KB969710); \
+and find the process with many SYN_SENT connections (netstat -no) and stop what it is doing (Microsoft's Event 4226 advice; Tech Note 838).";
 
 /// TIME_WAIT rows in one snapshot that count as ephemeral port exhaustion: 75 % of the 3976
 /// ports of the XP/2003 default range 1025–5000 (`MaxUserPort` 5000, KB196271).
@@ -67,17 +84,14 @@ struct HostFacts<'a> {
     unanswered: BTreeSet<(IpAddr, u16)>,
 }
 
-fn gather<'a>(
-    h: &'a Host,
-    inputs: &[Input],
-    a: &'a Analysis,
-    config: &Config,
-    clocks: &Clocks,
-) -> HostFacts<'a> {
+/// The facts of one host on the common clock: its evidence by kind, its netstat snapshots, and
+/// its capture peak, at-limit intervals, fingerprint, SYN retransmissions and unanswered
+/// destinations.
+fn gather<'a>(v: &HostView<'a>, clocks: &Clocks) -> HostFacts<'a> {
     let evidence_of = |kinds: &[EntryKind]| -> Vec<Evidence> {
-        a.timeline
+        v.timeline
             .iter()
-            .filter(|e| kinds.contains(&e.kind) && e.host.as_deref() == Some(&h.name))
+            .filter(|e| kinds.contains(&e.kind))
             .map(|e| Evidence {
                 kind: e.kind,
                 time: e.time,
@@ -87,49 +101,30 @@ fn gather<'a>(
             .collect()
     };
     let mut f = HostFacts {
-        host: h,
+        host: v.host,
         ev4226: evidence_of(&[EntryKind::Tcpip4226]),
         ev4227: evidence_of(&[EntryKind::Tcpip4227]),
         ev_ports: evidence_of(&[EntryKind::Tcpip4231, EntryKind::Tcpip4266]),
         at_limit: evidence_of(&[EntryKind::HalfOpenLimitReached]),
         peaks: evidence_of(&[EntryKind::HalfOpenPeak]),
-        netstat: a
-            .netstat
-            .iter()
-            .filter(|n| n.host.as_deref() == Some(&h.name))
-            .collect(),
+        netstat: v.netstat.clone(),
         peak: None,
         windows: Vec::new(),
         fingerprint: false,
-        syn_retx: 0,
-        unanswered: BTreeSet::new(),
+        syn_retx: v.captures.syn_retx,
+        unanswered: v.captures.unanswered.clone(),
     };
-    for input in inputs {
-        let Ok(InputData::Capture(c)) = &input.data else {
-            continue;
-        };
-        for ho in c.half_open.iter().filter(|x| h.owns(x.host, &input.path)) {
-            if let (Some(t), true) = (ho.peak_at, f.peak.is_none_or(|p| ho.peak > p.0)) {
-                f.peak = Some((ho.peak, clocks.shift(&input.path, t)));
-            }
-            f.fingerprint |= ho.queued_connect_fingerprint;
-            f.windows.extend(
-                limit_windows(&ho.series, config.half_open_limit)
-                    .into_iter()
-                    .map(|(s, e)| (clocks.shift(&input.path, s), clocks.shift(&input.path, e))),
-            );
+    for o in &v.captures.half_open {
+        let ho = o.half_open;
+        if let (Some(t), true) = (ho.peak_at, f.peak.is_none_or(|p| ho.peak > p.0)) {
+            f.peak = Some((ho.peak, clocks.shift(o.path, t)));
         }
-        for at in c
-            .handshakes
-            .attempts
-            .iter()
-            .filter(|x| h.owns(x.src, &input.path))
-        {
-            f.syn_retx += at.retransmissions.len() as u64;
-            if at.outcome == Outcome::Unanswered || at.outcome == Outcome::OpenAtEnd {
-                f.unanswered.insert((at.dst, at.dport));
-            }
-        }
+        f.fingerprint |= ho.queued_connect_fingerprint;
+        f.windows.extend(
+            o.windows
+                .iter()
+                .map(|&(s, e)| (clocks.shift(o.path, s), clocks.shift(o.path, e))),
+        );
     }
     f.windows.sort();
     f
@@ -151,14 +146,14 @@ fn snapshot_evidence(n: &NetstatSummary) -> Evidence {
 }
 
 /// A finding with the common fields set and the kind-specific ones empty.
-fn finding(kind: &'static str, host: &str, start: UtcTime, end: UtcTime) -> Finding {
+fn finding(kind: FindingKind, host: &str, start: UtcTime, end: UtcTime) -> Finding {
     Finding {
         kind,
         host: host.to_string(),
         start,
         end,
         summary: String::new(),
-        confidence: "medium",
+        confidence: Confidence::Medium,
         evidence: Vec::new(),
         events_4226: 0,
         peak_half_open: None,
@@ -224,107 +219,116 @@ fn half_open_limit(f: &HostFacts, limit: u32) -> Vec<Finding> {
         .unwrap_or(0);
     eps.iter()
         .enumerate()
-        .map(|(k, &(start, end))| {
-            let inside = |t: UtcTime| start <= t && t <= end;
-            let ev4226: Vec<&Evidence> = f.ev4226.iter().filter(|e| inside(e.time)).collect();
-            let windows: Vec<(UtcTime, UtcTime)> = f
-                .windows
-                .iter()
-                .copied()
-                .filter(|&(s, e)| inside(s) || inside(e))
-                .collect();
-            let snaps: Vec<&NetstatSummary> = f
-                .netstat
-                .iter()
-                .copied()
-                .filter(|n| inside(n.time))
-                .collect();
-            let at_limit_snaps: Vec<&NetstatSummary> = netstat_at_limit
-                .iter()
-                .copied()
-                .filter(|n| inside(n.time))
-                .collect();
-            let mine = k == capture_ep;
-            let peak = f.peak.filter(|&(_, t)| inside(t));
-            let (syn_retx, unanswered) = if mine {
-                (
-                    f.syn_retx,
-                    f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect(),
-                )
-            } else {
-                (0, Vec::new())
-            };
-            let best_snapshot = snaps.iter().copied().max_by_key(|n| n.syn_sent);
-            let culprits = best_snapshot
-                .map(|n| top_pids(&n.syn_sent_by_pid))
-                .unwrap_or_default();
-            let corroborated = !windows.is_empty() || !at_limit_snaps.is_empty();
-            let confidence = if !ev4226.is_empty() && corroborated {
-                "high"
-            } else {
-                "medium"
-            };
-
-            let name = &f.host.name;
-            let mut parts = Vec::new();
-            if let Some(first) = ev4226.first() {
-                parts.push(format!(
-                    "Event 4226 at {} ({} in all)",
-                    first.time,
-                    ev4226.len()
-                ));
-            }
-            if let (Some(&(s, _)), Some(last)) =
-                (windows.first(), windows.iter().map(|w| w.1).max())
-            {
-                parts.push(format!(
-                    "{limit} connection attempts outstanding from {s} to {last}{}",
-                    if f.fingerprint {
-                        " with queued connects leaving as slots free"
-                    } else {
-                        ""
-                    }
-                ));
-            } else if let Some((p, t)) = peak {
-                parts.push(format!(
-                    "capture peak of {p} concurrent half-open connections at {t}"
-                ));
-            }
-            if syn_retx > 0 {
-                parts.push(format!(
-                    "{syn_retx} SYN retransmissions to {} unanswered destinations",
-                    unanswered.len()
-                ));
-            }
-            if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
-                let who = culprits
-                    .first()
-                    .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
-                    .unwrap_or_default();
-                parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
-            }
-            let mut evidence: Vec<Evidence> = ev4226.iter().map(|e| (*e).clone()).collect();
-            evidence.extend(f.at_limit.iter().filter(|e| inside(e.time)).cloned());
-            evidence.extend(f.peaks.iter().filter(|e| inside(e.time)).cloned());
-            evidence.extend(at_limit_snaps.iter().map(|n| snapshot_evidence(n)));
-            evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
-
-            let mut out = finding("half_open_limit", name, start, end);
-            out.summary = format!(
-                "{name} reached the half-open connection limit ({limit}): {}",
-                parts.join("; ")
-            );
-            out.confidence = confidence;
-            out.evidence = evidence;
-            out.events_4226 = ev4226.len() as u64;
-            out.peak_half_open = peak.map(|p| p.0).or(f.peak.filter(|_| mine).map(|p| p.0));
-            out.syn_retransmissions = syn_retx;
-            out.culprits = culprits;
-            out.unanswered_destinations = unanswered;
-            out.resolution = HALF_OPEN_RESOLUTION;
-            out
-        })
+        .map(|(k, &span)| limit_episode(f, limit, &netstat_at_limit, span, k == capture_ep))
         .collect()
+}
+
+/// One `half_open_limit` episode `[start, end]` of a host: its 4226s, at-limit intervals and
+/// snapshots, its confidence (`high` when a 4226 and a capture or netstat agree), summary and
+/// evidence. `mine`: whether the capture totals (peak, SYN retransmissions, unanswered
+/// destinations) go to this episode.
+fn limit_episode(
+    f: &HostFacts,
+    limit: u32,
+    netstat_at_limit: &[&NetstatSummary],
+    (start, end): (UtcTime, UtcTime),
+    mine: bool,
+) -> Finding {
+    let inside = |t: UtcTime| start <= t && t <= end;
+    let ev4226: Vec<&Evidence> = f.ev4226.iter().filter(|e| inside(e.time)).collect();
+    let windows: Vec<(UtcTime, UtcTime)> = f
+        .windows
+        .iter()
+        .copied()
+        .filter(|&(s, e)| inside(s) || inside(e))
+        .collect();
+    let snaps: Vec<&NetstatSummary> = f
+        .netstat
+        .iter()
+        .copied()
+        .filter(|n| inside(n.time))
+        .collect();
+    let at_limit_snaps: Vec<&NetstatSummary> = netstat_at_limit
+        .iter()
+        .copied()
+        .filter(|n| inside(n.time))
+        .collect();
+    let peak = f.peak.filter(|&(_, t)| inside(t));
+    let (syn_retx, unanswered) = if mine {
+        (
+            f.syn_retx,
+            f.unanswered.iter().map(|&(a, p)| sock(a, p)).collect(),
+        )
+    } else {
+        (0, Vec::new())
+    };
+    let best_snapshot = snaps.iter().copied().max_by_key(|n| n.syn_sent);
+    let culprits = best_snapshot
+        .map(|n| top_pids(&n.syn_sent_by_pid))
+        .unwrap_or_default();
+    let corroborated = !windows.is_empty() || !at_limit_snaps.is_empty();
+    let confidence = if !ev4226.is_empty() && corroborated {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+
+    let name = &f.host.name;
+    let mut parts = Vec::new();
+    if let Some(first) = ev4226.first() {
+        parts.push(format!(
+            "Event 4226 at {} ({} in all)",
+            first.time,
+            ev4226.len()
+        ));
+    }
+    if let (Some(&(s, _)), Some(last)) = (windows.first(), windows.iter().map(|w| w.1).max()) {
+        parts.push(format!(
+            "{limit} connection attempts outstanding from {s} to {last}{}",
+            if f.fingerprint {
+                " with queued connects leaving as slots free"
+            } else {
+                ""
+            }
+        ));
+    } else if let Some((p, t)) = peak {
+        parts.push(format!(
+            "capture peak of {p} concurrent half-open connections at {t}"
+        ));
+    }
+    if syn_retx > 0 {
+        parts.push(format!(
+            "{syn_retx} SYN retransmissions to {} unanswered destinations",
+            unanswered.len()
+        ));
+    }
+    if let Some(n) = best_snapshot.filter(|n| n.syn_sent > 0) {
+        let who = culprits
+            .first()
+            .map(|c| format!(", most from PID {} ({})", c.pid, c.syn_sent))
+            .unwrap_or_default();
+        parts.push(format!("netstat shows {} SYN_SENT{who}", n.syn_sent));
+    }
+    let mut evidence: Vec<Evidence> = ev4226.iter().map(|e| (*e).clone()).collect();
+    evidence.extend(f.at_limit.iter().filter(|e| inside(e.time)).cloned());
+    evidence.extend(f.peaks.iter().filter(|e| inside(e.time)).cloned());
+    evidence.extend(at_limit_snaps.iter().map(|n| snapshot_evidence(n)));
+    evidence.sort_by(|x, y| (x.time, &x.source).cmp(&(y.time, &y.source)));
+
+    let mut out = finding(FindingKind::HalfOpenLimit, name, start, end);
+    out.summary = format!(
+        "{name} reached the half-open connection limit ({limit}): {}",
+        parts.join("; ")
+    );
+    out.confidence = confidence;
+    out.evidence = evidence;
+    out.events_4226 = ev4226.len() as u64;
+    out.peak_half_open = peak.map(|p| p.0).or(f.peak.filter(|_| mine).map(|p| p.0));
+    out.syn_retransmissions = syn_retx;
+    out.culprits = culprits;
+    out.unanswered_destinations = unanswered;
+    out.resolution = HALF_OPEN_RESOLUTION;
+    out
 }
 
 fn limit_not_enforced(f: &HostFacts, limit: u32) -> Option<Finding> {
@@ -351,16 +355,16 @@ fn limit_not_enforced(f: &HostFacts, limit: u32) -> Option<Finding> {
     if let Some(n) = over_netstat.iter().max_by_key(|n| n.syn_sent) {
         parts.push(format!("{} SYN_SENT in netstat at {}", n.syn_sent, n.time));
     }
-    let mut out = finding("limit_not_enforced", &f.host.name, start, end);
+    let mut out = finding(FindingKind::LimitNotEnforced, &f.host.name, start, end);
     out.summary = format!(
         "{} had more connect attempts outstanding than the limit ({limit}) and logged no Event 4226: {}",
         f.host.name,
         parts.join("; ")
     );
     out.confidence = if over_capture.is_some() {
-        "medium"
+        Confidence::Medium
     } else {
-        "low"
+        Confidence::Low
     };
     out.evidence = f.peaks.clone();
     out.evidence
@@ -387,7 +391,12 @@ fn port_findings(f: &HostFacts) -> Vec<Finding> {
     let mut times: Vec<UtcTime> = f.ev_ports.iter().map(|e| e.time).collect();
     times.extend(full.iter().map(|n| n.time));
     if let Some((start, end)) = span(&times) {
-        let mut x = finding("ephemeral_port_exhaustion", &f.host.name, start, end);
+        let mut x = finding(
+            FindingKind::EphemeralPortExhaustion,
+            &f.host.name,
+            start,
+            end,
+        );
         let mut parts = Vec::new();
         if !f.ev_ports.is_empty() {
             parts.push(format!("{} Tcpip 4231/4266 events", f.ev_ports.len()));
@@ -405,9 +414,9 @@ fn port_findings(f: &HostFacts) -> Vec<Finding> {
             parts.join("; ")
         );
         x.confidence = if f.ev_ports.is_empty() {
-            "medium"
+            Confidence::Medium
         } else {
-            "high"
+            Confidence::High
         };
         x.evidence = f.ev_ports.clone();
         x.evidence.extend(full.iter().map(|n| snapshot_evidence(n)));
@@ -415,13 +424,13 @@ fn port_findings(f: &HostFacts) -> Vec<Finding> {
         out.push(x);
     }
     if let Some((start, end)) = span(&f.ev4227.iter().map(|e| e.time).collect::<Vec<_>>()) {
-        let mut x = finding("time_wait_collision", &f.host.name, start, end);
+        let mut x = finding(FindingKind::TimeWaitCollision, &f.host.name, start, end);
         x.summary = format!(
             "{} hit {} TIME_WAIT collisions on outgoing connects (Tcpip 4227)",
             f.host.name,
             f.ev4227.len()
         );
-        x.confidence = "high";
+        x.confidence = Confidence::High;
         x.evidence = f.ev4227.clone();
         x.resolution = TIME_WAIT_RESOLUTION;
         out.push(x);
@@ -429,9 +438,9 @@ fn port_findings(f: &HostFacts) -> Vec<Finding> {
     out
 }
 
-fn gap_findings(a: &Analysis, hosts: &Hosts, limit_windows: &[Finding]) -> Vec<Finding> {
+fn gap_findings(gaps: &[AlarmGap], hosts: &Hosts, limit_windows: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for g in &a.alarm_gaps {
+    for g in gaps {
         let client = hosts
             .host_of_addr(g.client)
             .unwrap_or_else(|| g.client.to_string());
@@ -441,7 +450,7 @@ fn gap_findings(a: &Analysis, hosts: &Hosts, limit_windows: &[Finding]) -> Vec<F
                 .iter()
                 .any(|f| f.host == p && f.start <= g.end && g.start <= f.end)
         });
-        let mut x = finding("alarm_client_gap", &client, g.start, g.end);
+        let mut x = finding(FindingKind::AlarmClientGap, &client, g.start, g.end);
         x.summary = format!(
             "alarm client {} got nothing from its provider {} for {:.0} s ({}){}",
             g.client,
@@ -454,7 +463,11 @@ fn gap_findings(a: &Analysis, hosts: &Hosts, limit_windows: &[Finding]) -> Vec<F
                 ""
             }
         );
-        x.confidence = if explained { "high" } else { "medium" };
+        x.confidence = if explained {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
         if let Some(p) = &g.path {
             x.evidence.push(Evidence {
                 kind: EntryKind::AlarmGap,
@@ -481,15 +494,10 @@ fn gap_findings(a: &Analysis, hosts: &Hosts, limit_windows: &[Finding]) -> Vec<F
     out
 }
 
-fn clock_findings(a: &Analysis) -> Vec<Finding> {
+fn clock_findings(offsets: &[ClockOffset], timeline: &[TimelineEntry]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for c in a
-        .clock_offsets
-        .iter()
-        .filter(|c| c.offset_s.abs() > FLAG_OFFSET_S)
-    {
-        let at = a
-            .timeline
+    for c in offsets.iter().filter(|c| c.offset_s.abs() > FLAG_OFFSET_S) {
+        let at = timeline
             .iter()
             .filter(|e| e.source.path.display().to_string() == c.source)
             .map(|e| e.time)
@@ -497,16 +505,16 @@ fn clock_findings(a: &Analysis) -> Vec<Finding> {
         let Some((start, end)) = span(&at) else {
             continue;
         };
-        let mut x = finding("clock_offset", "", start, end);
+        let mut x = finding(FindingKind::ClockOffset, "", start, end);
         x.summary = format!(
             "the clock of {} is off by {:+.1} s ({}, {} anchors)",
             c.source, c.offset_s, c.method, c.anchors
         );
         x.confidence = match c.anchors {
-            0 => "high",
-            1 => "low",
-            2 => "medium",
-            _ => "high",
+            0 => Confidence::High,
+            1 => Confidence::Low,
+            2 => Confidence::Medium,
+            _ => Confidence::High,
         };
         x.source = Some(c.source.clone());
         x.offset_s = Some(c.offset_s);
@@ -516,18 +524,20 @@ fn clock_findings(a: &Analysis) -> Vec<Finding> {
     out
 }
 
-/// Every finding of the run, sorted by (start, host, kind).
+/// Every finding of the run, sorted by (start, host, kind word): per host (`views`, on the
+/// common clock) its half-open-limit episodes or else a `limit_not_enforced`, its port findings;
+/// then one per alarm gap and one per flagged clock offset.
 pub(crate) fn findings(
+    views: &[HostView],
     hosts: &Hosts,
-    inputs: &[Input],
-    a: &Analysis,
-    config: &Config,
     clocks: &Clocks,
+    limit: u32,
+    gaps: &[AlarmGap],
+    timeline: &[TimelineEntry],
 ) -> Vec<Finding> {
-    let limit = config.half_open_limit;
     let mut out = Vec::new();
-    for h in &hosts.hosts {
-        let f = gather(h, inputs, a, config, clocks);
+    for v in views {
+        let f = gather(v, clocks);
         let limits = half_open_limit(&f, limit);
         if limits.is_empty() {
             out.extend(limit_not_enforced(&f, limit));
@@ -537,117 +547,14 @@ pub(crate) fn findings(
     }
     let limits: Vec<Finding> = out
         .iter()
-        .filter(|f| f.kind == "half_open_limit")
+        .filter(|f| f.kind == FindingKind::HalfOpenLimit)
         .cloned()
         .collect();
-    out.extend(gap_findings(a, hosts, &limits));
-    out.extend(clock_findings(a));
-    out.sort_by(|x, y| (x.start, &x.host, x.kind).cmp(&(y.start, &y.host, y.kind)));
-    out
-}
-
-/// One verdict per host, most severe first: the story of its findings in one line, or that
-/// nothing was found.
-pub(crate) fn verdicts(a: &Analysis) -> Vec<Verdict> {
-    let mut out = Vec::new();
-    for h in &a.hosts {
-        let mine: Vec<&Finding> = a.findings.iter().filter(|f| f.host == h.name).collect();
-        let gaps_from: Vec<&Finding> = a
-            .findings
-            .iter()
-            .filter(|f| {
-                f.kind == "alarm_client_gap"
-                    && f.explained == Some(true)
-                    && f.provider
-                        .as_deref()
-                        .is_some_and(|p| h.addresses.iter().any(|a| a == p))
-            })
-            .collect();
-        let (severity, text) = if let Some(f) = mine.iter().find(|f| f.kind == "half_open_limit") {
-            let mut s = format!("On {} the half-open connection limit was reached", h.name);
-            if let Some(e) = f.evidence.iter().find(|e| e.kind == EntryKind::Tcpip4226) {
-                s.push_str(&format!(" at {} (Event 4226)", e.time));
-            }
-            s.push('.');
-            if let Some(p) = f.peak_half_open {
-                s.push_str(&format!(
-                    " From {} to {} it had {p} connection attempts outstanding",
-                    f.start, f.end
-                ));
-                if f.syn_retransmissions > 0 {
-                    s.push_str(&format!(
-                        " and {} SYN retries to {} unreachable destinations",
-                        f.syn_retransmissions,
-                        f.unanswered_destinations.len()
-                    ));
-                }
-                if let Some(c) = f.culprits.first() {
-                    s.push_str(&format!(", from PID {}", c.pid));
-                }
-                s.push('.');
-            } else if let Some(c) = f.culprits.first() {
-                s.push_str(&format!(" PID {} held {} SYN_SENT.", c.pid, c.syn_sent));
-            }
-            if !gaps_from.is_empty() {
-                let list: Vec<String> = gaps_from
-                    .iter()
-                    .map(|g| {
-                        format!(
-                            "{} for {:.0} s",
-                            g.client.as_deref().unwrap_or("?"),
-                            g.seconds.unwrap_or(0.0)
-                        )
-                    })
-                    .collect();
-                s.push_str(&format!(
-                    " Alarm clients got nothing from their provider: {}.",
-                    list.join(", ")
-                ));
-            }
-            let episodes: Vec<&&Finding> = mine
-                .iter()
-                .filter(|f| f.kind == "half_open_limit")
-                .collect();
-            if let (n @ 2.., Some(last)) = (episodes.len(), episodes.last()) {
-                s.push_str(&format!(
-                    " It happened in {n} separate episodes, the last from {} to {}.",
-                    last.start, last.end
-                ));
-            }
-            s.push_str(" Fix: run the alarm provider on a server OS, or remove the limit");
-            if let Some(c) = f.culprits.first() {
-                s.push_str(&format!("; stop what PID {} is doing", c.pid));
-            }
-            s.push('.');
-            ("critical", s)
-        } else if let Some(f) = mine.iter().find(|f| {
-            matches!(
-                f.kind,
-                "ephemeral_port_exhaustion" | "time_wait_collision" | "alarm_client_gap"
-            )
-        }) {
-            ("warning", f.summary.clone())
-        } else if let Some(f) = mine.iter().find(|f| f.kind == "limit_not_enforced") {
-            ("info", f.summary.clone())
-        } else {
-            (
-                "ok",
-                "no sign of the half-open connection limit".to_string(),
-            )
-        };
-        out.push(Verdict {
-            host: h.name.clone(),
-            severity: severity.to_string(),
-            text,
-        });
-    }
-    let rank = |s: &str| match s {
-        "critical" => 0,
-        "warning" => 1,
-        "info" => 2,
-        _ => 3,
-    };
-    out.sort_by(|x, y| (rank(&x.severity), &x.host).cmp(&(rank(&y.severity), &y.host)));
+    out.extend(gap_findings(gaps, hosts, &limits));
+    out.extend(clock_findings(&clocks.list, timeline));
+    out.sort_by(|x, y| {
+        (x.start, &x.host, x.kind.as_str()).cmp(&(y.start, &y.host, y.kind.as_str()))
+    });
     out
 }
 

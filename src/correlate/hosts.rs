@@ -1,10 +1,120 @@
 //! One identity per machine across sources: union-find over names (first DNS label, case
 //! folded) and addresses. Each group records which source said what (`merged_from`).
+//!
+//! [`identify`] walks the inputs once and builds the [`Hosts`] index (name key → host id,
+//! address → host id) that every later step reads.
 
+use crate::ingest::capture::NameSource;
 use crate::ingest::netstat::NetstatFile;
+use crate::pipeline::{Input, InputData};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::path::Path;
+
+/// The merged hosts of a run and, per input (by index), the host of a netstat file.
+pub(crate) struct Identities {
+    /// The merged hosts and their index.
+    pub(crate) hosts: Hosts,
+    /// Per input (by index): the display name of a netstat file's host.
+    pub(crate) netstat_host: Vec<Option<String>>,
+}
+
+/// Merges the identities the inputs tell (and `--host NAME=IP`) into hosts, in one walk.
+///
+/// Groups come from an event log's `Computer` names, a netstat file's local names and addresses
+/// (one file = one machine), a capture's SYN senders (loopback scoped to the capture). Names a
+/// capture reveals (DNS/mDNS/LLMNR answers only by address, NetBIOS registrations and DHCP host
+/// names by address or name) join only hosts those groups already know: a resolver's answers
+/// name far servers, and their first DNS label is not an identity. They never make a host.
+pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)]) -> Identities {
+    let mut reg = HostRegistry::default();
+    for (name, ip) in extra {
+        reg.add_group(
+            std::slice::from_ref(name),
+            &[*ip],
+            &format!("--host {name}={ip}"),
+        );
+    }
+    let mut netstat_ids: Vec<Option<(Vec<String>, Vec<IpAddr>)>> = vec![None; inputs.len()];
+    let mut revealed = Vec::new();
+    for (k, input) in inputs.iter().enumerate() {
+        let shown = input.path.display();
+        match &input.data {
+            Ok(InputData::EventLog(log)) => {
+                let computers: BTreeSet<&str> = log
+                    .records
+                    .iter()
+                    .map(|r| r.computer.as_str())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                for c in computers {
+                    let what = format!("event log {shown} Computer {c}");
+                    reg.add_group(&[c.to_string()], &[], &what);
+                }
+            }
+            Ok(InputData::Netstat { file, .. }) => {
+                let (names, addrs) = netstat_identity(file);
+                if !names.is_empty() || !addrs.is_empty() {
+                    let what = format!("netstat {shown} local addresses");
+                    reg.add_group(&names, &addrs, &what);
+                }
+                netstat_ids[k] = Some((names, addrs));
+            }
+            Ok(InputData::Capture(c)) => {
+                for h in &c.half_open {
+                    let what = format!("capture {shown} SYN sender");
+                    if h.host.is_loopback() {
+                        // Loopback is every machine's own: never merge it across captures.
+                        let key = loopback_key(h.host, &input.path);
+                        reg.add_group(&[key], &[], &what);
+                    } else {
+                        reg.add_group(&[], &[h.host], &what);
+                    }
+                }
+                revealed.extend(c.read.names.iter().map(|n| (input, n)));
+            }
+            _ => {}
+        }
+    }
+    for (input, n) in revealed {
+        let (known, how) = match n.how {
+            NameSource::Dns => (reg.knows_addr(n.address), "DNS answer"),
+            NameSource::Netbios => (
+                reg.knows_addr(n.address) || reg.knows_name(&n.name),
+                "NetBIOS name",
+            ),
+            NameSource::Dhcp => (
+                reg.knows_addr(n.address) || reg.knows_name(&n.name),
+                "DHCP host name",
+            ),
+        };
+        if known && !n.address.is_unspecified() {
+            let what = format!(
+                "capture {} {how} {} = {} (frame {})",
+                input.path.display(),
+                n.name,
+                n.address,
+                n.frame
+            );
+            reg.add_group(std::slice::from_ref(&n.name), &[n.address], &what);
+        }
+    }
+    let hosts = reg.finish();
+    let netstat_host = netstat_ids
+        .iter()
+        .map(|id| {
+            let (names, addrs) = id.as_ref()?;
+            names
+                .iter()
+                .find_map(|n| hosts.host_of_name(n))
+                .or_else(|| addrs.iter().find_map(|a| hosts.host_of_addr(*a)))
+        })
+        .collect();
+    Identities {
+        hosts,
+        netstat_host,
+    }
+}
 
 /// Local names and addresses of a netstat file: the machine it was run on.
 pub(crate) fn netstat_identity(file: &NetstatFile) -> (Vec<String>, Vec<IpAddr>) {
@@ -205,35 +315,47 @@ pub(crate) struct Hosts {
 }
 
 impl Hosts {
-    pub(crate) fn host_of_name(&self, name: &str) -> Option<String> {
+    fn id_of_key(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
+    /// The host id of a name (first DNS label, case folded); `None` for an empty name.
+    pub(crate) fn id_of_name(&self, name: &str) -> Option<usize> {
         if name.is_empty() {
             return None;
         }
-        self.index
-            .get(&format!("n:{}", name_key(name)))
-            .map(|&i| self.hosts[i].name.clone())
+        self.id_of_key(&format!("n:{}", name_key(name)))
     }
 
+    /// The host id of an address.
+    pub(crate) fn id_of_addr(&self, a: IpAddr) -> Option<usize> {
+        self.id_of_key(&format!("a:{a}"))
+    }
+
+    /// The display name of a host name's host.
+    pub(crate) fn host_of_name(&self, name: &str) -> Option<String> {
+        self.id_of_name(name).map(|i| self.hosts[i].name.clone())
+    }
+
+    /// The display name of an address's host.
     pub(crate) fn host_of_addr(&self, a: IpAddr) -> Option<String> {
-        self.index
-            .get(&format!("a:{a}"))
-            .map(|&i| self.hosts[i].name.clone())
+        self.id_of_addr(a).map(|i| self.hosts[i].name.clone())
     }
 
-    /// The host of an address seen in the capture at `path` (loopback is scoped to the capture).
-    pub(crate) fn host_in_capture(&self, a: IpAddr, path: &Path) -> Option<String> {
+    /// The host id of an address seen in the capture at `path` (loopback is scoped to the
+    /// capture, matched on its name key).
+    pub(crate) fn id_in_capture(&self, a: IpAddr, path: &Path) -> Option<usize> {
         if a.is_loopback() {
-            self.host_of_name(&loopback_key(a, path))
+            self.id_of_name(&loopback_key(a, path))
         } else {
-            self.host_of_addr(a)
+            self.id_of_addr(a)
         }
     }
 
-    pub(crate) fn host_of_netstat(&self, file: &NetstatFile) -> Option<String> {
-        let (names, addrs) = netstat_identity(file);
-        names
-            .iter()
-            .find_map(|n| self.host_of_name(n))
-            .or_else(|| addrs.iter().find_map(|a| self.host_of_addr(*a)))
+    /// The host that owns address `a` seen in the capture at `path` ([`Host::owns`]: a loopback
+    /// address only when the host has exactly its scoped name).
+    pub(crate) fn owner_in_capture(&self, a: IpAddr, path: &Path) -> Option<usize> {
+        self.id_in_capture(a, path)
+            .filter(|&i| !a.is_loopback() || self.hosts[i].owns(a, path))
     }
 }

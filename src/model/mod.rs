@@ -3,9 +3,11 @@
 //! one timeline entry type ([`TimelineEntry`]) that ingest, analysis, correlation and the renderers
 //! all share.
 
+mod finding;
 mod settings;
 mod time;
 
+pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
 pub use settings::{AlarmEndpoint, NamedTz};
 pub use time::UtcTime;
 

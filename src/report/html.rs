@@ -290,7 +290,7 @@ impl Page {
                 .iter()
                 .map(|v| VerdictView {
                     host: v.host.clone(),
-                    severity: v.severity.clone(),
+                    severity: v.severity.to_string(),
                     text: v.text.clone(),
                 })
                 .collect(),
@@ -352,7 +352,7 @@ impl Page {
                         c.source.clone(),
                         format!("{:+.3}", c.offset_s),
                         c.anchors.to_string(),
-                        c.method.clone(),
+                        c.method.to_string(),
                     ]
                 })
                 .collect(),

@@ -198,7 +198,7 @@ impl Renderer for Terminal {
         if !a.verdicts.is_empty() {
             writeln!(out, "VERDICTS")?;
             for v in &a.verdicts {
-                let sev = Severity::from_word(&v.severity);
+                let sev = Severity::from_word(v.severity.as_str());
                 let tag = self.paint(sev, &format!("[{}]", v.severity));
                 writeln!(out, "  {tag} {}: {}", v.host, v.text)?;
             }
@@ -431,7 +431,7 @@ impl Renderer for Terminal {
                     c.source.clone(),
                     format!("{:+.3}", c.offset_s),
                     c.anchors.to_string(),
-                    c.method.clone(),
+                    c.method.to_string(),
                 ]);
             }
             writeln!(out, "{t}")?;
