@@ -53,6 +53,6 @@ pub fn analyze_observed(
 ) -> correlate::Analysis {
     pipeline::on_pool(config.threads, || {
         let (inputs, errors) = pipeline::ingest_all_observed(config, progress);
-        correlate::correlate(&inputs, &errors, config)
+        correlate::correlate(&inputs, &errors, &config.correlate_settings())
     })
 }

@@ -189,7 +189,7 @@ impl halfopen::pipeline::Progress for FileProgress {
         }
     }
 
-    fn file_done(&self, input: &halfopen::pipeline::Input, elapsed: std::time::Duration) {
+    fn file_done(&self, input: &halfopen::analysis::source::Input, elapsed: std::time::Duration) {
         let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
         *done += 1;
         let total = self.total.load(std::sync::atomic::Ordering::Relaxed);

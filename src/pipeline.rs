@@ -37,53 +37,23 @@
 //! The answer never depends on the pool size: `par_iter().collect()` keeps input order, the
 //! inputs are sorted by path, and each reader's output is in file order.
 
-use crate::analysis::alarm::{AlarmGap, AlarmTracker};
-use crate::analysis::halfopen::{HostHalfOpen, half_open_by_host};
-use crate::analysis::handshake::{HandshakeReport, HandshakeSettings, HandshakeTracker};
+use crate::analysis::alarm::AlarmTracker;
+use crate::analysis::halfopen::half_open_by_host;
+use crate::analysis::handshake::{HandshakeSettings, HandshakeTracker};
+pub use crate::analysis::source::{CaptureData, Input, InputData};
 use crate::config::Config;
-use crate::ingest::capture::{CaptureRead, read_capture};
+use crate::ingest::capture::read_capture;
 use crate::ingest::detect::{HEAD_LEN, detect};
 use crate::ingest::evt::read_evt;
-use crate::ingest::evtx::{EventLog, read_evtx};
+use crate::ingest::evtx::read_evtx;
 use crate::ingest::export::read_event_export;
-use crate::ingest::netstat::{NetstatFile, Stamp, parse_netstat};
+use crate::ingest::netstat::{Stamp, parse_netstat};
 use crate::ingest::{IngestError, capture::TcpPacket};
 use crate::model::{Format, TimeSource, UtcTime};
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A capture's packets and derived handshake facts.
-#[derive(Debug, Clone)]
-pub struct CaptureData {
-    pub read: CaptureRead,
-    pub handshakes: HandshakeReport,
-    pub half_open: Vec<HostHalfOpen>,
-    /// Alarm client gaps (empty unless `--alarm-provider`/`--alarm-client` are given).
-    pub alarm_gaps: Vec<AlarmGap>,
-}
-
-/// What one file gave, by format.
-#[derive(Debug, Clone)]
-pub enum InputData {
-    EventLog(EventLog),
-    Netstat {
-        file: NetstatFile,
-        /// One (time, source) per snapshot, in the order of `file.snapshots`.
-        times: Vec<(UtcTime, TimeSource)>,
-    },
-    Capture(Box<CaptureData>),
-    Unknown,
-}
-
-/// One input file: its path, format and data, or the error that made it unreadable.
-#[derive(Debug)]
-pub struct Input {
-    pub path: Arc<Path>,
-    pub format: Format,
-    pub data: Result<InputData, IngestError>,
-}
 
 /// Expands folders (recursively, sorted) into files. Paths that do not exist or cannot be listed
 /// are returned as errors, one per path.
@@ -179,25 +149,6 @@ pub fn ingest_all_observed(
         .collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     (inputs, errors)
-}
-
-impl Input {
-    /// One line for `-v`: format, what was read and skipped (`evtx, 5009 records, 0 skipped`),
-    /// or the error.
-    pub fn describe(&self) -> String {
-        let (what, n, skipped) = match &self.data {
-            Err(e) => return format!("{}: {e}", self.format),
-            Ok(InputData::EventLog(l)) => ("records", l.records.len() as u64, l.problems.len()),
-            Ok(InputData::Netstat { file, .. }) => (
-                "snapshots",
-                file.snapshots.len() as u64,
-                file.problems.len(),
-            ),
-            Ok(InputData::Capture(c)) => ("packets", c.read.packets, c.read.problems.len()),
-            Ok(InputData::Unknown) => return "not a format halfopen reads".to_string(),
-        };
-        format!("{}, {n} {what}, {skipped} skipped", self.format)
-    }
 }
 
 /// Recognises and reads one file.

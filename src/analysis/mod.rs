@@ -5,3 +5,4 @@ pub mod events;
 pub mod halfopen;
 pub mod handshake;
 pub mod netstat_facts;
+pub mod source;

@@ -4,9 +4,9 @@
 //! [`identify`] walks the inputs once and builds the [`Hosts`] index (name key → host id,
 //! address → host id) that every later step reads.
 
+use crate::analysis::source::{Input, InputData};
 use crate::ingest::capture::NameSource;
 use crate::ingest::netstat::NetstatFile;
-use crate::pipeline::{Input, InputData};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::path::Path;

@@ -31,8 +31,8 @@ pub use result::{
 };
 pub use settings::CorrelateSettings;
 
+use crate::analysis::source::Input;
 use crate::ingest::IngestError;
-use crate::pipeline::Input;
 use std::path::Path;
 
 /// Joins the inputs into one [`Analysis`]. `list_errors` are the paths that could not even be

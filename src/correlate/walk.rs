@@ -13,12 +13,12 @@ use crate::analysis::handshake::{Attempt, Outcome};
 use crate::analysis::netstat_facts::{
     NetstatSettings, NetstatSummary, netstat_message, netstat_summary,
 };
+use crate::analysis::source::{CaptureData, Input, InputData};
 use crate::ingest::evtx::EventLog;
 use crate::ingest::netstat::NetstatFile;
 use crate::model::{
     EntryKind, Format, Locator, Problem, SourceRef, TimeSource, TimelineEntry, UtcTime,
 };
-use crate::pipeline::{CaptureData, Input, InputData};
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::path::Path;

@@ -1,0 +1,64 @@
+//! What one input file gave once read and analysed on its own: the boundary type between the
+//! per-source work (ingest + analysis, run by `pipeline` in parallel) and `correlate`, which
+//! joins the sources.
+
+use super::alarm::AlarmGap;
+use super::halfopen::HostHalfOpen;
+use super::handshake::HandshakeReport;
+use crate::ingest::IngestError;
+use crate::ingest::capture::CaptureRead;
+use crate::ingest::evtx::EventLog;
+use crate::ingest::netstat::NetstatFile;
+use crate::model::{Format, TimeSource, UtcTime};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A capture's packets and derived handshake facts.
+#[derive(Debug, Clone)]
+pub struct CaptureData {
+    pub read: CaptureRead,
+    pub handshakes: HandshakeReport,
+    pub half_open: Vec<HostHalfOpen>,
+    /// Alarm client gaps (empty unless `--alarm-provider`/`--alarm-client` are given).
+    pub alarm_gaps: Vec<AlarmGap>,
+}
+
+/// What one file gave, by format.
+#[derive(Debug, Clone)]
+pub enum InputData {
+    EventLog(EventLog),
+    Netstat {
+        file: NetstatFile,
+        /// One (time, source) per snapshot, in the order of `file.snapshots`.
+        times: Vec<(UtcTime, TimeSource)>,
+    },
+    Capture(Box<CaptureData>),
+    Unknown,
+}
+
+/// One input file: its path, format and data, or the error that made it unreadable.
+#[derive(Debug)]
+pub struct Input {
+    pub path: Arc<Path>,
+    pub format: Format,
+    pub data: Result<InputData, IngestError>,
+}
+
+impl Input {
+    /// One line for `-v`: format, what was read and skipped (`evtx, 5009 records, 0 skipped`),
+    /// or the error.
+    pub fn describe(&self) -> String {
+        let (what, n, skipped) = match &self.data {
+            Err(e) => return format!("{}: {e}", self.format),
+            Ok(InputData::EventLog(l)) => ("records", l.records.len() as u64, l.problems.len()),
+            Ok(InputData::Netstat { file, .. }) => (
+                "snapshots",
+                file.snapshots.len() as u64,
+                file.problems.len(),
+            ),
+            Ok(InputData::Capture(c)) => ("packets", c.read.packets, c.read.problems.len()),
+            Ok(InputData::Unknown) => return "not a format halfopen reads".to_string(),
+        };
+        format!("{}, {n} {what}, {skipped} skipped", self.format)
+    }
+}
