@@ -4,9 +4,11 @@
 //! all share.
 
 mod settings;
+mod severity;
 mod time;
 
 pub use settings::{AlarmEndpoint, NamedTz};
+pub use severity::Severity;
 pub use time::UtcTime;
 
 use serde::{Serialize, Serializer};

@@ -5,6 +5,7 @@
 //! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`].
 
 pub mod csv;
+pub mod display;
 pub mod html;
 pub mod json;
 pub mod jsonl;
