@@ -91,7 +91,7 @@ pub struct Chart {
     pub netstat_points: Vec<Mark>,
     /// Alarm gaps over the whole plot height.
     pub gap_bands: Vec<Band>,
-    /// SYN retransmissions per [`DENSITY_BIN_PX`] bin, scaled to the busiest bin.
+    /// SYN retransmissions per 8-unit bin, scaled to the busiest bin.
     pub density_bars: Vec<Band>,
     /// The peak half-open count, `-` without a series.
     pub peak: String,

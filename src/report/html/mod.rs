@@ -10,8 +10,8 @@
 //! facts come from the [`Analysis`]: a host's chart needs its `half_open_series` for the step
 //! line, and shows the other layers without it.
 //!
-//! Submodules: [`page`] (the view model of the text sections), [`timeline`] (the timeline rows
-//! and filters), [`chart`] (one chart per host) on [`scale`] (axes, ticks and the step path).
+//! Submodules: `page` (the view model of the text sections), `timeline` (the timeline rows
+//! and filters), `chart` (one chart per host) on `scale` (axes, ticks and the step path).
 
 mod chart;
 mod page;

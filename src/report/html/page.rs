@@ -100,7 +100,7 @@ pub struct InputView {
     pub skipped: u64,
     /// The whole-file error, empty when none.
     pub error: String,
-    /// `locator: reason`, the first [`PROBLEMS_SHOWN`].
+    /// `locator: reason`, the first 20.
     pub problems: Vec<String>,
     /// How many problems are not listed.
     pub more_problems: usize,

@@ -7,9 +7,9 @@
 //! `severity`, findings by [`Severity::of_finding`], timeline kinds by [`Severity::of_entry`].
 //! Tables are laid out to [`Terminal::width`] columns when it is set.
 //!
-//! One submodule per part of the report: [`summary`] (header, verdicts, warnings, findings),
-//! [`tables`] (inputs, hosts, captures, netstat, clock offsets, alarm gaps), [`sparkline`] and
-//! [`timeline`].
+//! One submodule per part of the report: `summary` (header, verdicts, warnings, findings),
+//! `tables` (inputs, hosts, captures, netstat, clock offsets, alarm gaps), `sparkline` and
+//! `timeline`.
 
 mod sparkline;
 mod summary;
