@@ -5,10 +5,12 @@
 
 mod finding;
 mod settings;
+mod severity;
 mod time;
 
 pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
 pub use settings::{AlarmEndpoint, NamedTz};
+pub use severity::Severity;
 pub use time::UtcTime;
 
 use serde::{Serialize, Serializer};

@@ -6,10 +6,10 @@
 //! that instant). The UTC `datetime` column is always there: never only local time (domain
 //! research §3, "Time pitfalls users hit").
 
+use super::display::local_time;
 use super::{FlatEntry, Renderer};
-use crate::config::NamedTz;
 use crate::correlate::Analysis;
-use crate::model::UtcTime;
+use crate::model::NamedTz;
 use std::io::Write;
 
 /// The header of the CSV without `--tz`.
@@ -26,35 +26,14 @@ pub const COLUMNS: [&str; 10] = [
     "clock_offset_s",
 ];
 
-/// The timeline as CSV; `tz` adds a local-time column.
+/// The timeline as CSV: the header row ([`COLUMNS`]), then one row per timeline entry in timeline
+/// order, as [`FlatEntry`] (UTC; µs).
 pub struct Csv {
+    /// Adds the `local_time` and `local_zone` columns in this zone (`--tz`).
     pub tz: Option<NamedTz>,
 }
 
-/// `t` in `tz` as (`YYYY-MM-DD HH:MM:SS.ffffff`, `±HH:MM`); `None` outside jiff's range.
-pub fn local_time(t: UtcTime, tz: &jiff::tz::TimeZone) -> Option<(String, String)> {
-    let ts = jiff::Timestamp::from_nanosecond(i128::from(t.unix_nanos())).ok()?;
-    let z = ts.to_zoned(tz.clone());
-    let dt = z.datetime();
-    let local = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second(),
-        dt.subsec_nanosecond() / 1_000
-    );
-    let off = z.offset().seconds();
-    let sign = if off < 0 { '-' } else { '+' };
-    let off = off.unsigned_abs();
-    Some((
-        local,
-        format!("{sign}{:02}:{:02}", off / 3600, off % 3600 / 60),
-    ))
-}
-
+/// A CSV error as an I/O error (the renderer's error type).
 fn io(e: csv::Error) -> std::io::Error {
     std::io::Error::other(e)
 }
@@ -88,30 +67,5 @@ impl Renderer for Csv {
             w.write_record(&rec).map_err(io)?;
         }
         w.flush()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_time_follows_the_zone_rules_of_the_instant() {
-        let tz = NamedTz::parse("Europe/Berlin").unwrap();
-        let winter = UtcTime::parse_rfc3339("2026-03-14T10:02:13.25Z").unwrap();
-        let summer = UtcTime::parse_rfc3339("2026-07-01T10:00:00Z").unwrap();
-        assert_eq!(
-            local_time(winter, &tz.tz),
-            Some(("2026-03-14 11:02:13.250000".into(), "+01:00".into()))
-        );
-        assert_eq!(
-            local_time(summer, &tz.tz),
-            Some(("2026-07-01 12:00:00.000000".into(), "+02:00".into()))
-        );
-        let west = NamedTz::parse("-0530").unwrap();
-        assert_eq!(
-            local_time(winter, &west.tz).map(|x| x.1),
-            Some("-05:30".into())
-        );
     }
 }

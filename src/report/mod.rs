@@ -2,9 +2,13 @@
 //!
 //! Formats: the terminal report ([`terminal`]), one JSON document ([`json`]), a self-contained
 //! HTML report with a chart per host ([`html`]), and the flat timeline as Timesketch JSONL
-//! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`].
+//! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`]; text that
+//! more than one renderer prints the same way is formatted in [`display`]. What is critical or a
+//! warning is decided in [`crate::model::Severity`], not here. Times are UTC unless a column
+//! says otherwise (`--tz`).
 
 pub mod csv;
+pub mod display;
 mod format;
 pub mod html;
 pub mod json;
@@ -12,15 +16,16 @@ pub mod jsonl;
 pub mod terminal;
 
 use crate::correlate::Analysis;
-use crate::model::NamedTz;
-use crate::model::{EntryKind, TimelineEntry, UtcTime};
+use crate::model::{EntryKind, NamedTz, TimelineEntry, UtcTime};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 
 pub use format::OutputFormat;
 
-/// One output format.
+/// One output format: data in, bytes out. Each format has exactly one implementation
+/// ([`terminal::Terminal`], [`json::Json`], [`html::Html`], [`jsonl::Jsonl`], [`csv::Csv`]);
+/// [`renderer`] picks it.
 pub trait Renderer {
     /// Writes the whole report for `analysis` to `out`.
     fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> std::io::Result<()>;
@@ -37,6 +42,23 @@ pub struct RenderOptions {
     pub tz: Option<NamedTz>,
 }
 
+/// The renderer of `format`, set up with the options that format uses.
+pub fn renderer(format: OutputFormat, opts: &RenderOptions) -> Box<dyn Renderer> {
+    match format {
+        OutputFormat::Text => Box::new(terminal::Terminal {
+            color: opts.color,
+            width: opts.width,
+            tz: opts.tz.clone(),
+        }),
+        OutputFormat::Json => Box::new(json::Json),
+        OutputFormat::Html => Box::new(html::Html),
+        OutputFormat::Jsonl => Box::new(jsonl::Jsonl),
+        OutputFormat::Csv => Box::new(csv::Csv {
+            tz: opts.tz.clone(),
+        }),
+    }
+}
+
 /// Writes `analysis` in `format` to `out`. The one entry point of `analyze` and `batch`.
 pub fn render(
     format: OutputFormat,
@@ -44,21 +66,7 @@ pub fn render(
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    match format {
-        OutputFormat::Text => terminal::Terminal {
-            color: opts.color,
-            width: opts.width,
-            tz: opts.tz.clone(),
-        }
-        .render(analysis, out),
-        OutputFormat::Json => json::Json.render(analysis, out),
-        OutputFormat::Html => html::Html.render(analysis, out),
-        OutputFormat::Jsonl => jsonl::Jsonl.render(analysis, out),
-        OutputFormat::Csv => csv::Csv {
-            tz: opts.tz.clone(),
-        }
-        .render(analysis, out),
-    }
+    renderer(format, opts).render(analysis, out)
 }
 
 /// One timeline entry as a flat record: the columns of `--format jsonl` and `--format csv`, in
@@ -73,6 +81,7 @@ pub struct FlatEntry {
     pub timestamp: i64,
     /// What the time means for this kind of entry ([`timestamp_desc`]).
     pub timestamp_desc: &'static str,
+    /// The entry's message, as in the timeline.
     pub message: String,
     /// The correlated host, empty when unknown.
     pub host: String,

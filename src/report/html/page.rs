@@ -1,0 +1,253 @@
+//! The view model of the whole HTML page: header counts, verdicts, findings, inputs, clock
+//! offsets and alarm gaps as display strings, plus the charts and the timeline.
+
+use super::chart::Chart;
+use super::timeline::{self, Row};
+use crate::correlate::{Analysis, Finding, HostSummary, InputSummary};
+use crate::report::display::{culprit_text, offset_text, problem_text, seconds_text, source_text};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Problems listed per input before "… and N more".
+const PROBLEMS_SHOWN: usize = 20;
+
+/// Everything the template shows. Chart coordinates are preformatted strings (one decimal);
+/// times are RFC 3339 UTC.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// `halfopen report`, then `: HOST, …` for the hosts with findings (sorted).
+    pub title: String,
+    /// The half-open limit the analysis used (connections).
+    pub half_open_limit: u32,
+    /// How many inputs were read.
+    pub inputs_count: usize,
+    /// Skipped records over all inputs.
+    pub skipped: u64,
+    /// Timeline entries.
+    pub entries: usize,
+    /// One per verdict, in the analysis' order.
+    pub verdicts: Vec<VerdictView>,
+    /// The analysis warnings, as sentences.
+    pub warnings: Vec<String>,
+    /// Why inputs could not be read at all.
+    pub errors: Vec<String>,
+    /// One per finding, in the analysis' order.
+    pub findings: Vec<FindingView>,
+    /// One per input.
+    pub inputs: Vec<InputView>,
+    /// Each: source, offset in seconds (`+90.500`), anchors, method.
+    pub clock_offsets: Vec<[String; 4]>,
+    /// Each: client, provider, start, end, seconds (one decimal), cause, frame.
+    pub alarm_gaps: Vec<[String; 7]>,
+    /// One chart per host with timed facts: hosts with a finding first.
+    pub charts: Vec<Chart>,
+    /// Hosts with nothing to draw (no timed facts).
+    pub hosts_without_chart: Vec<String>,
+    /// Every timeline entry.
+    pub timeline: Vec<Row>,
+    /// The hosts of the timeline, sorted (empty for entries without a host).
+    pub filter_hosts: Vec<String>,
+    /// The kinds of the timeline, sorted.
+    pub filter_kinds: Vec<String>,
+    /// The source files of the timeline, sorted.
+    pub filter_sources: Vec<String>,
+}
+
+/// One verdict line.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictView {
+    /// The host it is about.
+    pub host: String,
+    /// `critical`, `warning`, `info` or `ok` (also the CSS class).
+    pub severity: String,
+    /// The verdict sentence.
+    pub text: String,
+}
+
+/// One finding with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    /// The finding kind, e.g. `half_open_limit`.
+    pub kind: String,
+    /// The host it is about (may be empty).
+    pub host: String,
+    /// First instant, RFC 3339 UTC.
+    pub start: String,
+    /// Last instant, RFC 3339 UTC.
+    pub end: String,
+    /// One-paragraph summary.
+    pub summary: String,
+    /// Each: time, kind, message, source.
+    pub evidence: Vec<[String; 4]>,
+    /// `PID 4711 (37 SYN_SENT)` per culprit process.
+    pub culprits: Vec<String>,
+    /// Destinations (`addr:port`) never answered.
+    pub unanswered: Vec<String>,
+    /// The fix, with its sources.
+    pub resolution: String,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputView {
+    /// The path as given on the command line.
+    pub path: String,
+    /// The recognised format, e.g. `evtx`.
+    pub format: String,
+    /// Records read.
+    pub records: u64,
+    /// Records skipped.
+    pub skipped: u64,
+    /// The whole-file error, empty when none.
+    pub error: String,
+    /// `locator: reason`, the first 20.
+    pub problems: Vec<String>,
+    /// How many problems are not listed.
+    pub more_problems: usize,
+}
+
+impl Page {
+    /// The view model of `a`.
+    pub fn new(a: &Analysis) -> Page {
+        let (charts, hosts_without_chart) = charts(a);
+        let timeline = timeline::rows(a);
+        Page {
+            title: title(a),
+            half_open_limit: a.settings.half_open_limit,
+            inputs_count: a.inputs.len(),
+            skipped: a.inputs.iter().map(|i| i.skipped).sum(),
+            entries: a.timeline.len(),
+            verdicts: a
+                .verdicts
+                .iter()
+                .map(|v| VerdictView {
+                    host: v.host.clone(),
+                    severity: v.severity.to_string(),
+                    text: v.text.clone(),
+                })
+                .collect(),
+            warnings: a.warnings.clone(),
+            errors: a.errors.iter().map(|e| e.error.clone()).collect(),
+            findings: a.findings.iter().map(finding_view).collect(),
+            inputs: a.inputs.iter().map(input_view).collect(),
+            clock_offsets: clock_offsets(a),
+            alarm_gaps: alarm_gaps(a),
+            charts,
+            hosts_without_chart,
+            filter_hosts: timeline::distinct(&timeline, |r| r.host.as_str()),
+            filter_kinds: timeline::distinct(&timeline, |r| r.kind.as_str()),
+            filter_sources: timeline::distinct(&timeline, |r| r.source.as_str()),
+            timeline,
+        }
+    }
+}
+
+/// The page title: `halfopen report`, with the hosts that have findings.
+fn title(a: &Analysis) -> String {
+    let with_findings: BTreeSet<&str> = a.findings.iter().map(|f| f.host.as_str()).collect();
+    if with_findings.is_empty() {
+        "halfopen report".to_string()
+    } else {
+        let hosts: Vec<&str> = with_findings.into_iter().collect();
+        format!("halfopen report: {}", hosts.join(", "))
+    }
+}
+
+/// The charts (hosts with a finding first, then the others, each in the analysis' order) and
+/// the hosts without one.
+fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
+    let mut charts = Vec::new();
+    let mut hosts_without_chart = Vec::new();
+    let (first, rest): (Vec<&HostSummary>, Vec<&HostSummary>) = a
+        .hosts
+        .iter()
+        .partition(|h| a.findings.iter().any(|f| f.host == h.name));
+    for h in first.into_iter().chain(rest) {
+        match Chart::new(a, h, charts.len()) {
+            Some(c) => charts.push(c),
+            None => hosts_without_chart.push(h.name.clone()),
+        }
+    }
+    (charts, hosts_without_chart)
+}
+
+/// The view of one finding.
+fn finding_view(f: &Finding) -> FindingView {
+    FindingView {
+        kind: f.kind.to_string(),
+        host: f.host.clone(),
+        start: f.start.to_string(),
+        end: f.end.to_string(),
+        summary: f.summary.clone(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| {
+                [
+                    e.time.to_string(),
+                    e.kind.to_string(),
+                    e.message.clone(),
+                    source_text(&e.source),
+                ]
+            })
+            .collect(),
+        culprits: f
+            .culprits
+            .iter()
+            .map(|c| culprit_text(c.pid, c.syn_sent))
+            .collect(),
+        unanswered: f.unanswered_destinations.clone(),
+        resolution: f.resolution.to_string(),
+    }
+}
+
+/// The view of one input.
+fn input_view(i: &InputSummary) -> InputView {
+    InputView {
+        path: i.path.clone(),
+        format: i.format.to_string(),
+        records: i.records,
+        skipped: i.skipped,
+        error: i.error.clone().unwrap_or_default(),
+        problems: i
+            .problems
+            .iter()
+            .take(PROBLEMS_SHOWN)
+            .map(problem_text)
+            .collect(),
+        more_problems: i.problems.len().saturating_sub(PROBLEMS_SHOWN),
+    }
+}
+
+/// The rows of the clock offset table.
+fn clock_offsets(a: &Analysis) -> Vec<[String; 4]> {
+    a.clock_offsets
+        .iter()
+        .map(|c| {
+            [
+                c.source.clone(),
+                offset_text(c.offset_s),
+                c.anchors.to_string(),
+                c.method.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of the alarm gap table.
+fn alarm_gaps(a: &Analysis) -> Vec<[String; 7]> {
+    a.alarm_gaps
+        .iter()
+        .map(|g| {
+            [
+                g.client.to_string(),
+                g.provider.to_string(),
+                g.start.to_string(),
+                g.end.to_string(),
+                seconds_text(g.seconds),
+                g.cause.clone(),
+                g.frame.to_string(),
+            ]
+        })
+        .collect()
+}

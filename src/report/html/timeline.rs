@@ -1,0 +1,60 @@
+//! The timeline table of the HTML report and its filter choices.
+
+use crate::correlate::Analysis;
+use crate::model::{EntryKind, Severity};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// One timeline row; `id` (`e0`, `e1`, …) is what chart marks point at.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// HTML id: `e` and the entry's index in the timeline.
+    pub id: String,
+    /// RFC 3339 UTC on the common clock.
+    pub time: String,
+    /// The correlated host, empty when unknown.
+    pub host: String,
+    /// The entry kind, e.g. `tcpip_4226`.
+    pub kind: String,
+    /// `critical`, `warning` or empty (CSS class, from [`Severity::of_entry`]).
+    pub class: &'static str,
+    /// The entry's message.
+    pub message: String,
+    /// The input file, as given on the command line.
+    pub source: String,
+    /// Where in that file, e.g. `record 1205`.
+    pub locator: String,
+}
+
+/// The CSS class of a timeline entry of `kind`: `critical`, `warning` or empty.
+fn severity_class(kind: EntryKind) -> &'static str {
+    match Severity::of_entry(kind) {
+        Some(Severity::Critical) => "critical",
+        Some(Severity::Warning) => "warning",
+        _ => "",
+    }
+}
+
+/// Every timeline entry of `a` as a row, in timeline order.
+pub(super) fn rows(a: &Analysis) -> Vec<Row> {
+    a.timeline
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Row {
+            id: format!("e{i}"),
+            time: e.time.to_string(),
+            host: e.host.clone().unwrap_or_default(),
+            kind: e.kind.to_string(),
+            class: severity_class(e.kind),
+            message: e.message.clone(),
+            source: e.source.path.display().to_string(),
+            locator: e.source.locator.to_string(),
+        })
+        .collect()
+}
+
+/// The distinct values of one column of `rows`, sorted: the choices of a filter.
+pub(super) fn distinct(rows: &[Row], column: fn(&Row) -> &str) -> Vec<String> {
+    let s: BTreeSet<&str> = rows.iter().map(column).collect();
+    s.into_iter().map(str::to_string).collect()
+}

@@ -1,0 +1,269 @@
+//! The tables of the terminal report: inputs (with errors and skipped records), hosts,
+//! captures, netstat snapshots (with alarm connections), clock offsets and alarm gaps.
+
+use super::Terminal;
+use crate::correlate::{Analysis, InputSummary, NetstatSummary};
+use crate::model::{Severity, TimeSource};
+use crate::report::display::{offset_text, or_dash, problem_text, seconds_text};
+use comfy_table::Cell;
+use std::io::Write;
+
+/// Problems listed per input before "… and N more".
+const PROBLEMS_SHOWN: usize = 5;
+
+impl Terminal {
+    /// INPUTS: one row per input, then errors of inputs not in the table and the first
+    /// [`PROBLEMS_SHOWN`] skipped records of each input.
+    pub(super) fn inputs(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "INPUTS")?;
+        let mut t = self.table(&["path", "format", "records", "skipped", "note"]);
+        for i in &a.inputs {
+            t.add_row(vec![
+                i.path.clone(),
+                i.format.to_string(),
+                i.records.to_string(),
+                i.skipped.to_string(),
+                input_note(i),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+        for e in a
+            .errors
+            .iter()
+            .filter(|e| !a.inputs.iter().any(|i| i.path == e.path))
+        {
+            writeln!(out, "  error: {}", e.error)?;
+        }
+        for i in a.inputs.iter().filter(|i| !i.problems.is_empty()) {
+            writeln!(out, "  skipped in {}:", i.path)?;
+            for p in i.problems.iter().take(PROBLEMS_SHOWN) {
+                writeln!(out, "    {}", problem_text(p))?;
+            }
+            if i.problems.len() > PROBLEMS_SHOWN {
+                writeln!(out, "    … and {} more", i.problems.len() - PROBLEMS_SHOWN)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// HOSTS: one row per host (peak half-open and when, seconds at the limit, counts).
+    pub(super) fn hosts(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "\nHOSTS")?;
+        let mut t = self.table(&[
+            "host",
+            "addresses",
+            "peak half-open",
+            "peak at",
+            "s at limit",
+            "4226",
+            "SYN retx",
+            "max SYN_SENT",
+        ]);
+        for h in &a.hosts {
+            t.add_row(vec![
+                h.name.clone(),
+                h.addresses.join(" "),
+                or_dash(h.peak_half_open),
+                or_dash(h.peak_half_open_at),
+                seconds_text(h.seconds_at_limit),
+                h.events.get("4226").copied().unwrap_or(0).to_string(),
+                h.syn_retransmissions.to_string(),
+                or_dash(h.max_syn_sent),
+            ]);
+        }
+        writeln!(out, "{t}")
+    }
+
+    /// CAPTURES: packet and handshake counts per capture; nothing without captures.
+    pub(super) fn captures(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        if a.captures.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\nCAPTURES")?;
+        let mut t = self.table(&[
+            "path",
+            "packets",
+            "SYN",
+            "SYN retx",
+            "SYN-ACK",
+            "RST",
+            "estab.",
+            "refused",
+            "unanswered",
+            "open at end",
+        ]);
+        for c in &a.captures {
+            let h = &c.handshakes;
+            t.add_row(vec![
+                c.path.clone(),
+                c.packets.to_string(),
+                c.tcp_syn.to_string(),
+                c.syn_retransmissions.to_string(),
+                c.syn_ack.to_string(),
+                c.rst.to_string(),
+                h.established.to_string(),
+                h.refused.to_string(),
+                h.unanswered.to_string(),
+                h.open_at_end.to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")
+    }
+
+    /// NETSTAT SNAPSHOTS: one row per snapshot, then its alarm connections; nothing without
+    /// snapshots.
+    pub(super) fn netstat(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        if a.netstat.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\nNETSTAT SNAPSHOTS")?;
+        let mut t = self.table(&[
+            "path",
+            "#",
+            "command",
+            "time (source)",
+            "rows",
+            "SYN_SENT",
+            "SYN_SENT by PID",
+        ]);
+        for n in &a.netstat {
+            t.add_row(netstat_row(n));
+        }
+        writeln!(out, "{t}")?;
+        for n in &a.netstat {
+            alarm_connections(n, out)?;
+        }
+        Ok(())
+    }
+
+    /// CLOCK OFFSETS: seconds added to each source's times; nothing without offsets.
+    pub(super) fn clock_offsets(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        if a.clock_offsets.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "\nCLOCK OFFSETS (seconds added to each source's times)"
+        )?;
+        let mut t = self.table(&["source", "offset (s)", "anchors", "method"]);
+        for c in &a.clock_offsets {
+            t.add_row(vec![
+                c.source.clone(),
+                offset_text(c.offset_s),
+                c.anchors.to_string(),
+                c.method.to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")
+    }
+
+    /// ALARM GAPS: one row per gap, its length (seconds) painted as a warning; nothing without
+    /// gaps.
+    pub(super) fn alarm_gaps(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        if a.alarm_gaps.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\nALARM GAPS")?;
+        let mut t = self.table(&[
+            "client", "provider", "start", "end", "seconds", "cause", "frame",
+        ]);
+        for g in &a.alarm_gaps {
+            t.add_row(vec![
+                Cell::new(g.client.to_string()),
+                Cell::new(g.provider.to_string()),
+                Cell::new(g.start.to_string()),
+                Cell::new(g.end.to_string()),
+                self.cell(Some(Severity::Warning), seconds_text(g.seconds)),
+                Cell::new(g.cause.clone()),
+                Cell::new(g.frame.to_string()),
+            ]);
+        }
+        writeln!(out, "{t}")
+    }
+}
+
+/// The NETSTAT SNAPSHOTS row of `n`.
+fn netstat_row(n: &NetstatSummary) -> Vec<String> {
+    let mut pids: Vec<String> = n
+        .syn_sent_by_pid
+        .iter()
+        .map(|(p, c)| format!("{p}:{c}"))
+        .collect();
+    pids.extend(
+        n.syn_sent_by_program
+            .iter()
+            .map(|(p, c)| format!("{p}:{c}")),
+    );
+    let limit = if n.limit_exceeded {
+        " (over the limit)"
+    } else if n.limit_reached {
+        " (at the limit)"
+    } else {
+        ""
+    };
+    vec![
+        n.path.clone(),
+        n.snapshot.to_string(),
+        n.command.clone().unwrap_or_default(),
+        format!("{} ({})", n.time, time_source_name(n.time_source)),
+        n.rows.to_string(),
+        format!("{}{limit}", n.syn_sent),
+        pids.join(" "),
+    ]
+}
+
+/// The client–provider connections of one snapshot (every row of the provider's machine is in
+/// the JSON `alarm_connections`); nothing when it has none.
+fn alarm_connections(n: &NetstatSummary, out: &mut dyn Write) -> std::io::Result<()> {
+    let rows: Vec<_> = n.alarm_connections.iter().filter(|c| c.between).collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "  alarm connections in {} snapshot {}:",
+        n.path, n.snapshot
+    )?;
+    for c in rows {
+        writeln!(
+            out,
+            "    line {}: {} {} -> {} {} (alarm {} on the {} side){}",
+            c.line,
+            c.proto,
+            c.local,
+            c.foreign,
+            c.state.as_deref().unwrap_or("-"),
+            c.role,
+            c.side,
+            c.pid.map(|p| format!(", PID {p}")).unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a snapshot's time came from, in words.
+fn time_source_name(s: TimeSource) -> &'static str {
+    match s {
+        TimeSource::File => "time stamp in the file",
+        TimeSource::Option => "--netstat-time",
+        TimeSource::Mtime => "file mtime",
+    }
+}
+
+/// The INPUTS note: the whole-file error, else the recovered records and the zone of local times.
+fn input_note(i: &InputSummary) -> String {
+    if let Some(e) = &i.error {
+        return e.clone();
+    }
+    let mut parts = Vec::new();
+    if i.recovered > 0 {
+        parts.push(format!(
+            "{} records recovered from a chunk cut by the end of the file",
+            i.recovered
+        ));
+    }
+    if let Some(z) = &i.time_zone {
+        parts.push(format!("local times read in {z}"));
+    }
+    parts.join("; ")
+}
