@@ -34,8 +34,16 @@ pub struct Csv {
 }
 
 /// A CSV error as an I/O error (the renderer's error type).
+/// The csv crate's error as an I/O error that keeps the kind of an underlying I/O failure, so
+/// a closed pipe (`halfopen … | head`) stays `BrokenPipe` and exits quietly.
 fn io(e: csv::Error) -> std::io::Error {
-    std::io::Error::other(e)
+    if !e.is_io_error() {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 impl Renderer for Csv {
