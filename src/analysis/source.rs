@@ -16,8 +16,13 @@ use std::sync::Arc;
 /// A capture's packets and derived handshake facts.
 #[derive(Debug, Clone)]
 pub struct CaptureData {
+    /// What the reader saw: packet counts, first/last time (UTC), problems, revealed names.
     pub read: CaptureRead,
+    /// Connect attempts (SYN without ACK, as Wireshark counts), their outcomes and the SYN
+    /// retransmissions ([`super::handshake`]).
     pub handshakes: HandshakeReport,
+    /// Concurrent half-open attempts per sending host, with the queued-connect fingerprint
+    /// ([`super::halfopen`]).
     pub half_open: Vec<HostHalfOpen>,
     /// Alarm client gaps (empty unless `--alarm-provider`/`--alarm-client` are given).
     pub alarm_gaps: Vec<AlarmGap>,
@@ -26,21 +31,29 @@ pub struct CaptureData {
 /// What one file gave, by format.
 #[derive(Debug, Clone)]
 pub enum InputData {
+    /// An `.evtx`, `.evt` or Event Viewer export: every record, in file order.
     EventLog(EventLog),
+    /// Saved netstat text: its snapshots and the UTC time given to each.
     Netstat {
+        /// The parsed snapshots and what was skipped.
         file: NetstatFile,
         /// One (time, source) per snapshot, in the order of `file.snapshots`.
         times: Vec<(UtcTime, TimeSource)>,
     },
+    /// A packet capture, read and tracked as it streamed.
     Capture(Box<CaptureData>),
+    /// Not a format halfopen reads (listed in the report, not an error).
     Unknown,
 }
 
 /// One input file: its path, format and data, or the error that made it unreadable.
 #[derive(Debug)]
 pub struct Input {
+    /// The file, as given or found under a given folder.
     pub path: Arc<Path>,
+    /// Recognised from its first bytes.
     pub format: Format,
+    /// What it gave, or why it could not be read at all.
     pub data: Result<InputData, IngestError>,
 }
 
