@@ -5,3 +5,5 @@ pub mod events;
 pub mod halfopen;
 pub mod handshake;
 pub mod netstat_facts;
+#[cfg(test)]
+pub(crate) mod test_packets;

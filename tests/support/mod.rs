@@ -153,4 +153,4 @@ pub fn realdata(what: &str) -> Option<PathBuf> {
     }
 }
 
-pub use halfopen::testgen::bundle::write_bundle;
+pub use halfopen_testgen::bundle::write_bundle;
