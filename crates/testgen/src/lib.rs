@@ -6,6 +6,8 @@
 //! Times are `i64` nanoseconds since 1970-01-01T00:00:00Z (UTC), the same count that
 //! `halfopen::model::UtcTime::unix_nanos` gives. This crate does not depend on `halfopen`.
 
+#![warn(missing_docs)]
+
 pub mod bundle;
 pub mod demo;
 pub mod evtx;
