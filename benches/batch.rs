@@ -1,7 +1,7 @@
 //! `halfopen batch` on 200 generated incidents, 1 vs 2 threads (issue 8 §6).
 //!
 //! `cargo bench --bench batch` — results read as incidents/s (criterion `Throughput::Elements`).
-//! Each incident is the demo incident (`testgen::demo::demo_files`: a 69 KB System.evtx with one
+//! Each incident is the demo incident (`halfopen_testgen::demo::demo_files`: a 69 KB System.evtx with one
 //! Event 4226, a 450-packet pcap, two netstat files), written to its own folder in a temp
 //! archive; every iteration analyses all 200 (`force`) and writes `report.json` for each.
 
@@ -15,7 +15,7 @@ const INCIDENTS: usize = 200;
 fn bench_batch(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    let files = halfopen::testgen::demo::demo_files();
+    let files = halfopen_testgen::demo::demo_files();
     let mut incidents = Vec::new();
     for k in 0..INCIDENTS {
         let name = format!("case-{k:04}");

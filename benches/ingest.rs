@@ -11,10 +11,10 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use halfopen::analysis::handshake::{HandshakeSettings, HandshakeTracker};
-use halfopen::ingest::capture::{TcpPacket, TcpSegment, flags, read_capture};
+use halfopen::ingest::capture::{TcpPacket, flags, read_capture};
 use halfopen::model::UtcTime;
-use halfopen::testgen::evtx::{EventSpec, write_evtx};
-use halfopen::testgen::pcap::{SynthTcp, write_pcap};
+use halfopen_testgen::evtx::{EventSpec, write_evtx};
+use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_pcap};
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -22,14 +22,13 @@ fn synthetic_packets(connects: u32) -> Vec<SynthTcp> {
     let mut v = Vec::new();
     let t0 = 1_773_482_400_000_000_000i64;
     for i in 0..connects {
-        let t =
-            |s: f64| UtcTime::from_unix_nanos(t0 + i64::from(i) * 1_000_000 + (s * 1e9) as i64, 6);
+        let t = |s: f64| t0 + i64::from(i) * 1_000_000 + (s * 1e9) as i64;
         let src = IpAddr::V4(Ipv4Addr::new(10, 1, (i % 200) as u8, 10));
         let dst = IpAddr::V4(Ipv4Addr::new(10, 2, (i % 250) as u8, 1 + (i % 7) as u8));
         let sport = 1025 + (i % 60000) as u16;
-        let p = |time, s: IpAddr, d: IpAddr, sp, dp, f, seq, ack, len| SynthTcp {
-            time,
-            seg: TcpSegment {
+        let p = |unix_ns, s: IpAddr, d: IpAddr, sp, dp, f, seq, ack, len| SynthTcp {
+            unix_ns,
+            seg: SynthSegment {
                 src: s,
                 dst: d,
                 sport: sp,
@@ -74,7 +73,7 @@ fn synthetic_packets(connects: u32) -> Vec<SynthTcp> {
             }
         }
     }
-    v.sort_by_key(|p| p.time);
+    v.sort_by_key(|p| p.unix_ns);
     v
 }
 
@@ -104,7 +103,7 @@ fn bench_evtx(c: &mut Criterion) {
     let events: Vec<EventSpec> = (0..20_000u64)
         .map(|i| EventSpec {
             record_id: i + 1,
-            time: t0.plus_nanos(i as i64 * 1_000_000_000).with_digits(7),
+            unix_ns: t0.plus_nanos(i as i64 * 1_000_000_000).unix_nanos(),
             provider: if i % 100 == 0 {
                 "Tcpip"
             } else {

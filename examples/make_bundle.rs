@@ -13,7 +13,7 @@ fn main() {
             .map(|s| s.parse::<u64>().expect("a whole number"))
             .unwrap_or(default)
     };
-    let written = halfopen::testgen::bundle::write_bundle(
+    let written = halfopen_testgen::bundle::write_bundle(
         std::path::Path::new(dir),
         num(1, 20) as usize,
         num(2, 20_000),

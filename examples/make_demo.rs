@@ -9,7 +9,7 @@ fn main() -> std::io::Result<()> {
             .unwrap_or_else(|| "fixtures/demo".into()),
     );
     std::fs::create_dir_all(&dir)?;
-    for f in halfopen::testgen::demo::demo_files() {
+    for f in halfopen_testgen::demo::demo_files() {
         let p = dir.join(f.name);
         std::fs::write(&p, &f.bytes)?;
         println!("{} ({} bytes)", p.display(), f.bytes.len());

@@ -1,10 +1,10 @@
 //! Alarm client gaps through the CLI (`--alarm-provider`, `--alarm-client`, `--gap`, JSON key
-//! `alarm_gaps`) on captures generated with `testgen::pcap::write_pcap`. The rules are in
+//! `alarm_gaps`) on captures generated with `halfopen_testgen::pcap::write_pcap`. The rules are in
 //! `src/analysis/alarm.rs`.
 
-use halfopen::ingest::capture::{TcpSegment, flags};
+use halfopen::ingest::capture::flags;
 use halfopen::model::UtcTime;
-use halfopen::testgen::pcap::{SynthTcp, write_pcap};
+use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_pcap};
 use serde_json::{Value, json};
 
 /// 2026-03-14T11:00:00Z.
@@ -38,8 +38,8 @@ impl Cap {
             (pv, c, 5413, cport)
         };
         self.packets.push(SynthTcp {
-            time: UtcTime::from_unix_nanos(T0 * 1_000_000_000 + ms * 1_000_000, 6),
-            seg: TcpSegment {
+            unix_ns: T0 * 1_000_000_000 + ms * 1_000_000,
+            seg: SynthSegment {
                 src,
                 dst,
                 sport,

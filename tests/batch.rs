@@ -3,7 +3,7 @@
 //! `--stdin-paths` and GNU parallel runs merge to the same summary as one process.
 
 use assert_cmd::Command;
-use halfopen::testgen::demo::demo_files;
+use halfopen_testgen::demo::demo_files;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;

@@ -7,7 +7,7 @@
 use halfopen::analysis::handshake::{HandshakeSettings, HandshakeTracker};
 use halfopen::ingest::capture::{TcpPacket, read_capture};
 use halfopen::model::Format;
-use halfopen::testgen::pcap::{SynthFile, SynthLink, SynthTcp, write_capture};
+use halfopen_testgen::pcap::{SynthFile, SynthLink, SynthSegment, SynthTcp, write_capture};
 
 const DEMO: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -38,8 +38,17 @@ fn every_layout_and_link_type_reads_back_with_tsharks_counts() {
     let synth: Vec<SynthTcp> = demo
         .iter()
         .map(|p| SynthTcp {
-            time: p.time,
-            seg: p.seg,
+            unix_ns: p.time.unix_nanos(),
+            seg: SynthSegment {
+                src: p.seg.src,
+                dst: p.seg.dst,
+                sport: p.seg.sport,
+                dport: p.seg.dport,
+                flags: p.seg.flags,
+                seq: p.seg.seq,
+                ack: p.seg.ack,
+                payload_len: p.seg.payload_len,
+            },
         })
         .collect();
     let keep = std::env::var_os("HALFOPEN_KEEP_MATRIX").map(std::path::PathBuf::from);

@@ -1,5 +1,5 @@
 //! Host names a capture reveals (`CaptureRead::names`): real captures against TShark 4.0.17, and
-//! generated name-service packets (written by `testgen::pcap::write_pcap_udp`).
+//! generated name-service packets (written by `halfopen_testgen::pcap::write_pcap_udp`).
 //!
 //! Real-data oracle: `tshark -n -r F -Y "dns.flags.response==1 && (dns.a || dns.aaaa)" -T fields
 //! -e frame.number -e dns.qry.name -e dns.a -e dns.aaaa` on every file of `realdata/pcap`
@@ -19,8 +19,8 @@
 //! name services on their ports only, so it reveals nothing here (a deliberate difference).
 
 use halfopen::ingest::capture::{NameSource, RevealedName, read_capture};
-use halfopen::model::{Locator, Problem, UtcTime};
-use halfopen::testgen::pcap::{
+use halfopen::model::{Locator, Problem};
+use halfopen_testgen::pcap::{
     SynthUdp, dhcp_message, dns_response, nbns_registration, write_pcap_udp,
 };
 use std::collections::BTreeSet;
@@ -199,7 +199,7 @@ const T0: i64 = 1_773_482_400_000_000_000;
 
 fn udp(k: i64, src: &str, dst: &str, sport: u16, dport: u16, payload: Vec<u8>) -> SynthUdp {
     SynthUdp {
-        time: UtcTime::from_unix_nanos(T0 + k * 1_000_000, 6),
+        unix_ns: T0 + k * 1_000_000,
         src: ip(src),
         dst: ip(dst),
         sport,

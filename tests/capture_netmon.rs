@@ -1,4 +1,4 @@
-//! Microsoft Network Monitor 2.x captures made by `testgen::pcap::write_netmon`, read back.
+//! Microsoft Network Monitor 2.x captures made by `halfopen_testgen::pcap::write_netmon`, read back.
 //!
 //! Oracle: the generated files of versions 2.0–2.3 were written out (set `HALFOPEN_DUMP_DIR` to a
 //! folder to get them) and read with TShark 4.0.17: `capinfos -t` says "Microsoft NetMon 2.x", 11
@@ -12,8 +12,8 @@ use halfopen::analysis::handshake::{HandshakeReport, HandshakeSettings, Handshak
 use halfopen::ingest::capture::{
     CaptureRead, HeadError, TcpPacket, TcpSegment, flags, read_capture, read_capture_from,
 };
-use halfopen::model::{Format, Locator, Problem, UtcTime};
-use halfopen::testgen::pcap::{SynthTcp, write_netmon};
+use halfopen::model::{Format, Locator, Problem};
+use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_netmon};
 
 /// 2026-03-14T10:00:00.123456Z in ns.
 const T0: i64 = 1_773_482_400_123_456_000;
@@ -26,8 +26,8 @@ fn p(ms: i64, sport: u16, dport: u16, fl: u8, from_server: bool) -> SynthTcp {
         (c, s, sport, dport)
     };
     SynthTcp {
-        time: UtcTime::from_unix_nanos(T0 + ms * 1_000_000, 6),
-        seg: TcpSegment {
+        unix_ns: T0 + ms * 1_000_000,
+        seg: SynthSegment {
             src,
             dst,
             sport: sp,
@@ -37,6 +37,20 @@ fn p(ms: i64, sport: u16, dport: u16, fl: u8, from_server: bool) -> SynthTcp {
             ack: 0,
             payload_len: 0,
         },
+    }
+}
+
+/// The segment the reader should give for the written `s`.
+fn as_read(s: SynthSegment) -> TcpSegment {
+    TcpSegment {
+        src: s.src,
+        dst: s.dst,
+        sport: s.sport,
+        dport: s.dport,
+        flags: s.flags,
+        seq: s.seq,
+        ack: s.ack,
+        payload_len: s.payload_len,
     }
 }
 
@@ -98,10 +112,10 @@ fn every_version_reads_back_the_packets_times_and_tshark_counts() {
         );
         assert_eq!(counts(&hs), [7, 3, 2, 1], "2.{minor}");
         let times: Vec<i64> = got.iter().map(|p| p.time.unix_nanos()).collect();
-        let want: Vec<i64> = src.iter().map(|p| p.time.unix_nanos()).collect();
+        let want: Vec<i64> = src.iter().map(|p| p.unix_ns).collect();
         assert_eq!(times, want, "2.{minor}");
         let segs: Vec<TcpSegment> = got.iter().map(|p| p.seg).collect();
-        assert_eq!(segs, src.iter().map(|p| p.seg).collect::<Vec<_>>());
+        assert_eq!(segs, src.iter().map(|p| as_read(p.seg)).collect::<Vec<_>>());
         // Frame 1 starts right after the 128-byte header.
         assert_eq!((got[0].frame, got[0].byte), (1, 128));
         // 2.0–2.2 take times from the zone-less header start: one note at byte 8. 2.3 has UTC.

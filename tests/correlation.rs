@@ -2,10 +2,9 @@
 //! `limit_not_enforced`, `clock_offset` findings and the `--around` window.
 
 use assert_cmd::Command;
-use halfopen::ingest::capture::TcpSegment;
 use halfopen::model::UtcTime;
-use halfopen::testgen::evtx::{EventSpec, write_evtx};
-use halfopen::testgen::pcap::{SynthTcp, write_pcap};
+use halfopen_testgen::evtx::{EventSpec, write_evtx};
+use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_pcap};
 use serde_json::Value;
 use std::net::IpAddr;
 use std::path::Path;
@@ -23,8 +22,8 @@ fn ip(s: &str) -> IpAddr {
 /// unrelated ACK at `at + 30 s` keeps the capture open past the give-up.
 fn dead_syns(src: &str, n: u32, at: i64) -> Vec<SynthTcp> {
     let trailer = SynthTcp {
-        time: UtcTime::from_unix_secs(T0 + at + 30),
-        seg: TcpSegment {
+        unix_ns: (T0 + at + 30) * 1_000_000_000,
+        seg: SynthSegment {
             src: ip("10.7.7.7"),
             dst: ip("10.7.7.8"),
             sport: 5000,
@@ -37,8 +36,8 @@ fn dead_syns(src: &str, n: u32, at: i64) -> Vec<SynthTcp> {
     };
     (0..n)
         .map(|i| SynthTcp {
-            time: UtcTime::from_unix_secs(T0 + at).plus_nanos(i64::from(i) * 1_000_000),
-            seg: TcpSegment {
+            unix_ns: (T0 + at) * 1_000_000_000 + i64::from(i) * 1_000_000,
+            seg: SynthSegment {
                 src: ip(src),
                 dst: ip(&format!("10.9.0.{}", i + 1)),
                 sport: 40_000 + i as u16,
@@ -56,7 +55,7 @@ fn dead_syns(src: &str, n: u32, at: i64) -> Vec<SynthTcp> {
 fn event_4226(computer: &str, at: i64) -> EventSpec {
     EventSpec {
         record_id: 7,
-        time: UtcTime::from_unix_secs(T0 + at).with_digits(7),
+        unix_ns: (T0 + at) * 1_000_000_000,
         provider: "Tcpip".into(),
         event_id: 4226,
         qualifiers: Some(32768),
@@ -361,9 +360,9 @@ fn a_clean_capture_gives_no_finding() {
     let dir = tempfile::tempdir().unwrap();
     let mut packets = Vec::new();
     for i in 0..5u32 {
-        let at = |ms: i64| UtcTime::from_unix_secs(T0 + i64::from(i)).plus_nanos(ms * 1_000_000);
+        let at = |ms: i64| (T0 + i64::from(i)) * 1_000_000_000 + ms * 1_000_000;
         let seg = |src: &str, dst: &str, sport: u16, dport: u16, flags: u8, seq: u32, ack: u32| {
-            TcpSegment {
+            SynthSegment {
                 src: ip(src),
                 dst: ip(dst),
                 sport,
@@ -376,15 +375,15 @@ fn a_clean_capture_gives_no_finding() {
         };
         let port = 50_000 + i as u16;
         packets.push(SynthTcp {
-            time: at(0),
+            unix_ns: at(0),
             seg: seg("10.1.1.21", "10.1.1.10", port, 5413, SYN, 100, 0),
         });
         packets.push(SynthTcp {
-            time: at(1),
+            unix_ns: at(1),
             seg: seg("10.1.1.10", "10.1.1.21", 5413, port, SYN | 0x10, 900, 101),
         });
         packets.push(SynthTcp {
-            time: at(2),
+            unix_ns: at(2),
             seg: seg("10.1.1.21", "10.1.1.10", port, 5413, 0x10, 101, 901),
         });
     }
@@ -401,7 +400,7 @@ fn a_clean_capture_gives_no_finding() {
 /// Computer WS-ALARM01 without `--host`; a DNS answer for a far server makes no host.
 #[test]
 fn a_netbios_registration_merges_the_capture_sender_with_the_event_log_computer() {
-    use halfopen::testgen::pcap::{SynthUdp, dns_response, nbns_registration, write_pcap_udp};
+    use halfopen_testgen::pcap::{SynthUdp, dns_response, nbns_registration, write_pcap_udp};
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("System.evtx"),
@@ -414,7 +413,7 @@ fn a_netbios_registration_merges_the_capture_sender_with_the_event_log_computer(
     )
     .unwrap();
     let udp = |src: &str, dst: &str, sport: u16, dport: u16, payload: Vec<u8>| SynthUdp {
-        time: UtcTime::from_unix_secs(T0 - 60),
+        unix_ns: (T0 - 60) * 1_000_000_000,
         src: ip(src),
         dst: ip(dst),
         sport,

@@ -3,7 +3,7 @@
 
 #[test]
 fn committed_demo_files_match_the_generator() {
-    for f in halfopen::testgen::demo::demo_files() {
+    for f in halfopen_testgen::demo::demo_files() {
         let path = std::path::Path::new("fixtures/demo").join(f.name);
         let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(

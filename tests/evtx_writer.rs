@@ -3,7 +3,7 @@
 use halfopen::ingest::IngestError;
 use halfopen::ingest::evtx::read_evtx;
 use halfopen::model::{Locator, UtcTime};
-use halfopen::testgen::evtx::{EventSpec, write_evtx};
+use halfopen_testgen::evtx::{EventSpec, write_evtx};
 use std::io::Write;
 
 const CHUNK0: usize = 4096;
@@ -11,9 +11,10 @@ const CHUNK0: usize = 4096;
 fn event(id: u64) -> EventSpec {
     EventSpec {
         record_id: id,
-        time: UtcTime::parse_rfc3339("2026-03-14T10:02:13.1234567Z")
+        unix_ns: UtcTime::parse_rfc3339("2026-03-14T10:02:13.1234567Z")
             .unwrap()
-            .plus_nanos(id as i64 * 1_000_000_000),
+            .plus_nanos(id as i64 * 1_000_000_000)
+            .unix_nanos(),
         provider: "Tcpip".into(),
         event_id: 4226,
         qualifiers: Some(32768),

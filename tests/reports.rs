@@ -4,12 +4,11 @@
 
 use halfopen::config::{Config, NamedTz};
 use halfopen::correlate::{Analysis, ClockOffset, Verdict};
-use halfopen::ingest::capture::TcpSegment;
 use halfopen::model::UtcTime;
 use halfopen::report::OutputFormat;
 use halfopen::report::{RenderOptions, render};
-use halfopen::testgen::evtx::{EventSpec, write_evtx};
-use halfopen::testgen::pcap::{SynthTcp, write_pcap};
+use halfopen_testgen::evtx::{EventSpec, write_evtx};
+use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_pcap};
 use serde_json::Value;
 use std::net::IpAddr;
 
@@ -241,7 +240,7 @@ fn at(s: i64) -> UtcTime {
 fn event(record_id: u64, time: UtcTime, computer: &str) -> EventSpec {
     EventSpec {
         record_id,
-        time: time.with_digits(7),
+        unix_ns: time.unix_nanos(),
         provider: "Tcpip".into(),
         event_id: 4226,
         qualifiers: Some(32768),
@@ -270,8 +269,10 @@ fn odd_scenario(dir: &std::path::Path) -> Analysis {
     for k in 0..12u16 {
         for retry in [0, 3, 9] {
             packets.push(SynthTcp {
-                time: at(2 * 86_400 + retry).plus_nanos(i64::from(k) * 1_000_000),
-                seg: TcpSegment {
+                unix_ns: at(2 * 86_400 + retry)
+                    .plus_nanos(i64::from(k) * 1_000_000)
+                    .unix_nanos(),
+                seg: SynthSegment {
                     src,
                     dst: IpAddr::from([10, 9, 8, k as u8 + 1]),
                     sport: 2000 + k,
@@ -284,7 +285,7 @@ fn odd_scenario(dir: &std::path::Path) -> Analysis {
             });
         }
     }
-    packets.sort_by_key(|p| p.time);
+    packets.sort_by_key(|p| p.unix_ns);
     std::fs::write(dir.join("capture.pcap"), write_pcap(&packets)).unwrap();
     let mut c = Config::new(vec![dir.to_path_buf()]);
     c.series = true;

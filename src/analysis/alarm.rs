@@ -350,7 +350,7 @@ impl AlarmTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::capture::TcpSegment;
+    use crate::analysis::test_packets;
 
     fn t(ms: i64) -> UtcTime {
         UtcTime::from_unix_nanos(1_700_000_000_000_000_000 + ms * 1_000_000, 6)
@@ -359,27 +359,8 @@ mod tests {
     /// Packet `frame` at `ms`; `c2p` = client → provider; client 10.0.0.2:port, provider
     /// 10.0.0.1:5413.
     fn pkt(frame: u64, ms: i64, c2p: bool, port: u16, fl: u8) -> TcpPacket {
-        let (c, p): (IpAddr, IpAddr) = ("10.0.0.2".parse().unwrap(), "10.0.0.1".parse().unwrap());
-        let (src, dst, sport, dport) = if c2p {
-            (c, p, port, 5413)
-        } else {
-            (p, c, 5413, port)
-        };
-        TcpPacket {
-            frame,
-            byte: 0,
-            time: t(ms),
-            seg: TcpSegment {
-                src,
-                dst,
-                sport,
-                dport,
-                flags: fl,
-                seq: 9,
-                ack: 0,
-                payload_len: 0,
-            },
-        }
+        let client = format!("10.0.0.2:{port}");
+        test_packets::tcp(frame, t(ms), &client, "10.0.0.1:5413", c2p, fl, 9)
     }
 
     fn tracker(client: &str, gap_s: f64) -> AlarmTracker {

@@ -322,32 +322,14 @@ impl HandshakeTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::capture::TcpSegment;
+    use crate::analysis::test_packets;
 
     const T0: i64 = 1_700_000_000_000_000_000;
 
+    /// Client 10.0.0.1:1074, server 10.0.0.2:80.
     fn pkt(frame: u64, secs: f64, from_client: bool, fl: u8, seq: u32) -> TcpPacket {
-        let (c, s): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        let (src, dst, sport, dport) = if from_client {
-            (c, s, 1074, 80)
-        } else {
-            (s, c, 80, 1074)
-        };
-        TcpPacket {
-            frame,
-            byte: 0,
-            time: UtcTime::from_unix_nanos(T0 + (secs * 1e9) as i64, 6),
-            seg: TcpSegment {
-                src,
-                dst,
-                sport,
-                dport,
-                flags: fl,
-                seq,
-                ack: 0,
-                payload_len: 0,
-            },
-        }
+        let (c, s) = ("10.0.0.1:1074", "10.0.0.2:80");
+        test_packets::tcp(frame, t(secs), c, s, from_client, fl, seq)
     }
 
     fn t(secs: f64) -> UtcTime {

@@ -6,3 +6,5 @@ pub mod halfopen;
 pub mod handshake;
 pub mod netstat_facts;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod test_packets;

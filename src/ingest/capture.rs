@@ -913,16 +913,19 @@ mod tests {
 
     #[test]
     fn gzipped_netmon_is_sniffed_and_read_in_memory() {
-        use crate::testgen::pcap::{SynthTcp, write_netmon};
+        use crate::analysis::test_packets;
+        use halfopen_testgen::pcap::{SynthTcp, write_netmon};
         let frame = syn_frame();
         let seg = link::decode(1, &frame);
         let link::Decoded::Tcp(seg) = seg else {
             panic!("{seg:?}")
         };
         let pkts: Vec<SynthTcp> = (0..3)
-            .map(|k| SynthTcp {
-                time: UtcTime::from_unix_nanos(1_000_000_000_000 + k * 1_000, 6),
-                seg,
+            .map(|k| {
+                test_packets::synth(
+                    UtcTime::from_unix_nanos(1_000_000_000_000 + k * 1_000, 6),
+                    seg,
+                )
             })
             .collect();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());

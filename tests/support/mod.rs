@@ -154,4 +154,4 @@ pub fn realdata(what: &str) -> Option<PathBuf> {
 }
 
 #[allow(unused_imports)] // not every test crate writes bundles
-pub use halfopen::testgen::bundle::write_bundle;
+pub use halfopen_testgen::bundle::write_bundle;

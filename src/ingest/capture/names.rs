@@ -499,7 +499,7 @@ fn dhcp(msg: &[u8], out: &mut Vec<Found>) -> Result<(), Malformed> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testgen::pcap::{dhcp_message, dns_response, nbns_registration};
+    use halfopen_testgen::pcap::{dhcp_message, dns_response, nbns_registration};
     use proptest::prelude::*;
 
     fn found(name: &str, addr: &str, how: NameSource) -> Found {

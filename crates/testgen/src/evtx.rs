@@ -15,12 +15,10 @@
 //!
 //! Output is deterministic: the same events give the same bytes.
 
-use crate::model::UtcTime;
-
 /// Size of the file header block (libyal EVTX §2).
-const FILE_HEADER_SIZE: usize = 4096;
-/// Size of one chunk (libyal EVTX §3).
-const CHUNK_SIZE: usize = 65536;
+pub const FILE_HEADER_SIZE: usize = 4096;
+/// Size of one chunk (libyal EVTX §3); chunk `n` starts at `FILE_HEADER_SIZE + n * CHUNK_SIZE`.
+pub const CHUNK_SIZE: usize = 65536;
 /// Size of the chunk header, where the first record starts (libyal EVTX §3).
 const CHUNK_HEADER_SIZE: usize = 512;
 /// `<Event xmlns=…>` as Windows writes it.
@@ -39,14 +37,16 @@ mod ty {
     pub const HEXINT64: u8 = 0x15;
 }
 
-/// One event to write.
+/// One event to write: the `System` fields Windows writes for a classic or manifest event, plus
+/// its `EventData`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventSpec {
     /// Written both as the record-header id and as `<EventRecordID>`.
     pub record_id: u64,
-    /// TimeCreated (also used as the record header's written time). Written as FILETIME
-    /// (100 ns); an instant before 1601 is written as FILETIME 0.
-    pub time: UtcTime,
+    /// `<TimeCreated SystemTime=…>` (also the record header's written time), in nanoseconds
+    /// since 1970-01-01T00:00:00Z (UTC). Written as FILETIME (MS-DTYP 2.3.3, 100-ns units, so
+    /// cut to 100 ns; see [`crate::filetime`]).
+    pub unix_ns: i64,
     /// `<Provider Name=…>`.
     pub provider: String,
     /// `<EventID>` (low 16 bits of the classic id).
@@ -59,7 +59,9 @@ pub struct EventSpec {
     pub task: u16,
     /// `<Keywords>` (0x80000000000000 = Classic).
     pub keywords: u64,
+    /// `<Computer>`: the host name the event was logged on.
     pub computer: String,
+    /// `<Channel>`, e.g. `System`.
     pub channel: String,
     /// One unnamed `<Data>` element per string, in order.
     pub data: Vec<String>,
@@ -425,7 +427,7 @@ fn template_guid(n_data: usize, has_binary: bool) -> [u8; 16] {
 
 /// One whole record (libyal EVTX §4) for `ev`, to be placed at chunk offset `offset`.
 fn record_bytes(ev: &EventSpec, offset: usize) -> Vec<u8> {
-    let filetime = ev.time.to_filetime().unwrap_or(0);
+    let filetime = crate::filetime(ev.unix_ns);
     // The BinXML starts 24 bytes into the record.
     let mut b = Buf {
         bytes: Vec::new(),
@@ -470,217 +472,44 @@ fn record_bytes(ev: &EventSpec, offset: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::evtx::read_evtx;
-
-    fn t(s: &str) -> UtcTime {
-        UtcTime::parse_rfc3339(s).unwrap()
-    }
-
-    /// The 40-byte IO_ERROR_LOG_PACKET of the real XP Tcpip 4226 records (plaso SysEvent.Evt).
-    fn tcpip_binary() -> Vec<u8> {
-        let mut b = vec![
-            0, 0, 0, 0, 1, 0, 0x54, 0, 0, 0, 0, 0, 0x82, 0x10, 0, 0x80, 1, 0, 0, 0,
-        ];
-        b.resize(40, 0);
-        b
-    }
 
     fn sample() -> Vec<EventSpec> {
+        let ev = |record_id, unix_ns, qualifiers, data: &[&str], binary| EventSpec {
+            record_id,
+            unix_ns,
+            provider: "Tcpip".into(),
+            event_id: 4226,
+            qualifiers,
+            level: 3,
+            task: 0,
+            keywords: 0x80_0000_0000_0000,
+            computer: "WKS-01.example.test".into(),
+            channel: "System".into(),
+            data: data.iter().map(|d| d.to_string()).collect(),
+            binary,
+        };
         vec![
-            EventSpec {
-                record_id: 1,
-                time: t("2026-03-14T10:02:13.1234567Z"),
-                provider: "Tcpip".into(),
-                event_id: 4226,
-                qualifiers: Some(32768),
-                level: 3,
-                task: 0,
-                keywords: 0x80_0000_0000_0000,
-                computer: "WKS-01.example.test".into(),
-                channel: "System".into(),
-                data: vec![String::new()],
-                binary: Some(tcpip_binary()),
-            },
-            EventSpec {
-                record_id: 2,
-                time: t("2026-03-14T09:00:00.0000001Z"),
-                provider: "EventLog".into(),
-                event_id: 6005,
-                qualifiers: Some(32768),
-                level: 4,
-                task: 0,
-                keywords: 0x80_0000_0000_0000,
-                computer: "WKS-01.example.test".into(),
-                channel: "System".into(),
-                data: vec![],
-                binary: None,
-            },
-            EventSpec {
-                record_id: 3,
-                time: t("2026-03-14T10:05:00.5000000Z"),
-                provider: "Microsoft-Windows-Kernel-General".into(),
-                event_id: 12,
-                qualifiers: None,
-                level: 4,
-                task: 1,
-                keywords: 0x8000_0000_0000_0000,
-                computer: "WKS-01.example.test".into(),
-                channel: "System".into(),
-                data: vec!["6".into(), "1".into(), "Ünïcode ✓".into()],
-                binary: None,
-            },
+            ev(
+                1,
+                1_773_482_533_123_456_700,
+                Some(32768),
+                &[""],
+                Some(vec![1; 40]),
+            ),
+            ev(2, 1_773_478_800_000_000_100, None, &[], None),
+            ev(
+                3,
+                1_773_482_700_500_000_000,
+                None,
+                &["6", "Ünïcode ✓"],
+                None,
+            ),
         ]
-    }
-
-    fn write_tmp(bytes: &[u8]) -> tempfile::NamedTempFile {
-        use std::io::Write;
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(bytes).unwrap();
-        f.flush().unwrap();
-        f
-    }
-
-    #[test]
-    fn three_events_read_back_through_read_evtx_with_every_field() {
-        let events = sample();
-        let bytes = write_evtx(&events);
-        assert_eq!(bytes.len(), FILE_HEADER_SIZE + CHUNK_SIZE);
-        let f = write_tmp(&bytes);
-        let log = read_evtx(f.path()).unwrap();
-        assert_eq!(log.problems, vec![]);
-        assert_eq!(log.records.len(), 3);
-        for (r, e) in log.records.iter().zip(&events) {
-            assert_eq!(r.record_id, e.record_id);
-            assert_eq!(r.event_record_id, Some(e.record_id));
-            assert_eq!(r.provider, e.provider);
-            assert_eq!(r.event_id, e.event_id);
-            assert_eq!(r.qualifiers, e.qualifiers);
-            assert_eq!(r.level, Some(e.level));
-            assert_eq!(r.task, Some(e.task));
-            assert_eq!(r.keywords, Some(e.keywords));
-            assert_eq!(r.time, e.time);
-            assert_eq!(r.time.to_string(), e.time.to_string());
-            assert_eq!(r.written, Some(e.time));
-            assert_eq!(r.computer, e.computer);
-            assert_eq!(r.channel, e.channel);
-            assert_eq!(r.data, e.data);
-            assert_eq!(r.binary, e.binary);
-            assert!(!r.recovered);
-        }
-    }
-
-    #[test]
-    fn crate_json_and_xml_show_eventid_qualifiers_and_time_text() {
-        let bytes = write_evtx(&sample());
-        let settings = evtx::ParserSettings::new()
-            .num_threads(1)
-            .indent(false)
-            .validate_checksums(true);
-        let mut p = evtx::EvtxParser::from_buffer(bytes.clone())
-            .unwrap()
-            .with_configuration(settings.clone());
-        let json: Vec<serde_json::Value> =
-            p.records_json_value().map(|r| r.unwrap().data).collect();
-        assert_eq!(json.len(), 3);
-        let sys = &json[0]["Event"]["System"];
-        assert_eq!(
-            sys["EventID"],
-            serde_json::json!({"#attributes": {"Qualifiers": 32768}, "#text": 4226})
-        );
-        assert_eq!(sys["Level"], serde_json::json!(3));
-        assert_eq!(sys["Keywords"], serde_json::json!("0x80000000000000"));
-        assert_eq!(
-            sys["TimeCreated"]["#attributes"]["SystemTime"],
-            serde_json::json!("2026-03-14T10:02:13.1234567Z")
-        );
-        assert_eq!(sys["Provider"]["#attributes"]["Name"], "Tcpip");
-        assert_eq!(sys["EventRecordID"], serde_json::json!(1));
-        assert_eq!(
-            json[0]["Event"]["EventData"]["Binary"],
-            serde_json::json!(format!("{:0<80}", "00000000010054000000000082100080010000"))
-        );
-        // A manifest-style event: no Qualifiers attribute, EventID a bare number.
-        assert_eq!(json[2]["Event"]["System"]["EventID"], serde_json::json!(12));
-
-        let mut p = evtx::EvtxParser::from_buffer(bytes)
-            .unwrap()
-            .with_configuration(settings);
-        let xml: Vec<String> = p.records().map(|r| r.unwrap().data).collect();
-        assert!(
-            xml[0].contains(r#"<EventID Qualifiers="32768">4226</EventID>"#),
-            "{}",
-            xml[0]
-        );
-        assert!(
-            xml[0].contains(r#"<TimeCreated SystemTime="2026-03-14T10:02:13.1234567Z"/>"#),
-            "{}",
-            xml[0]
-        );
-        assert!(xml[1].contains(r#"<EventID Qualifiers="32768">6005</EventID>"#));
-        assert!(xml[2].contains("<EventID>12</EventID>"), "{}", xml[2]);
-    }
-
-    #[test]
-    fn header_and_chunk_checksums_validate() {
-        let bytes = write_evtx(&sample());
-        let p = evtx::EvtxParser::from_buffer(bytes.clone()).unwrap();
-        assert!(p.header().validate_checksum());
-        assert_eq!(p.header().chunk_count, 1);
-        assert_eq!(p.header().next_record_id, 4);
-        let chunk_bytes = bytes[FILE_HEADER_SIZE..FILE_HEADER_SIZE + CHUNK_SIZE].to_vec();
-        let chunk = evtx::EvtxChunkData::new(chunk_bytes, true).unwrap();
-        assert!(chunk.validate_header_checksum());
-        assert!(chunk.validate_data_checksum());
-        assert_eq!(chunk.header.first_event_record_id, 1);
-        assert_eq!(chunk.header.last_event_record_id, 3);
     }
 
     #[test]
     fn same_input_gives_same_bytes() {
         assert_eq!(write_evtx(&sample()), write_evtx(&sample()));
-    }
-
-    #[test]
-    fn more_than_64_kib_spills_into_two_chunks_and_reads_back() {
-        let base = sample();
-        let events: Vec<EventSpec> = (0..300u64)
-            .map(|i| {
-                let mut e = base[(i % 3) as usize].clone();
-                e.record_id = i + 1;
-                e.time = e.time.plus_nanos(i as i64 * 1_000_000_000);
-                e
-            })
-            .collect();
-        let bytes = write_evtx(&events);
-        let chunks = (bytes.len() - FILE_HEADER_SIZE) / CHUNK_SIZE;
-        assert!(chunks >= 2, "{chunks} chunks");
-        assert_eq!(bytes.len(), FILE_HEADER_SIZE + chunks * CHUNK_SIZE);
-
-        // Every chunk passes both CRC checks when the parser enforces them.
-        let settings = evtx::ParserSettings::new()
-            .num_threads(1)
-            .validate_checksums(true);
-        let mut p = evtx::EvtxParser::from_buffer(bytes.clone())
-            .unwrap()
-            .with_configuration(settings);
-        assert!(p.header().validate_checksum());
-        assert_eq!(usize::from(p.header().chunk_count), chunks);
-        let ids: Vec<u64> = p
-            .records_json_bytes()
-            .map(|r| r.unwrap().event_record_id)
-            .collect();
-        assert_eq!(ids, (1..=300).collect::<Vec<_>>());
-
-        let f = write_tmp(&bytes);
-        let log = read_evtx(f.path()).unwrap();
-        assert_eq!(log.problems, vec![]);
-        assert_eq!(log.records.len(), 300);
-        for (r, e) in log.records.iter().zip(&events) {
-            assert_eq!(
-                (r.record_id, r.event_id, r.time),
-                (e.record_id, e.event_id, e.time)
-            );
-            assert_eq!(r.data, e.data);
-        }
+        assert_eq!(write_evtx(&sample()).len(), FILE_HEADER_SIZE + CHUNK_SIZE);
     }
 }

@@ -11,27 +11,76 @@
 //! header (RFC 768, checksum 0 = none, legal over IPv4) before the payload; plus payload builders
 //! for the name-service messages the capture reader learns host names from: [`dns_response`],
 //! [`nbns_registration`], [`dhcp_message`].
+//!
+//! Other layouts and link layers ([`write_capture`]): legacy pcap big-endian with nanosecond
+//! magic, and pcapng (IETF `draft-ietf-opsawg-pcapng`: SHB, IDB with `if_tsresol` 9, EPBs), on
+//! the link layers of [`SynthLink`] (tcpdump.org LINKTYPE_* values).
+//!
+//! Times are `i64` nanoseconds since the Unix epoch (UTC).
 
-use crate::ingest::capture::TcpSegment;
-use crate::model::UtcTime;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// TCP header flag bits (RFC 9293 §3.1), the values of [`SynthSegment::flags`].
+pub mod flags {
+    /// FIN: no more data from the sender.
+    pub const FIN: u8 = 0x01;
+    /// SYN: synchronize sequence numbers (connect).
+    pub const SYN: u8 = 0x02;
+    /// RST: reset the connection.
+    pub const RST: u8 = 0x04;
+    /// PSH: push function.
+    pub const PSH: u8 = 0x08;
+    /// ACK: the acknowledgment field is significant.
+    pub const ACK: u8 = 0x10;
+}
+
+/// The TCP/IP fields of one segment to write (RFC 791/8200 addresses, RFC 9293 §3.1 header
+/// fields); the same fields as `halfopen::ingest::capture::TcpSegment`, which reads them back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SynthSegment {
+    /// Source address; when either address is IPv6 the packet is IPv6.
+    pub src: IpAddr,
+    /// Destination address.
+    pub dst: IpAddr,
+    /// Source port.
+    pub sport: u16,
+    /// Destination port.
+    pub dport: u16,
+    /// TCP flags, a combination of [`flags`] bits.
+    pub flags: u8,
+    /// Sequence number.
+    pub seq: u32,
+    /// Acknowledgment number.
+    pub ack: u32,
+    /// Payload length in bytes (written as that many zero bytes; capped at 65,000).
+    pub payload_len: u32,
+}
 
 /// One TCP packet to write: when, and the segment. `seg.payload_len` is capped at 65,000 bytes
 /// (one frame).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SynthTcp {
-    pub time: UtcTime,
-    pub seg: TcpSegment,
+    /// Capture time: nanoseconds since 1970-01-01T00:00:00Z (UTC). Legacy pcap keeps µs (or ns
+    /// for [`SynthFile::PcapBeNano`]), pcapng ns, NetMon µs offsets from a ms start.
+    pub unix_ns: i64,
+    /// The TCP segment.
+    pub seg: SynthSegment,
 }
 
 /// One UDP datagram to write: when, addresses, ports and payload (at most 65,000 bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SynthUdp {
-    pub time: UtcTime,
+    /// Capture time: nanoseconds since 1970-01-01T00:00:00Z (UTC), written with µs precision.
+    pub unix_ns: i64,
+    /// Source address; when either address is IPv6 the packet is IPv6.
     pub src: IpAddr,
+    /// Destination address.
     pub dst: IpAddr,
+    /// Source port.
     pub sport: u16,
+    /// Destination port.
     pub dport: u16,
+    /// The UDP payload (cut at 65,000 bytes).
     pub payload: Vec<u8>,
 }
 
@@ -61,7 +110,7 @@ pub fn write_pcap(packets: &[SynthTcp]) -> Vec<u8> {
     let mut frame = Vec::with_capacity(128);
     for p in packets {
         ethernet_frame(p, &mut frame);
-        pcap_record(&mut out, p.time, &frame);
+        pcap_record(&mut out, p.unix_ns, &frame);
     }
     out
 }
@@ -80,8 +129,7 @@ fn pcap_header() -> Vec<u8> {
 }
 
 /// Appends one legacy pcap record (µs time clamped to the u32 seconds range) holding `frame`.
-fn pcap_record(out: &mut Vec<u8>, time: UtcTime, frame: &[u8]) {
-    let nanos = time.unix_nanos();
+fn pcap_record(out: &mut Vec<u8>, nanos: i64, frame: &[u8]) {
     let secs = nanos
         .div_euclid(1_000_000_000)
         .clamp(0, i64::from(u32::MAX)) as u32;
@@ -109,7 +157,7 @@ pub fn write_pcap_udp(packets: &[SynthUdp]) -> Vec<u8> {
         frame.extend_from_slice(&(udp_len as u16).to_be_bytes());
         frame.extend_from_slice(&[0, 0]);
         frame.extend_from_slice(payload);
-        pcap_record(&mut out, p.time, &frame);
+        pcap_record(&mut out, p.unix_ns, &frame);
     }
     out
 }
@@ -285,7 +333,7 @@ fn ethernet_frame(p: &SynthTcp, frame: &mut Vec<u8>) {
 }
 
 /// Writes a Microsoft Network Monitor 2.`minor` capture (`minor` 0–3; see
-/// `ingest::capture::netmon` for the layout, after Wireshark `wiretap/netmon.c`) holding
+/// `halfopen::ingest::capture::netmon` for the layout, after Wireshark `wiretap/netmon.c`) holding
 /// `packets` as Ethernet frames, in order.
 ///
 /// The header start is the first packet's time cut to the millisecond, written as a UTC
@@ -297,7 +345,7 @@ pub fn write_netmon(packets: &[SynthTcp], minor: u8) -> Vec<u8> {
     let minor = minor.min(3);
     let start_ns = packets
         .first()
-        .map_or(0, |p| p.time.unix_nanos().div_euclid(1_000_000) * 1_000_000);
+        .map_or(0, |p| p.unix_ns.div_euclid(1_000_000) * 1_000_000);
     let mut out = vec![0u8; 128];
     out[0..4].copy_from_slice(b"GMBU");
     out[4] = minor;
@@ -324,7 +372,7 @@ pub fn write_netmon(packets: &[SynthTcp], minor: u8) -> Vec<u8> {
     for p in packets {
         ethernet_frame(p, &mut frame);
         table.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
-        let delta_us = (p.time.unix_nanos() - start_ns).div_euclid(1000);
+        let delta_us = (p.unix_ns - start_ns).div_euclid(1000);
         out.extend_from_slice(&(delta_us as u64).to_le_bytes());
         let len = frame.len() as u32;
         out.extend_from_slice(&len.to_le_bytes());
@@ -337,7 +385,7 @@ pub fn write_netmon(packets: &[SynthTcp], minor: u8) -> Vec<u8> {
             out.extend_from_slice(&0u32.to_le_bytes());
         }
         if minor >= 3 {
-            out.extend_from_slice(&p.time.to_filetime().unwrap_or(0).to_le_bytes());
+            out.extend_from_slice(&crate::filetime(p.unix_ns).to_le_bytes());
             out.push(0);
         }
     }
@@ -353,109 +401,25 @@ pub fn write_netmon(packets: &[SynthTcp], minor: u8) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::handshake::{HandshakeSettings, HandshakeTracker, Outcome};
-    use crate::ingest::capture::{flags, read_capture};
-    use crate::model::Format;
-
-    const T0: i64 = 1_200_000_000;
-
-    fn at(ms: i64) -> UtcTime {
-        UtcTime::from_unix_nanos((T0 * 1000 + ms) * 1_000_000, 6)
-    }
-
-    fn p(ms: i64, src: &str, dst: &str, sport: u16, dport: u16, fl: u8, seq: u32) -> SynthTcp {
-        SynthTcp {
-            time: at(ms),
-            seg: TcpSegment {
-                src: src.parse().unwrap(),
-                dst: dst.parse().unwrap(),
-                sport,
-                dport,
-                flags: fl,
-                seq,
-                ack: 0,
-                payload_len: 0,
-            },
-        }
-    }
 
     #[test]
     fn ipv4_header_checksum_verifies_to_zero() {
-        let img = write_pcap(&[p(0, "192.168.0.4", "10.1.2.3", 1, 2, flags::SYN, 9)]);
+        let img = write_pcap(&[SynthTcp {
+            unix_ns: 1_200_000_000_000_000_000,
+            seg: SynthSegment {
+                src: "192.168.0.4".parse().unwrap(),
+                dst: "10.1.2.3".parse().unwrap(),
+                sport: 1,
+                dport: 2,
+                flags: flags::SYN,
+                seq: 9,
+                ack: 0,
+                payload_len: 0,
+            },
+        }]);
         // file header 24 + record header 16 + Ethernet 14 = IPv4 header at 54.
         assert_eq!(ip_checksum(&img[54..74]), 0);
         assert_eq!(img.len(), 24 + 16 + 14 + 20 + 20);
-    }
-
-    #[test]
-    fn written_attempts_read_back_with_their_outcomes() {
-        let (c, s) = ("192.168.0.4", "10.0.0.80");
-        let syn = flags::SYN;
-        let synack = flags::SYN | flags::ACK;
-        let rstack = flags::RST | flags::ACK;
-        let pkts = [
-            // established
-            p(0, c, s, 1100, 80, syn, 100),
-            p(20, s, c, 80, 1100, synack, 500),
-            p(21, c, s, 1100, 80, flags::ACK, 101),
-            // refused
-            p(100, c, s, 1101, 81, syn, 200),
-            p(101, s, c, 81, 1101, rstack, 0),
-            // unanswered, Windows timing: +3 s, +9 s
-            p(200, c, s, 1102, 82, syn, 300),
-            p(3200, c, s, 1102, 82, syn, 300),
-            p(9200, c, s, 1102, 82, syn, 300),
-            // IPv6 established, with payload after
-            p(9300, "2001:db8::1", "2001:db8::2", 1200, 443, syn, 7),
-            p(9310, "2001:db8::2", "2001:db8::1", 443, 1200, synack, 8),
-            // a packet late enough for the unanswered attempt to have given up
-            p(30_000, c, s, 1100, 80, flags::ACK | flags::PSH, 101),
-        ];
-        let mut pkts = pkts.to_vec();
-        pkts[10].seg.payload_len = 5;
-        // Answers acknowledge ISN + 1 (as tshark expects of a SYN-ACK / RST-ACK).
-        for (i, ack) in [(1, 101), (2, 501), (4, 201), (9, 8), (10, 501)] {
-            pkts[i].seg.ack = ack;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("synth.pcap");
-        std::fs::write(&path, write_pcap(&pkts)).unwrap();
-
-        let mut tr = HandshakeTracker::new(HandshakeSettings::default());
-        let mut payload = Vec::new();
-        let read = read_capture(&path, &mut |t| {
-            payload.push(t.seg.payload_len);
-            tr.push(t)
-        })
-        .unwrap();
-        assert_eq!(
-            (read.format, read.packets, read.tcp_packets),
-            (Format::Pcap, 11, 11)
-        );
-        assert!(read.problems.is_empty());
-        assert_eq!(read.first_time, Some(at(0)));
-        assert_eq!(payload[10], 5);
-        let rep = tr.finish(read.last_time);
-        assert_eq!(
-            (rep.tcp_syn, rep.syn_retransmissions, rep.syn_ack, rep.rst),
-            (6, 2, 2, 1)
-        );
-        let outcomes: Vec<Outcome> = rep.attempts.iter().map(|a| a.outcome).collect();
-        assert_eq!(
-            outcomes,
-            [
-                Outcome::Established,
-                Outcome::Refused,
-                Outcome::Unanswered,
-                Outcome::Established
-            ]
-        );
-        assert_eq!(rep.attempts[2].retry_pattern(), vec![3.0, 6.0]);
-        assert_eq!(rep.attempts[2].half_open_until, at(21_200));
-        assert_eq!(
-            rep.attempts[3].dst,
-            "2001:db8::2".parse::<IpAddr>().unwrap()
-        );
     }
 }
 
@@ -593,7 +557,7 @@ pub fn write_capture(packets: &[SynthTcp], link: SynthLink, file: SynthFile) -> 
     };
     let mut out = Vec::with_capacity(1024 + packets.len() * 100);
     let mut frame = Vec::with_capacity(128);
-    let nanos = |t: UtcTime| t.unix_nanos().max(0) as u64;
+    let nanos = |t: i64| t.max(0) as u64;
     match file {
         SynthFile::PcapLeMicro | SynthFile::PcapBeNano => {
             let magic = if big { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
@@ -606,7 +570,7 @@ pub fn write_capture(packets: &[SynthTcp], link: SynthLink, file: SynthFile) -> 
             out.extend_from_slice(&u32b(link.linktype()));
             for p in packets {
                 link_frame(p, link, big, &mut frame);
-                let n = nanos(p.time);
+                let n = nanos(p.unix_ns);
                 let secs = (n / 1_000_000_000).min(u64::from(u32::MAX)) as u32;
                 let frac = (n % 1_000_000_000) as u32;
                 let frac = if big { frac } else { frac / 1000 };
@@ -647,7 +611,7 @@ pub fn write_capture(packets: &[SynthTcp], link: SynthLink, file: SynthFile) -> 
             let mut epb = Vec::with_capacity(160);
             for p in packets {
                 link_frame(p, link, false, &mut frame);
-                let n = nanos(p.time);
+                let n = nanos(p.unix_ns);
                 epb.clear();
                 epb.extend_from_slice(&0u32.to_le_bytes());
                 epb.extend_from_slice(&((n >> 32) as u32).to_le_bytes());

@@ -3,7 +3,7 @@
 //! hosts. The simulated tcpip.sys lets at most 10 connect attempts be half-open at once and queues
 //! the rest (first SYN only when a slot frees); each unanswered attempt sends SYNs at t, t+3 s,
 //! t+9 s and gives up at t+21 s (TcpInitialRTT 3 s, TcpMaxConnectRetransmissions 2; see
-//! `analysis::handshake`). The alarm provider's reconnects to its two alarm clients wait behind
+//! `halfopen::analysis::handshake`). The alarm provider's reconnects to its two alarm clients wait behind
 //! them in the queue. The System log records Event 4226 when the first connect is queued.
 //!
 //! Files: `WS-ALARM01-System.evtx`, `WS-ALARM01-capture.pcap`, `WS-ALARM01-netstat-ano.txt`
@@ -11,14 +11,12 @@
 //! [`NETSTAT_AT`]), and
 //! `technote-838-netstat.txt` (the tech note's Figure 1, verbatim).
 
-use super::evtx::{EventSpec, write_evtx};
-use super::pcap::{SynthTcp, write_pcap};
-use crate::ingest::capture::TcpSegment;
-use crate::ingest::capture::flags::{ACK, PSH, RST, SYN};
-use crate::model::UtcTime;
+use crate::evtx::{EventSpec, write_evtx};
+use crate::pcap::flags::{ACK, PSH, RST, SYN};
+use crate::pcap::{SynthSegment, SynthTcp, write_pcap};
 use std::net::{IpAddr, Ipv4Addr};
 
-/// 2026-03-14T10:00:00Z, the capture's start.
+/// 2026-03-14T10:00:00Z, the capture's start, in seconds since the Unix epoch.
 pub const T0_UNIX: i64 = 1_773_482_400;
 /// Seconds after T0 of the netstat snapshot (10:02:40).
 pub const NETSTAT_AT: f64 = 160.0;
@@ -36,12 +34,15 @@ pub const TECH_NOTE_NETSTAT: &str = include_str!("tn838_netstat.txt");
 
 /// One generated file: its name and bytes.
 pub struct DemoFile {
+    /// File name, as under `fixtures/demo/`.
     pub name: &'static str,
+    /// The whole file.
     pub bytes: Vec<u8>,
 }
 
-fn at(s: f64) -> UtcTime {
-    UtcTime::from_unix_nanos(T0_UNIX * 1_000_000_000 + (s * 1e9).round() as i64, 6)
+/// Unix nanoseconds of `s` seconds after T0.
+fn at(s: f64) -> i64 {
+    T0_UNIX * 1_000_000_000 + (s * 1e9).round() as i64
 }
 
 /// A connect request of the simulation.
@@ -127,8 +128,8 @@ fn tcp(
     len: u16,
 ) -> SynthTcp {
     SynthTcp {
-        time: at(t),
-        seg: TcpSegment {
+        unix_ns: at(t),
+        seg: SynthSegment {
             src: IpAddr::V4(src.0),
             dst: IpAddr::V4(dst.0),
             sport: src.1,
@@ -254,13 +255,13 @@ fn packets(started: &[Started]) -> Vec<SynthTcp> {
             }
         }
     }
-    p.sort_by_key(|a| a.time);
+    p.sort_by_key(|a| a.unix_ns);
     p
 }
 
 fn event(
     record_id: u64,
-    time: UtcTime,
+    unix_ns: i64,
     provider: &str,
     event_id: u16,
     level: u8,
@@ -268,7 +269,7 @@ fn event(
 ) -> EventSpec {
     EventSpec {
         record_id,
-        time: time.with_digits(7),
+        unix_ns,
         provider: provider.to_string(),
         event_id,
         qualifiers: Some(if level == 3 { 32768 } else { 16384 }),

@@ -2,8 +2,7 @@
 //! folder. Used by the concurrency tests (`tests/concurrency.rs`), `examples/make_bundle.rs` and
 //! `benches/threads.sh`.
 
-use super::evtx::{EventSpec, write_evtx};
-use crate::model::UtcTime;
+use crate::evtx::{EventSpec, write_evtx};
 use std::path::{Path, PathBuf};
 
 /// A System log of `records` events for `host`: Service Control Manager 7036 filler every
@@ -16,7 +15,7 @@ pub fn system_log(host: &str, records: u64) -> Vec<u8> {
             let is_4226 = id == records / 2;
             EventSpec {
                 record_id: id,
-                time: UtcTime::from_unix_nanos((T0 + 10 * id as i64) * 1_000_000_000, 7),
+                unix_ns: (T0 + 10 * id as i64) * 1_000_000_000,
                 provider: if is_4226 {
                     "Tcpip"
                 } else {
@@ -53,7 +52,7 @@ pub fn write_bundle(
     netstats: usize,
 ) -> Vec<PathBuf> {
     std::fs::create_dir_all(dir).unwrap();
-    let demo = super::demo::demo_files();
+    let demo = crate::demo::demo_files();
     let file = |name: &str| {
         demo.iter()
             .find(|f| f.name == name)
