@@ -444,7 +444,7 @@ fn error_path(e: &IngestError) -> String {
 
 fn event_log_entries(
     path: &Arc<Path>,
-    log: &crate::ingest::evtx::EventLog,
+    log: &crate::model::EventLog,
     hosts: &Hosts,
     out: &mut Vec<TimelineEntry>,
 ) {

@@ -41,7 +41,7 @@
 //!   "recovered" records, 438 in `SysEvent.Evt`) are not read.
 
 use super::IngestError;
-use super::evtx::{EventLog, EventRecord};
+use crate::model::{EventLog, EventRecord};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::borrow::Cow;
 use std::path::Path;

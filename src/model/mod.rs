@@ -3,9 +3,11 @@
 //! one timeline entry type ([`TimelineEntry`]) that ingest, analysis, correlation and the renderers
 //! all share.
 
+mod event;
 mod settings;
 mod time;
 
+pub use event::{EventLog, EventRecord};
 pub use settings::{AlarmEndpoint, NamedTz};
 pub use time::UtcTime;
 

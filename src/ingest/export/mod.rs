@@ -14,14 +14,14 @@
 //! else UTF-8 (a character cut at the very end becomes U+FFFD), and if that is invalid, Windows-1252
 //! (XP's Western ANSI code page).
 //!
-//! [`EventRecord`]: super::evtx::EventRecord
+//! [`EventRecord`]: crate::model::EventRecord
 
 mod text;
 mod xml;
 
 use super::IngestError;
-use super::evtx::EventLog;
-use crate::config::NamedTz;
+use crate::model::EventLog;
+use crate::model::NamedTz;
 use crate::model::{Format, Locator, Problem};
 use std::borrow::Cow;
 use std::path::Path;

@@ -36,7 +36,7 @@
 //! of the two a repeated hour was, so events in that hour may be an hour early.
 
 use super::level_from_name;
-use crate::ingest::evtx::{EventLog, EventRecord};
+use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;

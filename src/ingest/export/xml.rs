@@ -20,7 +20,7 @@
 //! malformed event becomes one [`Problem`] located by the line its start tag is on, and the
 //! events after it are still read.
 
-use crate::ingest::evtx::{EventLog, EventRecord};
+use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};

@@ -18,8 +18,8 @@
 //! States map to the Windows spelling used throughout halfopen (LISTEN → LISTENING, SYN_RECV /
 //! SYN_RCVD / SYN-RECV → SYN_RECEIVED, FIN_WAIT1 / FIN-WAIT-1 → FIN_WAIT_1, ESTAB → ESTABLISHED).
 
-use super::row::{RowFields, RowParse};
-use super::{Endpoint, Proto};
+use super::fields::{RowFields, RowParse};
+use super::types::{Endpoint, Proto};
 
 /// Unix state words (net-tools `tcp_state` names, BSD `tcpstates[]`, iproute2 `sstate_name[]`)
 /// and their standard names.
