@@ -20,6 +20,7 @@
 //! malformed event becomes one [`Problem`] located by the line its start tag is on, and the
 //! events after it are still read.
 
+use crate::ingest::number::{decode_hex, parse_u64};
 use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};
 use quick_xml::XmlVersion;
@@ -268,29 +269,6 @@ fn element_text(stack: &[String], text: String, p: &mut Parsed) {
     }
 }
 
-/// A decimal or `0x` hexadecimal number.
-fn number(s: &str) -> Option<u64> {
-    let s = s.trim();
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
-
-/// `Binary` hex text as bytes (`None` when it is not an even number of hex digits).
-fn hex_bytes(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim().as_bytes();
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    s.chunks(2)
-        .map(|pair| {
-            let txt = std::str::from_utf8(pair).ok()?;
-            u8::from_str_radix(txt, 16).ok()
-        })
-        .collect()
-}
-
 /// `SystemTime` as UTC: RFC 3339 with `Z` or an offset; a value with no zone is read as UTC
 /// (the schema's TimeCreated is always UTC).
 fn system_time(s: &str) -> Option<UtcTime> {
@@ -320,25 +298,25 @@ impl Parsed {
         };
         let raw_id = match &self.event_id {
             Some(s) => {
-                number(s).ok_or_else(|| format!("unreadable EventID {s:?}, event skipped"))?
+                parse_u64(s).ok_or_else(|| format!("unreadable EventID {s:?}, event skipped"))?
             }
             None => return Err("event has no EventID, event skipped".into()),
         };
         let qualifiers = self
             .qualifiers
             .as_deref()
-            .and_then(number)
+            .and_then(parse_u64)
             .or(if raw_id > 0xffff {
                 Some(raw_id >> 16)
             } else {
                 None
             })
             .and_then(|q| u16::try_from(q & 0xffff).ok());
-        let event_record_id = self.event_record_id.as_deref().and_then(number);
+        let event_record_id = self.event_record_id.as_deref().and_then(parse_u64);
         let level = self
             .level
             .as_deref()
-            .and_then(number)
+            .and_then(parse_u64)
             .and_then(|v| u8::try_from(v).ok())
             .or_else(|| self.r_level.as_deref().and_then(super::level_from_name));
         let mut data = if !self.data.is_empty() {
@@ -365,15 +343,15 @@ impl Parsed {
             task: self
                 .task
                 .as_deref()
-                .and_then(number)
+                .and_then(parse_u64)
                 .and_then(|v| u16::try_from(v).ok()),
-            keywords: self.keywords.as_deref().and_then(number),
+            keywords: self.keywords.as_deref().and_then(parse_u64),
             time,
             written: None,
             computer: self.computer.unwrap_or_default(),
             channel: self.channel.unwrap_or_default(),
             data,
-            binary: self.binary.as_deref().and_then(hex_bytes),
+            binary: self.binary.as_deref().and_then(decode_hex),
             recovered: false,
         })
     }
