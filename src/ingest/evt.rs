@@ -41,6 +41,7 @@
 //!   "recovered" records, 438 in `SysEvent.Evt`) are not read.
 
 use super::IngestError;
+use crate::ingest::bytes::{le16, le32};
 use crate::model::{EventLog, EventRecord};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::borrow::Cow;
@@ -549,16 +550,6 @@ fn utf16z(b: &[u8], at: usize, end: usize) -> (String, usize) {
         units.push(u);
     }
     (String::from_utf16_lossy(&units), at + used)
-}
-
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([s[0], s[1]]))
 }
 
 #[cfg(test)]

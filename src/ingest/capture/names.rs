@@ -31,6 +31,7 @@
 //! A datagram that matched a port but cannot be parsed gives a [`Malformed`] reason; the names
 //! read before the fault are kept.
 
+use crate::ingest::bytes::be16;
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -94,11 +95,6 @@ pub(crate) fn parse(
         NameSource::Netbios => nbns(payload, out),
         NameSource::Dhcp => dhcp(payload, out),
     }
-}
-
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    let b = d.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([b[0], b[1]]))
 }
 
 /// Most labels plus pointer jumps in one name; 255 bytes of name allow at most 127 labels, but

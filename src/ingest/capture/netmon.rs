@@ -42,6 +42,7 @@
 //! major versions are [`HeadError::BadHeader`].
 
 use super::{CaptureRead, HeadError, MAX_PACKET, State, TcpPacket};
+use crate::ingest::bytes::{le16, le32, le64};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::io::{Read, Seek, SeekFrom};
 
@@ -84,27 +85,9 @@ fn network(n: u16) -> Network {
     }
 }
 
-fn le16(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2)
-        .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn le32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4)
-        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8).map_or(0, |s| {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(s);
-        u64::from_le_bytes(a)
-    })
-}
-
 /// The header SYSTEMTIME (8 × u16 at `at`) as UTC, or `None` when it is not a valid date.
 fn systemtime_utc(h: &[u8], at: usize) -> Option<UtcTime> {
-    let f = |i: usize| le16(h, at + 2 * i);
+    let f = |i: usize| le16(h, at + 2 * i).unwrap_or(0);
     let year = i16::try_from(f(0)).ok()?;
     let month = i8::try_from(f(1)).ok()?;
     let day = i8::try_from(f(3)).ok()?;
@@ -186,10 +169,10 @@ pub fn read_netmon<R: Read + Seek>(
             "NetMon major version {major} is not supported"
         )));
     }
-    let header_net = le16(&h, 6);
+    let header_net = le16(&h, 6).unwrap_or(0);
     let start = systemtime_utc(&h, 8);
-    let ft_off = u64::from(le32(&h, 24));
-    let ft_len = u64::from(le32(&h, 28));
+    let ft_off = u64::from(le32(&h, 24).unwrap_or(0));
+    let ft_len = u64::from(le32(&h, 28).unwrap_or(0));
     let trailer_len: u64 = match minor {
         0 => 0,
         1 => 2,
@@ -241,7 +224,7 @@ pub fn read_netmon<R: Read + Seek>(
         if at.read(ft_off, &mut raw).is_ok() {
             table = raw
                 .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .map(|c| le32(c, 0).unwrap_or(0))
                 .collect();
         } else {
             table_ok = false;
@@ -364,8 +347,8 @@ impl Frames {
         let mut fh = [0u8; FRAME_HEADER_LEN as usize];
         at.read(off, &mut fh)
             .map_err(|e| FrameError::Stop(format!("read error ({e}): the rest is not read")))?;
-        let delta = le64(&fh, 0);
-        let incl = le32(&fh, 12);
+        let delta = le64(&fh, 0).unwrap_or(0);
+        let incl = le32(&fh, 12).unwrap_or(0);
         if incl > MAX_PACKET {
             return Err(FrameError::Skip(format!(
                 "frame length {incl} above {MAX_PACKET} (corrupt): skipped"
@@ -383,12 +366,12 @@ impl Frames {
             .map_err(|e| FrameError::Stop(format!("read error ({e}): the rest is not read")))?;
         let (payload, trailer) = data.split_at(incl as usize);
         let net = if self.minor >= 1 {
-            le16(trailer, 0)
+            le16(trailer, 0).unwrap_or(0)
         } else {
             self.header_net
         };
         let time = if self.minor >= 3 {
-            UtcTime::from_filetime(le64(trailer, 6))
+            UtcTime::from_filetime(le64(trailer, 6).unwrap_or(0))
         } else {
             self.used_header_time = true;
             // Wireshark: ×10 as a signed count of 100 ns.
