@@ -11,7 +11,7 @@
 //! TCP: RFC 9293 §3.1. UDP (RFC 768) only for the name-service ports (see [`is_name_port`]):
 //! every other UDP datagram is `NotTcp` without looking past the ports.
 
-use super::TcpSegment;
+use super::types::TcpSegment;
 use crate::ingest::bytes::{be16, be32, le32};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

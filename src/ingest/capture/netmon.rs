@@ -41,7 +41,8 @@
 //! every complete frame, and the cut is reported at its offset. NetMon 1.x (`RTSS`) and other
 //! major versions are [`HeadError::BadHeader`].
 
-use super::{CaptureRead, HeadError, MAX_PACKET, State, TcpPacket};
+use super::state::State;
+use super::types::{CaptureRead, HeadError, MAX_PACKET, TcpPacket};
 use crate::ingest::bytes::{le16, le32, le64};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::io::{Read, Seek, SeekFrom};
