@@ -141,46 +141,19 @@ pub fn read_netmon<R: Read + Seek>(
     on_tcp: &mut dyn FnMut(&TcpPacket),
 ) -> Result<CaptureRead, HeadError> {
     let mut input = input;
-    let bad = |reason: String| HeadError::BadHeader {
-        format: Format::Netmon,
-        reason,
-    };
     let file_len = input.seek(SeekFrom::End(0)).map_err(HeadError::Io)?;
     let mut at = At {
         r: input,
         pos: file_len,
     };
-    let mut h = [0u8; HEADER_LEN as usize];
-    if file_len < HEADER_LEN || at.read(0, &mut h).is_err() {
-        return Err(bad(format!(
-            "NetMon header cut: {file_len} of {HEADER_LEN} bytes"
-        )));
-    }
-    if h[0..4] == MAGIC_1X {
-        return Err(bad(
-            "Network Monitor 1.x capture (RTSS) is not supported".into()
-        ));
-    }
-    if h[0..4] != MAGIC_2X {
-        return Err(bad("not a NetMon magic number".into()));
-    }
-    let (minor, major) = (h[4], h[5]);
-    if major != 2 {
-        return Err(bad(format!(
-            "NetMon major version {major} is not supported"
-        )));
-    }
-    let header_net = le16(&h, 6).unwrap_or(0);
-    let start = systemtime_utc(&h, 8);
-    let ft_off = u64::from(le32(&h, 24).unwrap_or(0));
-    let ft_len = u64::from(le32(&h, 28).unwrap_or(0));
-    let trailer_len: u64 = match minor {
-        0 => 0,
-        1 => 2,
-        2 => 6,
-        _ => 15,
-    };
-
+    let Header {
+        minor,
+        header_net,
+        start,
+        ft_off,
+        ft_len,
+        trailer_len,
+    } = read_header(&mut at, file_len)?;
     let mut st = State::new(Format::Netmon, on_tcp);
     let start_time = match start {
         Some(t) => t,
@@ -280,6 +253,70 @@ pub fn read_netmon<R: Read + Seek>(
         ));
     }
     Ok(st.out)
+}
+
+/// The NetMon 2.x file header fields the reader uses (Network Monitor 2.x capture file
+/// header, 0x48 bytes, little-endian).
+struct Header {
+    /// Minor version (byte 4): decides the per-frame trailer and whether frames carry UTC.
+    minor: u8,
+    /// MAC type (bytes 6–7): the network type of every frame when frames carry none.
+    header_net: u16,
+    /// Capture start (SYSTEMTIME at byte 8), `None` when not a valid date.
+    start: Option<UtcTime>,
+    /// Frame table offset (byte 24).
+    ft_off: u64,
+    /// Frame table length in bytes (byte 28).
+    ft_len: u64,
+    /// Bytes of trailer after each frame's data (by minor version: 0, 2, 6, then 15).
+    trailer_len: u64,
+}
+
+/// Reads and checks the file header of a `file_len`-byte capture.
+/// Errors: [`HeadError::BadHeader`] for a cut header, NetMon 1.x, a wrong magic or major version.
+fn read_header<R: Read + Seek>(at: &mut At<R>, file_len: u64) -> Result<Header, HeadError> {
+    let bad = |reason: String| HeadError::BadHeader {
+        format: Format::Netmon,
+        reason,
+    };
+    let mut h = [0u8; HEADER_LEN as usize];
+    if file_len < HEADER_LEN || at.read(0, &mut h).is_err() {
+        return Err(bad(format!(
+            "NetMon header cut: {file_len} of {HEADER_LEN} bytes"
+        )));
+    }
+    if h[0..4] == MAGIC_1X {
+        return Err(bad(
+            "Network Monitor 1.x capture (RTSS) is not supported".into()
+        ));
+    }
+    if h[0..4] != MAGIC_2X {
+        return Err(bad("not a NetMon magic number".into()));
+    }
+    let (minor, major) = (h[4], h[5]);
+    if major != 2 {
+        return Err(bad(format!(
+            "NetMon major version {major} is not supported"
+        )));
+    }
+    let header_net = le16(&h, 6).unwrap_or(0);
+    let start = systemtime_utc(&h, 8);
+    let ft_off = u64::from(le32(&h, 24).unwrap_or(0));
+    let ft_len = u64::from(le32(&h, 28).unwrap_or(0));
+    let trailer_len: u64 = match minor {
+        0 => 0,
+        1 => 2,
+        2 => 6,
+        _ => 15,
+    };
+    Ok(Header {
+        minor,
+        header_net,
+        start,
+        ft_off,
+        ft_len,
+        trailer_len,
+    })
 }
 
 /// Per-file frame reading settings and state.
