@@ -40,8 +40,8 @@
 //! - Stale records in the slack between the EOF record and the oldest record (libevt's
 //!   "recovered" records, 438 in `SysEvent.Evt`) are not read.
 
-use super::IngestError;
 use crate::ingest::bytes::{le16, le32};
+use crate::ingest::error::IngestError;
 use crate::model::{EventLog, EventRecord};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::borrow::Cow;

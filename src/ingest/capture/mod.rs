@@ -48,7 +48,7 @@ pub use names::{NameSource, RevealedName};
 pub use netmon::read_netmon;
 pub use types::{CaptureRead, HeadError, TcpPacket, TcpSegment, flags};
 
-use super::IngestError;
+use crate::ingest::error::IngestError;
 use crate::model::Format;
 use flate2::read::MultiGzDecoder;
 use magic::{format_of_magic, is_gzip, read_full};

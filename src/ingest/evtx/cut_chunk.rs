@@ -6,7 +6,7 @@ use super::locate::{
     CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_SIZE, RECORD_HEADER_SIZE, chunk_offset, error_chain,
     problem_from_error,
 };
-use crate::ingest::IngestError;
+use crate::ingest::error::IngestError;
 use crate::model::{EventLog, Locator, Problem};
 use std::path::Path;
 

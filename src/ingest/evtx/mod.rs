@@ -26,7 +26,7 @@ mod cut_chunk;
 mod json;
 mod locate;
 
-use super::IngestError;
+use crate::ingest::error::IngestError;
 use crate::model::EventLog;
 use cut_chunk::read_cut_chunk;
 use json::push_record;

@@ -35,7 +35,7 @@
 //! occurs twice in a DST fold takes the earlier (daylight) offset. An export does not say which
 //! of the two a repeated hour was, so events in that hour may be an hour early.
 
-use super::level_from_name;
+use super::level::level_from_name;
 use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};
 use jiff::civil::DateTime;

@@ -318,7 +318,11 @@ impl Parsed {
             .as_deref()
             .and_then(parse_u64)
             .and_then(|v| u8::try_from(v).ok())
-            .or_else(|| self.r_level.as_deref().and_then(super::level_from_name));
+            .or_else(|| {
+                self.r_level
+                    .as_deref()
+                    .and_then(super::level::level_from_name)
+            });
         let mut data = if !self.data.is_empty() {
             self.data
         } else {
