@@ -39,8 +39,8 @@ pub(super) enum RowParse {
     NotRow,
     /// A row.
     Row(RowFields),
-    /// Starts with a proto token but cannot be read; the reason.
-    Bad(String),
+    /// Starts with a proto token but cannot be read; why (the caller adds the line).
+    Bad(RowError),
 }
 
 /// State words Windows netstat prints and their standard English names. English words are the `netstmsg.mc` set (CLOSED … TIME_WAIT); German ones are from real German Windows output
@@ -82,4 +82,52 @@ pub(super) fn canonical_state(word: &str) -> (String, bool) {
         return ("LISTENING".to_string(), true);
     }
     (word.to_string(), false)
+}
+
+/// Why a line that starts like a connection row cannot be read. The 1-based line is not in
+/// the error: the caller reports it as a [`crate::model::Problem`] at [`crate::model::Locator::Line`]
+/// (text `netstat row: {this error}`). Token rules: Windows `netstmsg.mc` row formats, net-tools /
+/// BSD / iproute2 layouts (research note §2–4).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowError {
+    /// A Windows address token without a `:` splitting a non-empty host and port.
+    #[error("address `{token}` is not `host:port`")]
+    NotHostPort {
+        /// The address token as printed.
+        token: String,
+    },
+    /// A Unix `[v6]…` address token without `]:port` or `]%zone:port` after the bracket.
+    #[error("address `{token}` is not `[host]:port`")]
+    NotBracketed {
+        /// The address token as printed.
+        token: String,
+    },
+    /// A Unix address token with neither a `:port` nor a BSD `.port` suffix.
+    #[error("address `{token}` is neither `host:port` nor `host.port`")]
+    NoPort {
+        /// The address token as printed.
+        token: String,
+    },
+    /// A PID that is not a decimal number below 2^32.
+    #[error("PID `{token}` is not a number below 2^32")]
+    BadPid {
+        /// The PID text as printed.
+        token: String,
+    },
+    /// A Windows or net-tools/BSD row with fewer than two address tokens.
+    #[error("row has fewer than two addresses")]
+    MissingAddress,
+    /// An `ss` row with fewer than two address tokens.
+    #[error("ss row has fewer than two addresses")]
+    SsMissingAddress,
+    /// A Windows row with tokens after the addresses that are not `[state] [pid]`.
+    #[error("unexpected fields after the addresses: `{fields}`")]
+    UnexpectedFields {
+        /// The extra tokens, joined with single spaces.
+        fields: String,
+    },
+    /// A Windows TCP row without a state word.
+    #[error("TCP row without a state")]
+    TcpWithoutState,
 }

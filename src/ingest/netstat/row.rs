@@ -5,7 +5,7 @@
 //! `%5!u!` for the PID). Over-long fields push the rest right, and localized layouts shift the
 //! columns, so fields are split on runs of whitespace, never on column positions.
 
-use super::fields::{RowFields, RowParse, canonical_state};
+use super::fields::{RowError, RowFields, RowParse, canonical_state};
 use super::types::{Endpoint, Proto};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
@@ -56,7 +56,7 @@ fn bracketed(i: &str) -> IResult<&str, (&str, &str)> {
 
 /// Splits one address token into host and port. The port is after the last `:` (jc does the
 /// same `rsplit(":", 1)`); IPv6 in brackets keeps its zone id (`fe80::1%64`).
-pub(super) fn endpoint(tok: &str) -> Result<Endpoint, String> {
+pub(super) fn endpoint(tok: &str) -> Result<Endpoint, RowError> {
     if let Ok((_, (host, port))) = bracketed(tok) {
         return Ok(Endpoint {
             host: host.to_string(),
@@ -70,7 +70,9 @@ pub(super) fn endpoint(tok: &str) -> Result<Endpoint, String> {
                 port: port.to_string(),
             })
         }
-        _ => Err(format!("address `{tok}` is not `host:port`")),
+        _ => Err(RowError::NotHostPort {
+            token: tok.to_string(),
+        }),
     }
 }
 
@@ -78,9 +80,10 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn pid(tok: &str) -> Result<u32, String> {
-    tok.parse::<u32>()
-        .map_err(|_| format!("PID `{tok}` is not a number below 2^32"))
+fn pid(tok: &str) -> Result<u32, RowError> {
+    tok.parse::<u32>().map_err(|_| RowError::BadPid {
+        token: tok.to_string(),
+    })
 }
 
 /// Parses one line. `TCP Statistics for IPv4` (a `netstat -s` heading) is not a row.
@@ -97,10 +100,10 @@ pub(super) fn parse_row(line: &str) -> RowParse {
     }
 }
 
-fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, String> {
+fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, RowError> {
     let (local, foreign, rest) = match toks {
         [l, f, rest @ ..] => (endpoint(l)?, endpoint(f)?, rest),
-        _ => return Err("row has fewer than two addresses".to_string()),
+        _ => return Err(RowError::MissingAddress),
     };
     let (state, pid) = match rest {
         [] => (None, None),
@@ -108,14 +111,13 @@ fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, String> {
         [s] => (Some(*s), None),
         [s, p] if !is_digits(s) && is_digits(p) => (Some(*s), Some(pid(p)?)),
         _ => {
-            return Err(format!(
-                "unexpected fields after the addresses: `{}`",
-                rest.join(" ")
-            ));
+            return Err(RowError::UnexpectedFields {
+                fields: rest.join(" "),
+            });
         }
     };
     if proto.is_tcp() && state.is_none() {
-        return Err("TCP row without a state".to_string());
+        return Err(RowError::TcpWithoutState);
     }
     let (state, state_known) = match state {
         Some(s) => {
@@ -202,7 +204,9 @@ mod tests {
         assert_eq!((f.proto, f.pid), (Proto::Tcpv6, Some(u32::MAX)));
         assert_eq!(
             parse_row("TCP [::]:135 [::]:0 LISTENING 4294967296"),
-            RowParse::Bad("PID `4294967296` is not a number below 2^32".into())
+            RowParse::Bad(RowError::BadPid {
+                token: "4294967296".into()
+            })
         );
     }
 
@@ -222,7 +226,7 @@ mod tests {
     fn tcp_without_state_is_bad() {
         assert_eq!(
             parse_row("  TCP    1.2.3.4:5   6.7.8.9:10"),
-            RowParse::Bad("TCP row without a state".into())
+            RowParse::Bad(RowError::TcpWithoutState)
         );
     }
 }
