@@ -11,15 +11,20 @@ pub enum IngestError {
     /// The file could not be opened or read.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The input file.
         path: PathBuf,
+        /// The I/O failure.
         #[source]
         source: std::io::Error,
     },
     /// The file looked like a supported format but its header could not be read.
     #[error("{}: {format} header: {reason}", path.display())]
     BadHeader {
+        /// The input file.
         path: PathBuf,
+        /// The format its first bytes named (see [`crate::ingest::detect`]).
         format: crate::model::Format,
+        /// What is wrong with the header, as shown after `header: ` (e.g. `file header cut`).
         reason: String,
     },
 }

@@ -53,7 +53,10 @@ pub struct RevealedName {
     /// As written in the packet (first spelling seen): a DNS name without the root dot, a NetBIOS
     /// name without its padding and suffix, or a DHCP host name / FQDN.
     pub name: String,
+    /// The address the name is given to (DNS A/AAAA record data, NBNS `NB` address, DHCP
+    /// `yiaddr`, `ciaddr` or option 50 Requested IP; rules in the module docs).
     pub address: IpAddr,
+    /// Which protocol said so.
     pub how: NameSource,
     /// 1-based frame number (Wireshark's numbering) of the first packet saying so.
     pub frame: u64,

@@ -11,22 +11,34 @@ pub(super) const MAX_PACKET: u32 = 262_144;
 
 /// TCP header flags (RFC 9293 §3.1).
 pub mod flags {
+    /// FIN: the sender has finished sending.
     pub const FIN: u8 = 0x01;
+    /// SYN: synchronize sequence numbers (a connection attempt; with ACK, its answer).
     pub const SYN: u8 = 0x02;
+    /// RST: reset the connection (a refused or aborted attempt).
     pub const RST: u8 = 0x04;
+    /// PSH: push the data to the application.
     pub const PSH: u8 = 0x08;
+    /// ACK: the acknowledgment number is valid.
     pub const ACK: u8 = 0x10;
 }
 
 /// The TCP/IP facts of one segment (RFC 791/8200 addresses, RFC 9293 §3.1 header fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TcpSegment {
+    /// Source address (IPv4 or IPv6 header).
     pub src: IpAddr,
+    /// Destination address (IPv4 or IPv6 header).
     pub dst: IpAddr,
+    /// TCP source port.
     pub sport: u16,
+    /// TCP destination port.
     pub dport: u16,
+    /// TCP flag byte (header byte 13): a mask of [`flags`] bits; CWR/ECE (0x80/0x40) kept.
     pub flags: u8,
+    /// TCP sequence number (raw, not relative to the ISN).
     pub seq: u32,
+    /// TCP acknowledgment number (raw; meaningful only with [`flags::ACK`]).
     pub ack: u32,
     /// TCP payload length in bytes (as far as the IP header says).
     pub payload_len: u32,
@@ -39,13 +51,17 @@ pub struct TcpPacket {
     pub frame: u64,
     /// File offset of the frame's record.
     pub byte: u64,
+    /// Capture time (UTC; the record's own precision: µs, ns, pcapng `if_tsresol`, NetMon
+    /// 100 ns FILETIME or header start + µs offset).
     pub time: UtcTime,
+    /// The decoded TCP/IP header facts.
     pub seg: TcpSegment,
 }
 
 /// What reading one capture gave (besides the TCP packets handed to the callback).
 #[derive(Debug, Clone)]
 pub struct CaptureRead {
+    /// The container format read (pcap, pcapng or NetMon; gzip is transparent).
     pub format: Format,
     /// Every packet record read (TCP or not).
     pub packets: u64,
