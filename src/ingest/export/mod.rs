@@ -118,7 +118,7 @@ pub fn read_event_export(
             Some(z) => (&z.tz, z.name.clone()),
             None => (&jiff::tz::TimeZone::UTC, "UTC".to_string()),
         };
-        text::read_text(text, zone, &mut log).map_err(bad)?;
+        text::read_text(text, zone, &mut log).map_err(|e| bad(e.to_string()))?;
         log.time_zone = Some(name);
     }
     Ok(log)
