@@ -18,6 +18,7 @@
 
 mod level;
 mod text;
+mod text_error;
 mod xml;
 
 use crate::ingest::error::IngestError;
