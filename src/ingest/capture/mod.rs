@@ -33,6 +33,9 @@
 //! Host names: UDP datagrams on the name-service ports (DNS/mDNS/LLMNR responses, NetBIOS Name
 //! Service, DHCP) are parsed by the `names` module into [`CaptureRead::names`]; every other UDP
 //! datagram is dropped after reading its ports, and TCP decoding does not change.
+//!
+//! [`Problem`]: crate::model::Problem
+//! [`create_reader`]: pcap_parser::create_reader
 
 mod link;
 mod magic;
@@ -63,7 +66,8 @@ const HEAD_LEN: usize = 64 * 1024;
 ///
 /// Errors: [`IngestError::Io`] when the file cannot be opened or its first bytes read;
 /// [`IngestError::BadHeader`] when the file (or inflated gzip) header is not a pcap/pcapng header
-/// or is cut. A cut or corrupt packet ends or skips with a [`Problem`] (byte offset, reason).
+/// or is cut. A cut or corrupt packet ends or skips with a [`Problem`](crate::model::Problem) (byte offset,
+/// reason).
 pub fn read_capture(
     path: &Path,
     on_tcp: &mut dyn FnMut(&TcpPacket),
