@@ -8,7 +8,7 @@
 
 use assert_cmd::Command;
 use halfopen::ingest::evt::read_evt;
-use halfopen::ingest::evtx::EventLog;
+use halfopen::model::EventLog;
 use halfopen::model::UtcTime;
 use serde_json::Value;
 use std::path::PathBuf;

@@ -7,7 +7,8 @@
 //! reports 194 records and drops the 89 complete ones in that partial chunk silently, we read
 //! them too (283 = 194 + 89, flagged `recovered`) and report the cut record 284 as a problem.
 
-use halfopen::ingest::evtx::{EventLog, read_evtx};
+use halfopen::ingest::evtx::read_evtx;
+use halfopen::model::EventLog;
 use halfopen::model::{Locator, UtcTime};
 use std::path::PathBuf;
 
@@ -411,10 +412,10 @@ fn cuts_at_a_boundary_in_a_chunk_header_and_in_records_are_told_apart() {
 
 /// A record without its `recovered` flag, to compare a cut copy's records with the full file's.
 #[derive(Debug, PartialEq)]
-struct EventRecordNoFlag(halfopen::ingest::evtx::EventRecord);
+struct EventRecordNoFlag(halfopen::model::EventRecord);
 
-impl From<&halfopen::ingest::evtx::EventRecord> for EventRecordNoFlag {
-    fn from(r: &halfopen::ingest::evtx::EventRecord) -> Self {
+impl From<&halfopen::model::EventRecord> for EventRecordNoFlag {
+    fn from(r: &halfopen::model::EventRecord) -> Self {
         let mut r = r.clone();
         r.recovered = false;
         EventRecordNoFlag(r)

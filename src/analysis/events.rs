@@ -1,7 +1,7 @@
 //! What the event-log records that matter here mean.
 
-use crate::ingest::evtx::EventRecord;
 use crate::model::EntryKind;
+use crate::model::EventRecord;
 
 /// The timeline kind and meaning of an event record, if it is one halfopen puts on the timeline:
 /// Tcpip 4226/4227/4231/4266 (netevent.h, KB969710) and EventLog 6005/6006/6008.

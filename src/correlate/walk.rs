@@ -14,8 +14,8 @@ use crate::analysis::netstat_facts::{
     NetstatSettings, NetstatSummary, netstat_message, netstat_summary,
 };
 use crate::analysis::source::{CaptureData, Input, InputData};
-use crate::ingest::evtx::EventLog;
 use crate::ingest::netstat::NetstatFile;
+use crate::model::EventLog;
 use crate::model::{
     EntryKind, Format, Locator, Problem, SourceRef, TimeSource, TimelineEntry, UtcTime,
 };

@@ -40,8 +40,9 @@
 //! - Stale records in the slack between the EOF record and the oldest record (libevt's
 //!   "recovered" records, 438 in `SysEvent.Evt`) are not read.
 
-use super::IngestError;
-use super::evtx::{EventLog, EventRecord};
+use crate::ingest::bytes::{le16, le32};
+use crate::ingest::error::IngestError;
+use crate::model::{EventLog, EventRecord};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::borrow::Cow;
 use std::path::Path;
@@ -99,15 +100,17 @@ struct EofRecord {
 /// header becomes [`Problem`]s located by [`Locator::Byte`] (file offset).
 pub fn read_evt(path: &Path) -> Result<EventLog, IngestError> {
     let bytes = std::fs::read(path).map_err(|e| IngestError::io(path, e))?;
-    parse_evt(&bytes).map_err(|reason| IngestError::BadHeader {
+    parse_evt(&bytes).map_err(|e| IngestError::BadHeader {
         path: path.to_path_buf(),
         format: Format::Evt,
-        reason,
+        reason: e.to_string(),
     })
 }
 
-/// [`read_evt`] on bytes in memory; `Err` is the reason the header is unusable.
-pub fn parse_evt(bytes: &[u8]) -> Result<EventLog, String> {
+/// [`read_evt`] on bytes in memory.
+///
+/// Errors: [`EvtHeaderError`] when the 0x30-byte header at offset 0 is unusable.
+pub fn parse_evt(bytes: &[u8]) -> Result<EventLog, EvtHeaderError> {
     let header = read_header(bytes)?;
     let ring = Ring {
         bytes,
@@ -138,6 +141,29 @@ pub fn parse_evt(bytes: &[u8]) -> Result<EventLog, String> {
     Ok(log)
 }
 
+/// Why an `.evt` file has no usable header (MS-EVEN §2.2.3 `ELF_LOGFILE_HEADER`, libyal
+/// "Windows Event Log (EVT) format" §2: 0x30 bytes at offset 0, `HeaderSize` 0x30 at byte 0,
+/// signature `LfLe` at byte 4). The path is added by [`IngestError::BadHeader`]; the offset is
+/// always the header's, byte 0.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvtHeaderError {
+    /// The file ends before byte 0x30.
+    #[error("file is {len} bytes, shorter than the {HEADER_SIZE}-byte header")]
+    Short {
+        /// The file's length in bytes.
+        len: usize,
+    },
+    /// The header does not start with size 0x30 and `LfLe`.
+    #[error("no header size 0x30 and `LfLe` signature")]
+    NoSignature {
+        /// The little-endian u32 found at byte 0 (0x30 in a real header).
+        size: u32,
+        /// The 4 bytes found at byte 4 (`LfLe` in a real header).
+        signature: [u8; 4],
+    },
+}
+
 /// How a walk over the records ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
@@ -150,15 +176,15 @@ enum End {
 }
 
 /// The header, or why there is none.
-fn read_header(bytes: &[u8]) -> Result<Header, String> {
+fn read_header(bytes: &[u8]) -> Result<Header, EvtHeaderError> {
     if bytes.len() < HEADER_SIZE {
-        return Err(format!(
-            "file is {} bytes, shorter than the {HEADER_SIZE}-byte header",
-            bytes.len()
-        ));
+        return Err(EvtHeaderError::Short { len: bytes.len() });
     }
     if !looks_like_evt(bytes) {
-        return Err("no header size 0x30 and `LfLe` signature".into());
+        return Err(EvtHeaderError::NoSignature {
+            size: le32(bytes, 0).unwrap_or(0),
+            signature: crate::ingest::bytes::array(bytes, 4).unwrap_or_default(),
+        });
     }
     let field = |off| le32(bytes, off).unwrap_or(0);
     Ok(Header {
@@ -551,16 +577,6 @@ fn utf16z(b: &[u8], at: usize, end: usize) -> (String, usize) {
     (String::from_utf16_lossy(&units), at + used)
 }
 
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([s[0], s[1]]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,7 +773,12 @@ mod tests {
     fn header_checks() {
         assert!(looks_like_evt(&clean_log(1, 0, 0)));
         assert!(!looks_like_evt(b"ElfFile\0"));
-        assert!(parse_evt(&[0x30, 0, 0, 0]).unwrap_err().contains("shorter"));
+        assert!(
+            parse_evt(&[0x30, 0, 0, 0])
+                .unwrap_err()
+                .to_string()
+                .contains("shorter")
+        );
         let mut bad = clean_log(1, 0, 0);
         bad[4] = b'X';
         assert!(parse_evt(&bad).is_err());

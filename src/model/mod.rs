@@ -3,11 +3,13 @@
 //! one timeline entry type ([`TimelineEntry`]) that ingest, analysis, correlation and the renderers
 //! all share.
 
+mod event;
 mod finding;
 mod settings;
 mod severity;
 mod time;
 
+pub use event::{EventLog, EventRecord};
 pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
 pub use settings::{AlarmEndpoint, NamedTz};
 pub use severity::Severity;

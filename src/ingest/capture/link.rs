@@ -11,7 +11,8 @@
 //! TCP: RFC 9293 §3.1. UDP (RFC 768) only for the name-service ports (see [`is_name_port`]):
 //! every other UDP datagram is `NotTcp` without looking past the ports.
 
-use super::TcpSegment;
+use super::types::TcpSegment;
+use crate::ingest::bytes::{be16, be32, le32};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A UDP datagram on a name-service port, borrowing the frame.
@@ -54,16 +55,6 @@ const PROTO_UDP: u8 = 17;
 /// DHCP/BOOTP (67/68, RFC 2131) in either direction.
 pub(crate) fn is_name_port(sport: u16, dport: u16) -> bool {
     matches!(sport, 53 | 5353 | 5355 | 137 | 67 | 68) || matches!(dport, 137 | 67 | 68)
-}
-
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    let b = d.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([b[0], b[1]]))
-}
-
-fn be32(d: &[u8], at: usize) -> Option<u32> {
-    let b = d.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// Decodes a frame of link type `linktype` (pcap LINKTYPE_* number).
@@ -114,10 +105,9 @@ fn ethernet(frame: &[u8]) -> Decoded<'_> {
 }
 
 fn null_loop(frame: &[u8]) -> Decoded<'_> {
-    let Some(b) = frame.get(0..4) else {
+    let Some(le) = le32(frame, 0) else {
         return Decoded::NotTcp;
     };
-    let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     // The AF is small: whichever byte order gives a value below 0x10000 is the right one.
     let af = if le & 0xffff_0000 != 0 {
         le.swap_bytes()

@@ -31,6 +31,7 @@
 //! A datagram that matched a port but cannot be parsed gives a [`Malformed`] reason; the names
 //! read before the fault are kept.
 
+use crate::ingest::bytes::be16;
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -52,7 +53,10 @@ pub struct RevealedName {
     /// As written in the packet (first spelling seen): a DNS name without the root dot, a NetBIOS
     /// name without its padding and suffix, or a DHCP host name / FQDN.
     pub name: String,
+    /// The address the name is given to (DNS A/AAAA record data, NBNS `NB` address, DHCP
+    /// `yiaddr`, `ciaddr` or option 50 Requested IP; rules in the module docs).
     pub address: IpAddr,
+    /// Which protocol said so.
     pub how: NameSource,
     /// 1-based frame number (Wireshark's numbering) of the first packet saying so.
     pub frame: u64,
@@ -94,11 +98,6 @@ pub(crate) fn parse(
         NameSource::Netbios => nbns(payload, out),
         NameSource::Dhcp => dhcp(payload, out),
     }
-}
-
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    let b = d.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([b[0], b[1]]))
 }
 
 /// Most labels plus pointer jumps in one name; 255 bytes of name allow at most 127 labels, but

@@ -41,7 +41,9 @@
 //! every complete frame, and the cut is reported at its offset. NetMon 1.x (`RTSS`) and other
 //! major versions are [`HeadError::BadHeader`].
 
-use super::{CaptureRead, HeadError, MAX_PACKET, State, TcpPacket};
+use super::state::State;
+use super::types::{CaptureRead, HeadError, MAX_PACKET, TcpPacket};
+use crate::ingest::bytes::{le16, le32, le64};
 use crate::model::{Format, Locator, Problem, UtcTime};
 use std::io::{Read, Seek, SeekFrom};
 
@@ -84,27 +86,9 @@ fn network(n: u16) -> Network {
     }
 }
 
-fn le16(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2)
-        .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn le32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4)
-        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8).map_or(0, |s| {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(s);
-        u64::from_le_bytes(a)
-    })
-}
-
 /// The header SYSTEMTIME (8 × u16 at `at`) as UTC, or `None` when it is not a valid date.
 fn systemtime_utc(h: &[u8], at: usize) -> Option<UtcTime> {
-    let f = |i: usize| le16(h, at + 2 * i);
+    let f = |i: usize| le16(h, at + 2 * i).unwrap_or(0);
     let year = i16::try_from(f(0)).ok()?;
     let month = i8::try_from(f(1)).ok()?;
     let day = i8::try_from(f(3)).ok()?;
@@ -157,46 +141,19 @@ pub fn read_netmon<R: Read + Seek>(
     on_tcp: &mut dyn FnMut(&TcpPacket),
 ) -> Result<CaptureRead, HeadError> {
     let mut input = input;
-    let bad = |reason: String| HeadError::BadHeader {
-        format: Format::Netmon,
-        reason,
-    };
     let file_len = input.seek(SeekFrom::End(0)).map_err(HeadError::Io)?;
     let mut at = At {
         r: input,
         pos: file_len,
     };
-    let mut h = [0u8; HEADER_LEN as usize];
-    if file_len < HEADER_LEN || at.read(0, &mut h).is_err() {
-        return Err(bad(format!(
-            "NetMon header cut: {file_len} of {HEADER_LEN} bytes"
-        )));
-    }
-    if h[0..4] == MAGIC_1X {
-        return Err(bad(
-            "Network Monitor 1.x capture (RTSS) is not supported".into()
-        ));
-    }
-    if h[0..4] != MAGIC_2X {
-        return Err(bad("not a NetMon magic number".into()));
-    }
-    let (minor, major) = (h[4], h[5]);
-    if major != 2 {
-        return Err(bad(format!(
-            "NetMon major version {major} is not supported"
-        )));
-    }
-    let header_net = le16(&h, 6);
-    let start = systemtime_utc(&h, 8);
-    let ft_off = u64::from(le32(&h, 24));
-    let ft_len = u64::from(le32(&h, 28));
-    let trailer_len: u64 = match minor {
-        0 => 0,
-        1 => 2,
-        2 => 6,
-        _ => 15,
-    };
-
+    let Header {
+        minor,
+        header_net,
+        start,
+        ft_off,
+        ft_len,
+        trailer_len,
+    } = read_header(&mut at, file_len)?;
     let mut st = State::new(Format::Netmon, on_tcp);
     let start_time = match start {
         Some(t) => t,
@@ -241,7 +198,7 @@ pub fn read_netmon<R: Read + Seek>(
         if at.read(ft_off, &mut raw).is_ok() {
             table = raw
                 .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .map(|c| le32(c, 0).unwrap_or(0))
                 .collect();
         } else {
             table_ok = false;
@@ -296,6 +253,70 @@ pub fn read_netmon<R: Read + Seek>(
         ));
     }
     Ok(st.out)
+}
+
+/// The NetMon 2.x file header fields the reader uses (Network Monitor 2.x capture file
+/// header, 0x48 bytes, little-endian).
+struct Header {
+    /// Minor version (byte 4): decides the per-frame trailer and whether frames carry UTC.
+    minor: u8,
+    /// MAC type (bytes 6–7): the network type of every frame when frames carry none.
+    header_net: u16,
+    /// Capture start (SYSTEMTIME at byte 8), `None` when not a valid date.
+    start: Option<UtcTime>,
+    /// Frame table offset (byte 24).
+    ft_off: u64,
+    /// Frame table length in bytes (byte 28).
+    ft_len: u64,
+    /// Bytes of trailer after each frame's data (by minor version: 0, 2, 6, then 15).
+    trailer_len: u64,
+}
+
+/// Reads and checks the file header of a `file_len`-byte capture.
+/// Errors: [`HeadError::BadHeader`] for a cut header, NetMon 1.x, a wrong magic or major version.
+fn read_header<R: Read + Seek>(at: &mut At<R>, file_len: u64) -> Result<Header, HeadError> {
+    let bad = |reason: String| HeadError::BadHeader {
+        format: Format::Netmon,
+        reason,
+    };
+    let mut h = [0u8; HEADER_LEN as usize];
+    if file_len < HEADER_LEN || at.read(0, &mut h).is_err() {
+        return Err(bad(format!(
+            "NetMon header cut: {file_len} of {HEADER_LEN} bytes"
+        )));
+    }
+    if h[0..4] == MAGIC_1X {
+        return Err(bad(
+            "Network Monitor 1.x capture (RTSS) is not supported".into()
+        ));
+    }
+    if h[0..4] != MAGIC_2X {
+        return Err(bad("not a NetMon magic number".into()));
+    }
+    let (minor, major) = (h[4], h[5]);
+    if major != 2 {
+        return Err(bad(format!(
+            "NetMon major version {major} is not supported"
+        )));
+    }
+    let header_net = le16(&h, 6).unwrap_or(0);
+    let start = systemtime_utc(&h, 8);
+    let ft_off = u64::from(le32(&h, 24).unwrap_or(0));
+    let ft_len = u64::from(le32(&h, 28).unwrap_or(0));
+    let trailer_len: u64 = match minor {
+        0 => 0,
+        1 => 2,
+        2 => 6,
+        _ => 15,
+    };
+    Ok(Header {
+        minor,
+        header_net,
+        start,
+        ft_off,
+        ft_len,
+        trailer_len,
+    })
 }
 
 /// Per-file frame reading settings and state.
@@ -364,8 +385,8 @@ impl Frames {
         let mut fh = [0u8; FRAME_HEADER_LEN as usize];
         at.read(off, &mut fh)
             .map_err(|e| FrameError::Stop(format!("read error ({e}): the rest is not read")))?;
-        let delta = le64(&fh, 0);
-        let incl = le32(&fh, 12);
+        let delta = le64(&fh, 0).unwrap_or(0);
+        let incl = le32(&fh, 12).unwrap_or(0);
         if incl > MAX_PACKET {
             return Err(FrameError::Skip(format!(
                 "frame length {incl} above {MAX_PACKET} (corrupt): skipped"
@@ -383,12 +404,12 @@ impl Frames {
             .map_err(|e| FrameError::Stop(format!("read error ({e}): the rest is not read")))?;
         let (payload, trailer) = data.split_at(incl as usize);
         let net = if self.minor >= 1 {
-            le16(trailer, 0)
+            le16(trailer, 0).unwrap_or(0)
         } else {
             self.header_net
         };
         let time = if self.minor >= 3 {
-            UtcTime::from_filetime(le64(trailer, 6))
+            UtcTime::from_filetime(le64(trailer, 6).unwrap_or(0))
         } else {
             self.used_header_time = true;
             // Wireshark: ×10 as a signed count of 100 ns.

@@ -14,14 +14,16 @@
 //! else UTF-8 (a character cut at the very end becomes U+FFFD), and if that is invalid, Windows-1252
 //! (XP's Western ANSI code page).
 //!
-//! [`EventRecord`]: super::evtx::EventRecord
+//! [`EventRecord`]: crate::model::EventRecord
 
+mod level;
 mod text;
+mod text_error;
 mod xml;
 
-use super::IngestError;
-use super::evtx::EventLog;
-use crate::config::NamedTz;
+use crate::ingest::error::IngestError;
+use crate::model::EventLog;
+use crate::model::NamedTz;
 use crate::model::{Format, Locator, Problem};
 use std::borrow::Cow;
 use std::path::Path;
@@ -117,7 +119,7 @@ pub fn read_event_export(
             Some(z) => (&z.tz, z.name.clone()),
             None => (&jiff::tz::TimeZone::UTC, "UTC".to_string()),
         };
-        text::read_text(text, zone, &mut log).map_err(bad)?;
+        text::read_text(text, zone, &mut log).map_err(|e| bad(e.to_string()))?;
         log.time_zone = Some(name);
     }
     Ok(log)
@@ -173,34 +175,9 @@ fn utf16_guess(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
 }
 
-/// The level number of a level or XP event-type name as Event Viewer shows it (English and
-/// German): Critical/Kritisch → 1, Error/Fehler → 2, Warning/Warnung → 3,
-/// Information/Informationen → 4, Verbose/Ausführlich → 5 (the winmeta.xml levels), and the
-/// XP audit types Success Audit/Failure Audit (Erfolgsüberwachung/Fehlerüberwachung, also Vista's
-/// Audit Success/Audit Failure keyword names) → 0, the level audit events carry in EVTX
-/// (LogAlways). Other names give `None`. Case-insensitive.
-pub(crate) fn level_from_name(name: &str) -> Option<u8> {
-    let n = name.trim().to_lowercase();
-    Some(match n.as_str() {
-        "critical" | "kritisch" => 1,
-        "error" | "fehler" => 2,
-        "warning" | "warnung" => 3,
-        "information" | "informationen" => 4,
-        "verbose" | "ausführlich" => 5,
-        "success audit"
-        | "failure audit"
-        | "audit success"
-        | "audit failure"
-        | "erfolgsüberwachung"
-        | "fehlerüberwachung"
-        | "überwachung erfolgreich"
-        | "überwachung gescheitert" => 0,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::level::level_from_name;
     use super::*;
 
     fn utf16le(s: &str, bom: bool) -> Vec<u8> {

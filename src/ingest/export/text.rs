@@ -35,8 +35,9 @@
 //! occurs twice in a DST fold takes the earlier (daylight) offset. An export does not say which
 //! of the two a repeated hour was, so events in that hour may be an hour early.
 
-use super::level_from_name;
-use crate::ingest::evtx::{EventLog, EventRecord};
+use super::level::level_from_name;
+use super::text_error::{NotTextExport, RowSkipped};
+use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -322,14 +323,18 @@ struct Row {
 /// Reads a text export (already decoded) into `log`, local times read in `tz`.
 ///
 /// Errors (the file is not a text export) name what the first line looked like.
-pub(super) fn read_text(text: &str, tz: &TimeZone, log: &mut EventLog) -> Result<(), String> {
+pub(super) fn read_text(
+    text: &str,
+    tz: &TimeZone,
+    log: &mut EventLog,
+) -> Result<(), NotTextExport> {
     // The first non-empty line decides the layout.
     let mut start = 0;
     let mut skipped_lines = 0u64;
     let first = loop {
         let rest = text.get(start..).unwrap_or("");
         if rest.is_empty() {
-            return Err("the file is empty".into());
+            return Err(NotTextExport::Empty);
         }
         let (line, next) = match rest.find('\n') {
             Some(i) => (rest.get(..i).unwrap_or(""), start + i + 1),
@@ -342,11 +347,9 @@ pub(super) fn read_text(text: &str, tz: &TimeZone, log: &mut EventLog) -> Result
         start = next;
         skipped_lines += 1;
     };
-    let shape = sniff_line(first).ok_or_else(|| {
-        format!(
-            "first line is neither the Vista header nor an XP row: {:?}",
-            first.chars().take(80).collect::<String>()
-        )
+    let shape = sniff_line(first).ok_or_else(|| NotTextExport::FirstLine {
+        line: skipped_lines + 1,
+        start: first.chars().take(80).collect(),
     })?;
     let body = text.get(start..).unwrap_or("");
     let mut rd = csv::ReaderBuilder::new()
@@ -486,7 +489,7 @@ fn row_record(
     order: Order,
     tz: &TimeZone,
     delim: char,
-) -> Result<EventRecord, String> {
+) -> Result<EventRecord, RowSkipped> {
     let (min, date_s, time_s, source, level_s, cat, id_s, computer, desc_at) = match layout {
         Layout::Vista => {
             let dt = field(row, 1);
@@ -496,24 +499,35 @@ fn row_record(
         Layout::Xp => (8, field(row, 0), field(row, 1), 2, 3, 4, 5, Some(7), 8),
     };
     if row.fields.len() < min {
-        return Err(format!(
-            "{} fields, expected at least {min}",
-            row.fields.len()
-        ));
+        return Err(RowSkipped::TooFewFields {
+            got: row.fields.len(),
+            min,
+        });
     }
-    let date = parse_date_form(date_s).ok_or_else(|| format!("unreadable date {date_s:?}"))?;
-    let time = parse_time(time_s).ok_or_else(|| format!("unreadable time {time_s:?}"))?;
+    let date = parse_date_form(date_s).ok_or_else(|| RowSkipped::BadDate {
+        value: date_s.to_string(),
+    })?;
+    let time = parse_time(time_s).ok_or_else(|| RowSkipped::BadTime {
+        value: time_s.to_string(),
+    })?;
     let digits = time.4;
-    let dt = civil(date, order, time)
-        .ok_or_else(|| format!("no such date/time {date_s:?} {time_s:?}"))?;
+    let dt = civil(date, order, time).ok_or_else(|| RowSkipped::NoSuchDateTime {
+        date: date_s.to_string(),
+        time: time_s.to_string(),
+    })?;
     let ts = tz
         .to_timestamp(dt)
-        .map_err(|e| format!("local time {dt} not convertible: {e}"))?;
+        .map_err(|e| RowSkipped::NotConvertible {
+            local: dt,
+            reason: e.to_string(),
+        })?;
     let nanos =
-        i64::try_from(ts.as_nanosecond()).map_err(|_| format!("local time {dt} out of range"))?;
+        i64::try_from(ts.as_nanosecond()).map_err(|_| RowSkipped::OutOfRange { local: dt })?;
     let raw_id: u32 = field(row, id_s)
         .parse()
-        .map_err(|_| format!("unreadable event id {:?}", field(row, id_s)))?;
+        .map_err(|_| RowSkipped::BadEventId {
+            value: field(row, id_s).to_string(),
+        })?;
     Ok(EventRecord {
         record_id: row.number,
         event_record_id: None,

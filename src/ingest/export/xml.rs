@@ -20,7 +20,8 @@
 //! malformed event becomes one [`Problem`] located by the line its start tag is on, and the
 //! events after it are still read.
 
-use crate::ingest::evtx::{EventLog, EventRecord};
+use crate::ingest::number::{decode_hex, parse_u64};
+use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -70,7 +71,9 @@ pub(super) fn read_xml(text: &str, log: &mut EventLog) {
                 }
                 match parsed.into_record(ordinal) {
                     Ok(r) => log.records.push(r),
-                    Err(reason) => log.problems.push(Problem::new(Locator::Line(line), reason)),
+                    Err(e) => log
+                        .problems
+                        .push(Problem::new(Locator::Line(line), e.to_string())),
                 }
             }
             Err(reason) => log.problems.push(Problem::new(
@@ -79,6 +82,89 @@ pub(super) fn read_xml(text: &str, log: &mut EventLog) {
             )),
         }
     }
+}
+
+/// Why one `<Event>` element of an XML export cannot be parsed (the event is skipped). The
+/// 1-based line of the event's start tag is added by the caller as a
+/// [`crate::model::Locator::Line`] (text `malformed event XML, event skipped: {this error}`).
+/// Well-formedness per XML 1.0; the schema is MS-EVEN6's event schema (`Event` root).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub(super) enum EventXmlError {
+    /// quick-xml's syntax error, at a byte offset counted from the event's `<Event` tag.
+    #[error("{message} (at byte {offset} of the event)")]
+    Syntax {
+        /// quick-xml's description.
+        message: String,
+        /// Byte offset inside the event's text (0 = its `<`).
+        offset: u64,
+    },
+    /// The outermost element is not `<Event>`.
+    #[error("root element is <{name}>, not <Event>")]
+    NotEvent {
+        /// Its local name.
+        name: String,
+    },
+    /// The outermost element is an empty-element tag.
+    #[error("empty <{name}/> element instead of an event")]
+    EmptyRoot {
+        /// Its local name.
+        name: String,
+    },
+    /// Text, CDATA, a character reference or an attribute value quick-xml cannot decode
+    /// (bad escape, bad character reference, bad attribute syntax).
+    #[error("{message}")]
+    Decode {
+        /// quick-xml's description.
+        message: String,
+    },
+    /// An entity reference other than the five XML 1.0 predefined ones.
+    #[error("unknown entity &{name};")]
+    UnknownEntity {
+        /// The entity name.
+        name: String,
+    },
+    /// The text holds no element at all.
+    #[error("no event element")]
+    NoEvent,
+    /// The text ends before these elements are closed.
+    #[error("cut before </{open}>")]
+    Cut {
+        /// The open elements, innermost first, joined by `></`.
+        open: String,
+    },
+}
+
+/// A quick-xml decoding failure as an [`EventXmlError::Decode`].
+fn decode_error(e: impl std::fmt::Display) -> EventXmlError {
+    EventXmlError::Decode {
+        message: e.to_string(),
+    }
+}
+
+/// Why a well-formed `<Event>` gives no record: it lacks what every timeline entry needs. The
+/// line is added by the caller as a [`crate::model::Locator::Line`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub(super) enum EventSkipped {
+    /// No `System/TimeCreated@SystemTime`.
+    #[error("event has no TimeCreated SystemTime, event skipped")]
+    NoTime,
+    /// A `SystemTime` that is neither RFC 3339 nor a zone-less ISO date-time.
+    #[error("unreadable TimeCreated SystemTime {value:?}, event skipped")]
+    BadTime {
+        /// The attribute value.
+        value: String,
+    },
+    /// No `System/EventID`.
+    #[error("event has no EventID, event skipped")]
+    NoEventId,
+    /// An `EventID` that is not a decimal or `0x` number.
+    #[error("unreadable EventID {value:?}, event skipped")]
+    BadEventId {
+        /// The element text.
+        value: String,
+    },
 }
 
 fn newlines(s: &str) -> u64 {
@@ -108,21 +194,22 @@ struct Parsed {
 
 /// Parses one event's text (starting at its `<Event` tag). Returns the fields and any
 /// non-blank text after `</Event>` other than `</Events>` and comments.
-fn parse_event(chunk: &str) -> Result<(Parsed, Option<String>), String> {
+fn parse_event(chunk: &str) -> Result<(Parsed, Option<String>), EventXmlError> {
     let mut rd = Reader::from_str(chunk);
     let mut p = Parsed::default();
     let mut stack: Vec<String> = Vec::new();
     let mut text = String::new();
     let mut leaf = false;
     loop {
-        let ev = rd
-            .read_event()
-            .map_err(|e| format!("{e} (at byte {} of the event)", rd.error_position()))?;
+        let ev = rd.read_event().map_err(|e| EventXmlError::Syntax {
+            message: e.to_string(),
+            offset: rd.error_position(),
+        })?;
         match ev {
             Event::Start(s) => {
                 let name = local(&s);
                 if stack.is_empty() && name != "Event" {
-                    return Err(format!("root element is <{name}>, not <Event>"));
+                    return Err(EventXmlError::NotEvent { name });
                 }
                 stack.push(name);
                 attributes(&s, &stack, &mut p)?;
@@ -132,7 +219,7 @@ fn parse_event(chunk: &str) -> Result<(Parsed, Option<String>), String> {
             Event::Empty(s) => {
                 let name = local(&s);
                 if stack.is_empty() {
-                    return Err(format!("empty <{name}/> element instead of an event"));
+                    return Err(EventXmlError::EmptyRoot { name });
                 }
                 stack.push(name);
                 attributes(&s, &stack, &mut p)?;
@@ -154,30 +241,36 @@ fn parse_event(chunk: &str) -> Result<(Parsed, Option<String>), String> {
                 }
             }
             Event::Text(t) => {
-                let s = t.xml10_content().map_err(|e| e.to_string())?;
+                let s = t.xml10_content().map_err(decode_error)?;
                 text.push_str(&s);
             }
             Event::CData(t) => {
-                let s = t.decode().map_err(|e| e.to_string())?;
+                let s = t.decode().map_err(decode_error)?;
                 text.push_str(&s);
             }
             Event::GeneralRef(r) => {
-                if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
+                if let Some(c) = r.resolve_char_ref().map_err(decode_error)? {
                     text.push(c);
                 } else {
-                    let name = r.decode().map_err(|e| e.to_string())?;
+                    let name = r.decode().map_err(decode_error)?;
                     match quick_xml::escape::resolve_predefined_entity(&name) {
                         Some(v) => text.push_str(v),
-                        None => return Err(format!("unknown entity &{name};")),
+                        None => {
+                            return Err(EventXmlError::UnknownEntity {
+                                name: name.into_owned(),
+                            });
+                        }
                     }
                 }
             }
             Event::Eof => {
                 return Err(if stack.is_empty() {
-                    "no event element".to_string()
+                    EventXmlError::NoEvent
                 } else {
                     let open: Vec<&str> = stack.iter().rev().map(String::as_str).collect();
-                    format!("cut before </{}>", open.join("></"))
+                    EventXmlError::Cut {
+                        open: open.join("></"),
+                    }
                 });
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
@@ -218,7 +311,7 @@ fn path_is(stack: &[String], want: &[&str]) -> bool {
 
 /// Stores the attributes halfopen uses: `Provider@Name`, `EventID@Qualifiers`,
 /// `TimeCreated@SystemTime`.
-fn attributes(s: &BytesStart<'_>, stack: &[String], p: &mut Parsed) -> Result<(), String> {
+fn attributes(s: &BytesStart<'_>, stack: &[String], p: &mut Parsed) -> Result<(), EventXmlError> {
     let want: &[u8] = if path_is(stack, &["Event", "System", "Provider"]) {
         b"Name"
     } else if path_is(stack, &["Event", "System", "EventID"]) {
@@ -230,11 +323,11 @@ fn attributes(s: &BytesStart<'_>, stack: &[String], p: &mut Parsed) -> Result<()
     };
     let mut value = None;
     for a in s.attributes() {
-        let a = a.map_err(|e| e.to_string())?;
+        let a = a.map_err(decode_error)?;
         if a.key.local_name().as_ref() == want {
             let v = a
                 .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| e.to_string())?;
+                .map_err(decode_error)?;
             value = Some(v.into_owned());
         }
     }
@@ -268,29 +361,6 @@ fn element_text(stack: &[String], text: String, p: &mut Parsed) {
     }
 }
 
-/// A decimal or `0x` hexadecimal number.
-fn number(s: &str) -> Option<u64> {
-    let s = s.trim();
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
-
-/// `Binary` hex text as bytes (`None` when it is not an even number of hex digits).
-fn hex_bytes(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim().as_bytes();
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    s.chunks(2)
-        .map(|pair| {
-            let txt = std::str::from_utf8(pair).ok()?;
-            u8::from_str_radix(txt, 16).ok()
-        })
-        .collect()
-}
-
 /// `SystemTime` as UTC: RFC 3339 with `Z` or an offset; a value with no zone is read as UTC
 /// (the schema's TimeCreated is always UTC).
 fn system_time(s: &str) -> Option<UtcTime> {
@@ -312,35 +382,36 @@ fn system_time(s: &str) -> Option<UtcTime> {
 impl Parsed {
     /// The record; `Err` (the event is skipped) when it has no readable `TimeCreated` or
     /// `EventID`, which no timeline entry can do without.
-    fn into_record(self, ordinal: u64) -> Result<EventRecord, String> {
+    fn into_record(self, ordinal: u64) -> Result<EventRecord, EventSkipped> {
         let time = match &self.system_time {
-            Some(s) => system_time(s)
-                .ok_or_else(|| format!("unreadable TimeCreated SystemTime {s:?}, event skipped"))?,
-            None => return Err("event has no TimeCreated SystemTime, event skipped".into()),
+            Some(s) => system_time(s).ok_or_else(|| EventSkipped::BadTime { value: s.clone() })?,
+            None => return Err(EventSkipped::NoTime),
         };
         let raw_id = match &self.event_id {
-            Some(s) => {
-                number(s).ok_or_else(|| format!("unreadable EventID {s:?}, event skipped"))?
-            }
-            None => return Err("event has no EventID, event skipped".into()),
+            Some(s) => parse_u64(s).ok_or_else(|| EventSkipped::BadEventId { value: s.clone() })?,
+            None => return Err(EventSkipped::NoEventId),
         };
         let qualifiers = self
             .qualifiers
             .as_deref()
-            .and_then(number)
+            .and_then(parse_u64)
             .or(if raw_id > 0xffff {
                 Some(raw_id >> 16)
             } else {
                 None
             })
             .and_then(|q| u16::try_from(q & 0xffff).ok());
-        let event_record_id = self.event_record_id.as_deref().and_then(number);
+        let event_record_id = self.event_record_id.as_deref().and_then(parse_u64);
         let level = self
             .level
             .as_deref()
-            .and_then(number)
+            .and_then(parse_u64)
             .and_then(|v| u8::try_from(v).ok())
-            .or_else(|| self.r_level.as_deref().and_then(super::level_from_name));
+            .or_else(|| {
+                self.r_level
+                    .as_deref()
+                    .and_then(super::level::level_from_name)
+            });
         let mut data = if !self.data.is_empty() {
             self.data
         } else {
@@ -365,15 +436,15 @@ impl Parsed {
             task: self
                 .task
                 .as_deref()
-                .and_then(number)
+                .and_then(parse_u64)
                 .and_then(|v| u16::try_from(v).ok()),
-            keywords: self.keywords.as_deref().and_then(number),
+            keywords: self.keywords.as_deref().and_then(parse_u64),
             time,
             written: None,
             computer: self.computer.unwrap_or_default(),
             channel: self.channel.unwrap_or_default(),
             data,
-            binary: self.binary.as_deref().and_then(hex_bytes),
+            binary: self.binary.as_deref().and_then(decode_hex),
             recovered: false,
         })
     }

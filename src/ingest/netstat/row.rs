@@ -5,53 +5,14 @@
 //! `%5!u!` for the PID). Over-long fields push the rest right, and localized layouts shift the
 //! columns, so fields are split on runs of whitespace, never on column positions.
 
-use super::{Endpoint, Proto};
+use super::fields::{RowError, RowFields, RowParse, canonical_state};
+use super::types::{Endpoint, Proto};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::combinator::{eof, opt, value};
 use nom::multi::many0;
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
-
-/// The fields of one parsed row (before it gets its line number and program).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct RowFields {
-    pub proto: Proto,
-    pub local: Endpoint,
-    pub foreign: Endpoint,
-    /// Canonical state (see [`canonical_state`]); `None` for a UDP row without one.
-    pub state: Option<String>,
-    /// False when the state word is not one netstat prints (kept verbatim in `state`).
-    pub state_known: bool,
-    pub pid: Option<u32>,
-    /// Program printed in the row itself (Linux `1234/sshd`, ss `users:(("sshd",…))`); Windows
-    /// names come from the `-b` line after the row instead.
-    pub program: Option<String>,
-}
-
-impl RowFields {
-    /// True when the state looks cut by a console wrap: a TCP state that is not a known word but
-    /// a strict prefix of one (`ESTABLIS`).
-    pub fn state_looks_cut(&self) -> bool {
-        match &self.state {
-            Some(s) if !self.state_known => KNOWN_STATE_WORDS
-                .iter()
-                .any(|(w, _)| w.len() > s.len() && w.starts_with(s.as_str())),
-            _ => false,
-        }
-    }
-}
-
-/// What one line is, as far as the row grammar goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum RowParse {
-    /// The line does not start with a proto token: not a row.
-    NotRow,
-    /// A row.
-    Row(RowFields),
-    /// Starts with a proto token but cannot be read; the reason.
-    Bad(String),
-}
 
 fn ws(i: &str) -> IResult<&str, &str> {
     take_while1(char::is_whitespace)(i)
@@ -95,7 +56,7 @@ fn bracketed(i: &str) -> IResult<&str, (&str, &str)> {
 
 /// Splits one address token into host and port. The port is after the last `:` (jc does the
 /// same `rsplit(":", 1)`); IPv6 in brackets keeps its zone id (`fe80::1%64`).
-pub(super) fn endpoint(tok: &str) -> Result<Endpoint, String> {
+pub(super) fn endpoint(tok: &str) -> Result<Endpoint, RowError> {
     if let Ok((_, (host, port))) = bracketed(tok) {
         return Ok(Endpoint {
             host: host.to_string(),
@@ -109,7 +70,9 @@ pub(super) fn endpoint(tok: &str) -> Result<Endpoint, String> {
                 port: port.to_string(),
             })
         }
-        _ => Err(format!("address `{tok}` is not `host:port`")),
+        _ => Err(RowError::NotHostPort {
+            token: tok.to_string(),
+        }),
     }
 }
 
@@ -117,9 +80,10 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn pid(tok: &str) -> Result<u32, String> {
-    tok.parse::<u32>()
-        .map_err(|_| format!("PID `{tok}` is not a number below 2^32"))
+fn pid(tok: &str) -> Result<u32, RowError> {
+    tok.parse::<u32>().map_err(|_| RowError::BadPid {
+        token: tok.to_string(),
+    })
 }
 
 /// Parses one line. `TCP Statistics for IPv4` (a `netstat -s` heading) is not a row.
@@ -136,10 +100,10 @@ pub(super) fn parse_row(line: &str) -> RowParse {
     }
 }
 
-fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, String> {
+fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, RowError> {
     let (local, foreign, rest) = match toks {
         [l, f, rest @ ..] => (endpoint(l)?, endpoint(f)?, rest),
-        _ => return Err("row has fewer than two addresses".to_string()),
+        _ => return Err(RowError::MissingAddress),
     };
     let (state, pid) = match rest {
         [] => (None, None),
@@ -147,14 +111,13 @@ fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, String> {
         [s] => (Some(*s), None),
         [s, p] if !is_digits(s) && is_digits(p) => (Some(*s), Some(pid(p)?)),
         _ => {
-            return Err(format!(
-                "unexpected fields after the addresses: `{}`",
-                rest.join(" ")
-            ));
+            return Err(RowError::UnexpectedFields {
+                fields: rest.join(" "),
+            });
         }
     };
     if proto.is_tcp() && state.is_none() {
-        return Err("TCP row without a state".to_string());
+        return Err(RowError::TcpWithoutState);
     }
     let (state, state_known) = match state {
         Some(s) => {
@@ -172,47 +135,6 @@ fn fields(proto: Proto, toks: &[&str]) -> Result<RowFields, String> {
         pid,
         program: None,
     })
-}
-
-/// State words Windows netstat prints and their standard English names. English words are the `netstmsg.mc` set (CLOSED … TIME_WAIT); German ones are from real German Windows output
-/// (research note §2: ABHÖREN, HERGESTELLT, WARTEND, SCHLIESSEN_WARTEN, FIN_WARTEN_2,
-/// SYN_GESENDET); SYN_EMPFANGEN/SCHLIESSEND are only seen in parser alias tables (unverified).
-const KNOWN_STATE_WORDS: &[(&str, &str)] = &[
-    ("CLOSED", "CLOSED"),
-    ("LISTENING", "LISTENING"),
-    ("SYN_SENT", "SYN_SENT"),
-    ("SYN_RECEIVED", "SYN_RECEIVED"),
-    ("ESTABLISHED", "ESTABLISHED"),
-    ("FIN_WAIT_1", "FIN_WAIT_1"),
-    ("FIN_WAIT_2", "FIN_WAIT_2"),
-    ("CLOSE_WAIT", "CLOSE_WAIT"),
-    ("CLOSING", "CLOSING"),
-    ("LAST_ACK", "LAST_ACK"),
-    ("TIME_WAIT", "TIME_WAIT"),
-    ("ABHÖREN", "LISTENING"),
-    ("ABH™REN", "LISTENING"),
-    ("HERGESTELLT", "ESTABLISHED"),
-    ("WARTEND", "TIME_WAIT"),
-    ("SCHLIESSEN_WARTEN", "CLOSE_WAIT"),
-    ("FIN_WARTEN_1", "FIN_WAIT_1"),
-    ("FIN_WARTEN_2", "FIN_WAIT_2"),
-    ("SYN_GESENDET", "SYN_SENT"),
-    ("SYN_EMPFANGEN", "SYN_RECEIVED"),
-    ("SCHLIESSEND", "CLOSING"),
-];
-
-/// The standard English name of a printed state word and whether it is known. `ABH?REN` with any
-/// one character for `Ö` (CP850 byte 0x99 read as CP1252 `™`, or U+FFFD) is LISTENING. Unknown
-/// words are returned verbatim.
-pub(super) fn canonical_state(word: &str) -> (String, bool) {
-    let upper = word.to_uppercase();
-    if let Some((_, c)) = KNOWN_STATE_WORDS.iter().find(|(w, _)| *w == upper) {
-        return ((*c).to_string(), true);
-    }
-    if upper.chars().count() == 7 && upper.starts_with("ABH") && upper.ends_with("REN") {
-        return ("LISTENING".to_string(), true);
-    }
-    (word.to_string(), false)
 }
 
 #[cfg(test)]
@@ -282,7 +204,9 @@ mod tests {
         assert_eq!((f.proto, f.pid), (Proto::Tcpv6, Some(u32::MAX)));
         assert_eq!(
             parse_row("TCP [::]:135 [::]:0 LISTENING 4294967296"),
-            RowParse::Bad("PID `4294967296` is not a number below 2^32".into())
+            RowParse::Bad(RowError::BadPid {
+                token: "4294967296".into()
+            })
         );
     }
 
@@ -302,7 +226,7 @@ mod tests {
     fn tcp_without_state_is_bad() {
         assert_eq!(
             parse_row("  TCP    1.2.3.4:5   6.7.8.9:10"),
-            RowParse::Bad("TCP row without a state".into())
+            RowParse::Bad(RowError::TcpWithoutState)
         );
     }
 }

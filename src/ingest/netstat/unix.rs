@@ -18,8 +18,8 @@
 //! States map to the Windows spelling used throughout halfopen (LISTEN → LISTENING, SYN_RECV /
 //! SYN_RCVD / SYN-RECV → SYN_RECEIVED, FIN_WAIT1 / FIN-WAIT-1 → FIN_WAIT_1, ESTAB → ESTABLISHED).
 
-use super::row::{RowFields, RowParse};
-use super::{Endpoint, Proto};
+use super::fields::{RowError, RowFields, RowParse};
+use super::types::{Endpoint, Proto};
 
 /// Unix state words (net-tools `tcp_state` names, BSD `tcpstates[]`, iproute2 `sstate_name[]`)
 /// and their standard names.
@@ -86,7 +86,7 @@ fn is_hex_any(s: &str) -> bool {
 /// Splits a Unix address: `[v6]:port`, `[v6]%zone:port` (ss), `host:port` (Linux; the port after
 /// the last `:` when it has no `.`), else `host.port` (BSD; port after the last `.`), or a lone
 /// `*` (ss peer of a listener).
-pub(super) fn unix_endpoint(tok: &str) -> Result<Endpoint, String> {
+pub(super) fn unix_endpoint(tok: &str) -> Result<Endpoint, RowError> {
     let ep = |h: &str, p: &str| Endpoint {
         host: h.to_string(),
         port: p.to_string(),
@@ -108,7 +108,9 @@ pub(super) fn unix_endpoint(tok: &str) -> Result<Endpoint, String> {
         {
             return Ok(ep(&format!("{inner}%{zone}"), port));
         }
-        return Err(format!("address `{tok}` is not `[host]:port`"));
+        return Err(RowError::NotBracketed {
+            token: tok.to_string(),
+        });
     }
     if let Some((h, p)) = tok.rsplit_once(':')
         && !h.is_empty()
@@ -119,9 +121,9 @@ pub(super) fn unix_endpoint(tok: &str) -> Result<Endpoint, String> {
     }
     match tok.rsplit_once('.') {
         Some((h, p)) if !h.is_empty() && !p.is_empty() => Ok(ep(h, p)),
-        _ => Err(format!(
-            "address `{tok}` is neither `host:port` nor `host.port`"
-        )),
+        _ => Err(RowError::NoPort {
+            token: tok.to_string(),
+        }),
     }
 }
 
@@ -190,13 +192,13 @@ pub(super) fn parse_unix_row(line: &str) -> RowParse {
     }
 }
 
-fn bad(reason: impl Into<String>) -> RowParse {
-    RowParse::Bad(reason.into())
+fn bad(reason: RowError) -> RowParse {
+    RowParse::Bad(reason)
 }
 
 fn ss_fields(proto: Proto, st: &str, tail: &[&str]) -> RowParse {
     let [l, f, process @ ..] = tail else {
-        return bad("ss row has fewer than two addresses");
+        return bad(RowError::SsMissingAddress);
     };
     let (local, foreign) = match (unix_endpoint(l), unix_endpoint(f)) {
         (Ok(l), Ok(f)) => (l, f),
@@ -223,7 +225,7 @@ fn netstat_fields(proto: Proto, tail: &[&str]) -> RowParse {
     // leaves them blank on UDP rows. An address is never all digits.
     let queues = tail.iter().take_while(|t| is_digits(t)).count();
     let Some([l, f, rest @ ..]) = tail.get(queues..) else {
-        return bad("row has fewer than two addresses");
+        return bad(RowError::MissingAddress);
     };
     let (local, foreign) = match (unix_endpoint(l), unix_endpoint(f)) {
         (Ok(l), Ok(f)) => (l, f),
@@ -253,7 +255,11 @@ fn netstat_fields(proto: Proto, tail: &[&str]) -> RowParse {
         if let Some((p, name)) = text.split_once('/') {
             match p.parse::<u32>() {
                 Ok(n) => pid = Some(n),
-                Err(_) => return bad(format!("PID `{p}` is not a number below 2^32")),
+                Err(_) => {
+                    return bad(RowError::BadPid {
+                        token: p.to_string(),
+                    });
+                }
             }
             program = (!name.is_empty()).then(|| name.to_string());
         }
@@ -438,7 +444,7 @@ mod tests {
         assert_eq!(parse_unix_row("Tcp:"), RowParse::NotRow);
         assert_eq!(
             parse_unix_row("tcp 0 0 garbage"),
-            RowParse::Bad("row has fewer than two addresses".into())
+            RowParse::Bad(RowError::MissingAddress)
         );
     }
 }

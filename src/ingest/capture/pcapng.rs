@@ -1,0 +1,77 @@
+//! pcapng interfaces and timestamps (draft-ietf-opsawg-pcapng §4.2 Interface Description Block,
+//! options 9 `if_tsresol` and 14 `if_tsoffset`; §4.3 Enhanced Packet Block timestamps).
+//!
+//! Computed here, not with `pcap-parser`'s helpers (they reject base-2 `if_tsresol`, wrap
+//! seconds at 2106 and read `if_tsoffset` little-endian in big-endian sections).
+
+use crate::ingest::bytes::i64_in;
+use crate::model::UtcTime;
+
+/// The interface facts needed per packet (pcapng IDB).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Iface {
+    /// pcap LINKTYPE_* number of the interface.
+    pub(super) linktype: i32,
+    /// Snap length in bytes (0: none).
+    pub(super) snaplen: u32,
+    /// `if_tsresol` raw byte (MSB: base 2).
+    pub(super) tsresol: u8,
+    /// `if_tsoffset` seconds.
+    pub(super) tsoffset: i64,
+}
+
+/// pcapng timestamp `ts` in units of `tsresol` plus `tsoffset` s → (Unix ns, digits).
+/// Saturates outside i64 ns (years 1677–2262).
+pub(super) fn pcapng_time(ts: u64, tsresol: u8, tsoffset: i64) -> UtcTime {
+    let n = u32::from(tsresol & 0x7f);
+    let (nanos, digits): (i128, u8) = if tsresol & 0x80 == 0 {
+        let digits = n.min(9) as u8;
+        let v = if n <= 9 {
+            i128::from(ts) * 10i128.pow(9 - n)
+        } else {
+            // n ≤ 127: 10^(n-9) may exceed i128 for n > 47; then the value is 0 ns anyway.
+            10i128
+                .checked_pow(n - 9)
+                .map_or(0, |div| i128::from(ts) / div)
+        };
+        (v, digits)
+    } else {
+        // 2^-n s: digits = ceil(n · log10 2), at most 9.
+        let digits = ((n * 30103).div_ceil(100_000)).min(9) as u8;
+        ((i128::from(ts) * 1_000_000_000) >> n, digits)
+    };
+    let total = nanos.saturating_add(i128::from(tsoffset) * 1_000_000_000);
+    let clamped = total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    UtcTime::from_unix_nanos(clamped, digits)
+}
+
+/// Reads `if_tsresol` (9) and `if_tsoffset` (14) from IDB options in the section's byte order.
+pub(super) fn iface_of(
+    idb: &pcap_parser::pcapng::InterfaceDescriptionBlock<'_>,
+    big_endian: bool,
+) -> Iface {
+    let mut tsresol = 6u8;
+    let mut tsoffset = 0i64;
+    for opt in &idb.options {
+        let v = opt.value.get(..usize::from(opt.len)).unwrap_or(&[]);
+        match opt.code.0 {
+            9 => {
+                if let Some(&b) = v.first() {
+                    tsresol = b;
+                }
+            }
+            14 => {
+                if let Some(o) = i64_in(v, 0, big_endian) {
+                    tsoffset = o;
+                }
+            }
+            _ => {}
+        }
+    }
+    Iface {
+        linktype: idb.linktype.0,
+        snaplen: idb.snaplen,
+        tsresol,
+        tsoffset,
+    }
+}

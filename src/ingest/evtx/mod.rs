@@ -1,0 +1,142 @@
+//! Windows XML Event Log (`.evtx`) via the `evtx` crate (0.15.1).
+//!
+//! The format (libyal "Windows XML Event Log (EVTX) format", MS-EVEN6): a 4096-byte file header,
+//! then 64 KiB chunks, each holding records whose body is Binary XML. The crate renders each
+//! record to JSON (`records_json_bytes()`, no indent); we deserialize only the `System` fields and
+//! the `EventData` `Data`/`Binary` into a typed struct, which is 2–3× faster than going through
+//! `serde_json::Value` (research/evtx.md §1.4).
+//!
+//! JSON shapes handled (research/evtx.md §1.3): `EventID` is a bare number for manifest providers
+//! and `{"#attributes":{"Qualifiers":N},"#text":id}` for classic ones; repeated unnamed `<Data>`
+//! become `{"#text":[…]}`; `Keywords` and `Binary` are hex strings; any field may be missing (one
+//! real record has no System data at all: it is kept with empty strings).
+//!
+//! Truncated files (research/evtx.md §1.6): a file cut inside a chunk (plaso `System2.evtx`,
+//! 200000 bytes: header, 2 full chunks and 64,832 bytes of a third) still holds the complete
+//! records of that partial chunk, which the crate and every other oracle drop without an error
+//! (the crate's chunk count is `(size - 4096) / 65536`, rounded down). After the crate's walk we
+//! pad the partial chunk with zeros to 64 KiB, hand it to `EvtxChunkData::new(bytes, false)` and
+//! walk it with the same settings. Its complete records (System2: IDs 195–283) are kept with
+//! [`EventRecord::recovered`](crate::model::EventRecord::recovered) set; the record the end of the file cuts (System2: 284 at chunk
+//! offset 0xfbd8) and any records the chunk header names beyond it become [`Problem`](crate::model::Problem)s at their
+//! chunk and file offset. (Unpadded bytes also work on System2, but a chunk whose string table
+//! points past the cut is then refused whole.)
+
+mod cut_chunk;
+mod json;
+mod locate;
+
+use crate::ingest::error::IngestError;
+use crate::model::EventLog;
+use cut_chunk::read_cut_chunk;
+use json::push_record;
+use locate::{error_chain, problem_from_error};
+use std::path::Path;
+
+/// Chunks handed to the pool at once by [`read_evtx`]: per worker thread, this many 64 KiB
+/// chunks are read ahead, which bounds the bytes in flight to `4 × threads × 64 KiB`.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// Reads every record of an `.evtx` file. Records come out in file order, oldest chunk first
+/// for wrapped logs (the crate's chunk order). Checksums are not enforced: chunks with a bad
+/// CRC32 are still read (record-level failures then become problems).
+///
+/// Concurrency (ARCHITECTURE.md, "Concurrency"): the chunks are read from the file on the
+/// calling thread, a batch at a time, and each batch is parsed and rendered with `par_iter` on
+/// the *current* rayon pool (the one the caller runs in; the global pool outside any). The
+/// `evtx` crate's own threading is compiled out (its `multithreading` feature is off): it spawns
+/// onto the current pool and then blocks on a channel, which deadlocks when every worker of that
+/// pool is itself inside `read_evtx`. The result does not depend on the pool's size: batches are
+/// collected in chunk order.
+///
+/// Errors: [`IngestError::Io`] when the file cannot be opened or read, [`IngestError::BadHeader`]
+/// when it has no EVTX file header (`ElfFile\0` magic, 4096-byte block). Records that fail to
+/// render become [`Problem`](crate::model::Problem)s located by [`Locator::Record`](crate::model::Locator::Record) (record-header id) or
+/// [`Locator::Chunk`](crate::model::Locator::Chunk) (0-based chunk and file offset), with the crate's error chain as reason.
+///
+/// A file cut inside a chunk: the complete records of the partial last chunk follow the
+/// others, with [`EventRecord::recovered`](crate::model::EventRecord::recovered) set; the cut record is a [`Problem`](crate::model::Problem) (module docs).
+pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
+    use rayon::prelude::*;
+    let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let size = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
+    let parser = evtx::EvtxParser::from_read_seek(file).map_err(|e| open_error(path, e))?;
+    let settings = evtx::ParserSettings::new()
+        .indent(false)
+        .validate_checksums(false);
+    let mut parser = parser.with_configuration(settings.clone());
+    let shared = std::sync::Arc::new(settings.clone());
+    let batch = CHUNKS_PER_THREAD.saturating_mul(rayon::current_num_threads().max(1));
+    let mut log = EventLog::default();
+    let mut chunks = parser.chunks();
+    loop {
+        let todo: Vec<_> = chunks.by_ref().take(batch).collect();
+        if todo.is_empty() {
+            break;
+        }
+        let done: Vec<EventLog> = todo
+            .into_par_iter()
+            .map(|chunk| read_chunk(chunk, &shared))
+            .collect();
+        for part in done {
+            log.records.extend(part.records);
+            log.problems.extend(part.problems);
+        }
+    }
+    read_cut_chunk(path, size, settings, &mut log)?;
+    Ok(log)
+}
+
+/// Parses one chunk the parser read and renders its records, as the crate's own
+/// `records_json_bytes` does: a chunk that cannot be read or parsed is one [`Problem`](crate::model::Problem); a record
+/// that fails to render is a problem, except a carved ("recovered") one, which the crate drops
+/// as noise.
+fn read_chunk(
+    chunk: evtx::err::Result<evtx::EvtxChunkData>,
+    settings: &std::sync::Arc<evtx::ParserSettings>,
+) -> EventLog {
+    let mut part = EventLog::default();
+    let mut data = match chunk {
+        Ok(d) => d,
+        Err(e) => {
+            part.problems.push(problem_from_error(&e));
+            return part;
+        }
+    };
+    let number = data.number.unwrap_or(0);
+    let mut parsed = match data.parse(std::sync::Arc::clone(settings)) {
+        Ok(c) => c,
+        Err(e) => {
+            let e = evtx::err::EvtxError::FailedToParseChunk {
+                chunk_id: number,
+                source: Box::new(e),
+            };
+            part.problems.push(problem_from_error(&e));
+            return part;
+        }
+    };
+    for record in parsed.iter() {
+        let carved = record.as_ref().is_ok_and(|r| r.recovered);
+        match record.and_then(|r| r.into_json_bytes()) {
+            Ok(rec) => push_record(&mut part, rec, false),
+            Err(_) if carved => {}
+            Err(e) => part.problems.push(problem_from_error(&e)),
+        }
+    }
+    part
+}
+
+/// Maps a failure of `EvtxParser::from_read_seek` to an [`IngestError`]: I/O failures other
+/// than a short file are [`IngestError::Io`]; a short file or a wrong magic is `BadHeader`.
+fn open_error(path: &Path, e: evtx::err::EvtxError) -> IngestError {
+    if let evtx::err::EvtxError::IoError(io) = &e
+        && io.kind() != std::io::ErrorKind::UnexpectedEof
+    {
+        return IngestError::io(path, std::io::Error::new(io.kind(), io.to_string()));
+    }
+    IngestError::BadHeader {
+        path: path.to_path_buf(),
+        format: crate::model::Format::Evtx,
+        reason: error_chain(&e),
+    }
+}

@@ -1,0 +1,28 @@
+//! Event Viewer level and XP event-type names (winmeta.xml levels, MS-EVEN6 event schema
+//! `Level`) as numbers.
+
+/// The level number of a level or XP event-type name as Event Viewer shows it (English and
+/// German): Critical/Kritisch → 1, Error/Fehler → 2, Warning/Warnung → 3,
+/// Information/Informationen → 4, Verbose/Ausführlich → 5 (the winmeta.xml levels), and the
+/// XP audit types Success Audit/Failure Audit (Erfolgsüberwachung/Fehlerüberwachung, also Vista's
+/// Audit Success/Audit Failure keyword names) → 0, the level audit events carry in EVTX
+/// (LogAlways). Other names give `None`. Case-insensitive.
+pub(super) fn level_from_name(name: &str) -> Option<u8> {
+    let n = name.trim().to_lowercase();
+    Some(match n.as_str() {
+        "critical" | "kritisch" => 1,
+        "error" | "fehler" => 2,
+        "warning" | "warnung" => 3,
+        "information" | "informationen" => 4,
+        "verbose" | "ausführlich" => 5,
+        "success audit"
+        | "failure audit"
+        | "audit success"
+        | "audit failure"
+        | "erfolgsüberwachung"
+        | "fehlerüberwachung"
+        | "überwachung erfolgreich"
+        | "überwachung gescheitert" => 0,
+        _ => return None,
+    })
+}

@@ -1,0 +1,63 @@
+//! One event-log record and one event-log file's worth of them: the shape shared by the `.evtx`
+//! reader (MS-EVEN6 / libyal "Windows XML Event Log (EVTX) format"), the legacy `.evt` reader
+//! (MS-EVEN `EVENTLOGRECORD`, libyal "Windows Event Log (EVT) format") and the Event Viewer
+//! XML/CSV/TXT export readers, and consumed by analysis and correlation.
+
+use super::{Problem, UtcTime};
+
+/// The System fields of one event record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// Record-header EventRecordID (what `evtx_dump` prints as `Record N`).
+    pub record_id: u64,
+    /// `<EventRecordID>` from the System XML, when present (differs in exported logs).
+    pub event_record_id: Option<u64>,
+    /// `<Provider Name=…>`, e.g. `Tcpip`, `EventLog`. Empty when missing.
+    pub provider: String,
+    /// Low 16 bits of the event id (what Event Viewer shows).
+    pub event_id: u16,
+    /// `<EventID Qualifiers=…>` for classic providers (Tcpip: 32768). When a file stores the
+    /// full 32-bit classic id in `<EventID>` without Qualifiers, its high 16 bits land here.
+    pub qualifiers: Option<u16>,
+    /// `<Level>`: 0 log always (audit events), 1 critical, 2 error, 3 warning, 4 information.
+    /// For `.evt` records, mapped from the EventType by `crate::ingest::evt::level_of` (the MS-EVEN EVENTLOGRECORD EventType).
+    pub level: Option<u8>,
+    /// `<Task>` (the task category; 0 = None for classic providers).
+    pub task: Option<u16>,
+    /// `<Keywords>` bit mask (0x80000000000000 = Classic).
+    pub keywords: Option<u64>,
+    /// `<TimeCreated SystemTime=…>` (UTC, 100 ns), else the record header's written time, else
+    /// (neither present) the earliest representable instant, 1677-09-21 (FILETIME 0 clamped).
+    pub time: UtcTime,
+    /// The record header's written time (FILETIME, UTC, 100 ns); `None` when it is 0 (unset:
+    /// seen in an exported log, Zerologon sample record 2) or outside 1677–2262, which
+    /// [`UtcTime`] cannot hold.
+    pub written: Option<UtcTime>,
+    /// `<Computer>`. Empty when missing.
+    pub computer: String,
+    /// `<Channel>`, e.g. `System`. Empty when missing.
+    pub channel: String,
+    /// The unnamed `<Data>` strings of `<EventData>`, in order (message inserts).
+    pub data: Vec<String>,
+    /// `<EventData><Binary>` decoded from hex (classic providers' raw data, e.g. the 40-byte
+    /// IO_ERROR_LOG_PACKET of Tcpip 4226).
+    pub binary: Option<Vec<u8>>,
+    /// Read from a place a normal parse does not reach: for `.evtx`, the partial last chunk of
+    /// a file cut inside a chunk (see `crate::ingest::evtx`); for `.evt`, false (every record found
+    /// is a normal one). Such records are also in [`EventLog::records`].
+    pub recovered: bool,
+}
+
+/// What one event log file gave (`.evtx`, `.evt` or an Event Viewer export): the records in
+/// file order and what was skipped.
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    /// The records in file order (for wrapped `.evt` and `.evtx` logs: oldest first).
+    pub records: Vec<EventRecord>,
+    /// What was skipped: unreadable records, cut chunks, unparseable export lines, each with
+    /// its [`crate::model::Locator`] and reason.
+    pub problems: Vec<Problem>,
+    /// The time zone in which local times were read (Event Viewer text/XML exports that carry
+    /// local time, from `--event-tz`); `None` when the source stores UTC (evtx, evt).
+    pub time_zone: Option<String>,
+}
