@@ -129,11 +129,11 @@ pub struct AnalysisOpts {
     /// offset like +01:00). Without it they are read as UTC and the report warns.
     #[arg(long, value_name = "ZONE", value_parser = NamedTz::parse)]
     pub event_tz: Option<NamedTz>,
-    /// Alarm provider: ADDR, ADDR:PORT, or a host NAME[:PORT] known from --host or a profile
+    /// Alarm provider: ADDR, ADDR:PORT, or a host NAME or NAME:PORT known from --host or a profile
     /// (repeatable).
     #[arg(long = "alarm-provider", value_name = "ADDR|NAME[:PORT]", value_parser = EndpointSpec::parse)]
     pub alarm_providers: Vec<EndpointSpec>,
-    /// Alarm client: ADDR, ADDR:PORT, or a host NAME[:PORT] (repeatable).
+    /// Alarm client: ADDR, ADDR:PORT, or a host NAME or NAME:PORT (repeatable).
     #[arg(long = "alarm-client", value_name = "ADDR|NAME[:PORT]", value_parser = EndpointSpec::parse)]
     pub alarm_clients: Vec<EndpointSpec>,
     /// Seconds without client–provider traffic that count as an alarm gap [default: 30].
@@ -185,7 +185,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Write the report to FILE instead of stdout (whole or not at all); with several
-    /// `--format`, or when it is an existing folder, write DIR/report.<ext> per format.
+    /// `--format`, or when it is an existing folder, write DIR/report.EXT per format.
     #[arg(long, short = 'o', value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Colour in the terminal report.

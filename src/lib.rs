@@ -20,6 +20,9 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 pub mod analysis;
 pub mod batch;
 pub mod cli;

@@ -29,7 +29,7 @@
 //! - `batch`'s per-outcome callback locks a `Mutex` around stdout / the progress bar; the lock
 //!   is held only for one write and never across pool work.
 //! - indicatif's progress bar draws from the thread that calls it (no steady-tick thread).
-//! - The Ctrl-C handler ([`crate::interrupt`]) runs on its own OS thread, outside the pool; it
+//! - The Ctrl-C handler ([`crate::outfile`]) runs on its own OS thread, outside the pool; it
 //!   only removes the temp files it knows about and exits.
 //! - Captures are read with one streaming reader per file, on the worker that reads the file;
 //!   there is no `par_bridge` over a reader.

@@ -19,7 +19,7 @@
 //! `deny_unknown_fields`, located by the `toml` crate), so a typo never silently does nothing.
 
 use super::Config;
-use crate::model::{AlarmEndpoint, NamedTz, UtcTime};
+use crate::model::{AlarmEndpoint, NamedTz, SettingError, UtcTime};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -93,8 +93,8 @@ pub enum EndpointSpec {
 impl EndpointSpec {
     /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT`, `NAME` or `NAME:PORT`.
     ///
-    /// Errors: a message naming the value when it is none of these.
-    pub fn parse(s: &str) -> Result<EndpointSpec, String> {
+    /// Errors: [`SettingError::EndpointOrName`] naming the value when it is none of these.
+    pub fn parse(s: &str) -> Result<EndpointSpec, SettingError> {
         if let Ok(e) = AlarmEndpoint::parse(s) {
             return Ok(EndpointSpec::Addr(e));
         }
@@ -140,8 +140,8 @@ impl EndpointSpec {
     }
 }
 
-fn bad(s: &str) -> String {
-    format!("expected ADDR, ADDR:PORT, NAME or NAME:PORT, got {s:?}")
+fn bad(s: &str) -> SettingError {
+    SettingError::EndpointOrName(s.to_string())
 }
 
 /// One layer of settings: every field optional (`None`/empty = this layer says nothing).
@@ -323,7 +323,7 @@ impl Profile {
             reason,
         };
         let event_tz = match &file.event_tz {
-            Some(z) => Some(NamedTz::parse(z).map_err(|r| value_err("event_tz", r))?),
+            Some(z) => Some(NamedTz::parse(z).map_err(|r| value_err("event_tz", r.to_string()))?),
             None => None,
         };
         let netstat_time = match &file.netstat_time {
@@ -350,7 +350,7 @@ impl Profile {
         }
         let specs = |key: &str, v: &[String]| -> Result<Vec<EndpointSpec>, ProfileError> {
             v.iter()
-                .map(|s| EndpointSpec::parse(s).map_err(|r| value_err(key, r)))
+                .map(|s| EndpointSpec::parse(s).map_err(|r| value_err(key, r.to_string())))
                 .collect()
         };
         let values = Overrides {

@@ -11,7 +11,7 @@ mod time;
 
 pub use event::{EventLog, EventRecord};
 pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
-pub use settings::{AlarmEndpoint, NamedTz};
+pub use settings::{AlarmEndpoint, NamedTz, SettingError};
 pub use severity::Severity;
 pub use time::UtcTime;
 

@@ -4,6 +4,21 @@
 
 use std::net::IpAddr;
 
+/// A setting's text that is not what it should be; the message quotes it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingError {
+    /// Neither an IANA zone name nor a UTC offset.
+    #[error("not an IANA time zone or a UTC offset: {0:?}")]
+    Zone(String),
+    /// Not `ADDR` or `ADDR:PORT`.
+    #[error("expected ADDR or ADDR:PORT, got {0:?}")]
+    Endpoint(String),
+    /// Not `ADDR`, `ADDR:PORT`, `NAME` or `NAME:PORT`.
+    #[error("expected ADDR, ADDR:PORT, NAME or NAME:PORT, got {0:?}")]
+    EndpointOrName(String),
+}
+
 /// A time zone with the name the user gave (`Europe/Berlin`, `+02:00`).
 #[derive(Debug, Clone)]
 pub struct NamedTz {
@@ -16,7 +31,7 @@ pub struct NamedTz {
 impl NamedTz {
     /// Parses an IANA zone name (`Europe/Berlin`, from the system tz database) or a fixed
     /// offset (`+02:00`, `-0500`, `UTC`). Errors name the text that failed.
-    pub fn parse(s: &str) -> Result<NamedTz, String> {
+    pub fn parse(s: &str) -> Result<NamedTz, SettingError> {
         let t = s.trim();
         let fixed = |sign: i32, rest: &str| -> Option<jiff::tz::TimeZone> {
             let digits: String = rest.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -44,7 +59,7 @@ impl NamedTz {
             name: t.to_string(),
             tz,
         })
-        .ok_or_else(|| format!("not an IANA time zone or a UTC offset: {s:?}"))
+        .ok_or_else(|| SettingError::Zone(s.to_string()))
     }
 }
 
@@ -59,7 +74,7 @@ pub struct AlarmEndpoint {
 
 impl AlarmEndpoint {
     /// Parses `10.1.1.10`, `10.1.1.10:5413`, `fe80::1`, `[fe80::1]:5413`.
-    pub fn parse(s: &str) -> Result<AlarmEndpoint, String> {
+    pub fn parse(s: &str) -> Result<AlarmEndpoint, SettingError> {
         let t = s.trim();
         if let Ok(addr) = t.parse::<IpAddr>() {
             return Ok(AlarmEndpoint { addr, port: None });
@@ -70,7 +85,7 @@ impl AlarmEndpoint {
                 port: Some(sa.port()),
             });
         }
-        Err(format!("expected ADDR or ADDR:PORT, got {s:?}"))
+        Err(SettingError::Endpoint(s.to_string()))
     }
 
     /// Whether `addr:port` is this endpoint.
