@@ -43,8 +43,28 @@ pub fn analyze(config: &config::Config) -> correlate::Analysis {
 /// [`analyze`] on the rayon pool the caller already runs in (`batch` runs each incident on its
 /// one pool this way); `config.threads` is not read.
 pub fn analyze_on_current_pool(config: &config::Config) -> correlate::Analysis {
-    let (inputs, errors) = pipeline::ingest_all(config);
-    correlate::correlate(&inputs, &errors, &config.correlate_settings())
+    analyze_observed_here(config, &pipeline::NoProgress)
+}
+
+/// Ingest, resolve alarm endpoint names from the evidence when some are pending, correlate.
+/// A name that cannot be resolved is a warning at the top of the report (its endpoint is left
+/// out), since the run has already read everything by then.
+fn analyze_observed_here(
+    config: &config::Config,
+    progress: &dyn pipeline::Progress,
+) -> correlate::Analysis {
+    let (inputs, errors) = pipeline::ingest_all_observed(config, progress);
+    if config.alarm_names.is_empty() {
+        return correlate::correlate(&inputs, &errors, &config.correlate_settings());
+    }
+    let (used, inputs, failed) = pipeline::resolve_alarm_names(config, inputs);
+    let mut analysis = correlate::correlate(&inputs, &errors, &used.correlate_settings());
+    if let Some(e) = failed {
+        analysis
+            .warnings
+            .insert(0, format!("{e}; alarm gaps were not tracked for it"));
+    }
+    analysis
 }
 
 /// [`analyze`], telling `progress` about each file as it is read (`analyze -v`, the progress
@@ -53,8 +73,5 @@ pub fn analyze_observed(
     config: &config::Config,
     progress: &dyn pipeline::Progress,
 ) -> correlate::Analysis {
-    pipeline::on_pool(config.threads, || {
-        let (inputs, errors) = pipeline::ingest_all_observed(config, progress);
-        correlate::correlate(&inputs, &errors, &config.correlate_settings())
-    })
+    pipeline::on_pool(config.threads, || analyze_observed_here(config, progress))
 }

@@ -151,6 +151,73 @@ pub fn ingest_all_observed(
     (inputs, errors)
 }
 
+/// Resolves the alarm endpoints given by names only the evidence knows
+/// ([`Config::alarm_names`]): names seen in the captures (DNS answers, NetBIOS registrations,
+/// DHCP requests) and each netstat file's own names and addresses. The alarm tracker runs while
+/// a capture streams, so the captures are then read again with the resolved endpoints (in
+/// parallel on the current pool). Returns the settings used and the inputs.
+///
+/// Errors: a name nothing resolves, or one the evidence gives several addresses (the message
+/// lists them with where each was seen); the inputs are returned unchanged with the error.
+pub fn resolve_alarm_names(
+    config: &Config,
+    inputs: Vec<Input>,
+) -> (
+    Config,
+    Vec<Input>,
+    Option<crate::config::profile::ProfileError>,
+) {
+    use crate::config::profile::{AlarmRole, resolve_from_evidence};
+    let mut resolved = config.clone();
+    resolved.alarm_names.clear();
+    let candidates = name_candidates(&inputs);
+    for p in &config.alarm_names {
+        match resolve_from_evidence(p, &candidates) {
+            Ok(e) if p.role == AlarmRole::Provider => resolved.alarm_providers.push(e),
+            Ok(e) => resolved.alarm_clients.push(e),
+            Err(e) => return (config.clone(), inputs, Some(e)),
+        }
+    }
+    let inputs = inputs
+        .into_par_iter()
+        .map(|i| match i.format {
+            Format::Pcap | Format::Pcapng | Format::Netmon => ingest_file(&i.path, &resolved),
+            _ => i,
+        })
+        .collect();
+    (resolved, inputs, None)
+}
+
+/// `(name, address, where seen)` from the evidence, for [`resolve_alarm_names`].
+fn name_candidates(inputs: &[Input]) -> Vec<(String, std::net::IpAddr, String)> {
+    let mut out = Vec::new();
+    for i in inputs {
+        let file = i
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match &i.data {
+            Ok(InputData::Capture(c)) => {
+                for n in &c.read.names {
+                    let seen = format!("{file} frame {}", n.frame);
+                    out.push((n.name.clone(), n.address, seen));
+                }
+            }
+            Ok(InputData::Netstat { file: f, .. }) => {
+                let (names, addrs) = crate::correlate::netstat_identity(f);
+                for n in &names {
+                    for a in &addrs {
+                        out.push((n.clone(), *a, file.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Recognises and reads one file.
 pub fn ingest_file(path: &Path, config: &Config) -> Input {
     let path: Arc<Path> = Arc::from(path);

@@ -142,3 +142,34 @@ fn init_writes_a_profile_that_config_accepts_and_never_overwrites() {
     assert_eq!(run.status.code(), Some(2));
     assert!(run.stderr.contains("exists"), "{}", run.stderr);
 }
+
+/// Issue 21 §3: `--alarm-provider WS-ALARM01` with no `--host`: the demo's own netstat file
+/// (run on WS-ALARM01, local address 10.1.1.10) gives the address, so the report is the one
+/// the address gives. A name nothing knows is a warning naming it.
+#[test]
+fn alarm_provider_by_a_name_the_evidence_gives() {
+    let run = |provider: &str| {
+        let mut cmd = halfopen(["analyze", "--format", "json"]);
+        cmd.args(&FLAGS[..2])
+            .args(["--alarm-provider", provider])
+            .args(&FLAGS[4..])
+            .arg("fixtures/demo");
+        let r = run_watched(cmd);
+        assert_eq!(r.status.code(), Some(0), "{}", r.stderr);
+        r.stdout
+    };
+    let by_addr = run("10.1.1.10");
+    assert_eq!(run("WS-ALARM01"), by_addr);
+    assert_eq!(run("ws-alarm01.plant.local"), by_addr);
+    let v: Value = serde_json::from_slice(&run("WS-NOWHERE")).unwrap();
+    let w = v["warnings"][0].as_str().unwrap();
+    assert!(w.contains("\"WS-NOWHERE\"") && w.contains("netstat"), "{w}");
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "alarm_client_gap"),
+        "no provider, no gap"
+    );
+}

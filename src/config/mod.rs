@@ -45,6 +45,9 @@ pub struct Config {
     /// The profile files these settings came from (site first, then the incident's), in the
     /// order applied; they are not read as evidence ([`profile`]).
     pub profiles: Vec<PathBuf>,
+    /// Alarm endpoints given by names that only the evidence can resolve (see
+    /// [`profile::PendingName`]); empty once resolved.
+    pub alarm_names: Vec<profile::PendingName>,
     /// `--around TIME`: the timeline is cut to `around ± window_s`.
     pub around: Option<UtcTime>,
     /// `--window SECONDS` (default 300 when `--around` is given).
@@ -68,6 +71,7 @@ impl Config {
             series: false,
             clock_offsets: Vec::new(),
             profiles: Vec::new(),
+            alarm_names: Vec::new(),
             around: None,
             window_s: 300.0,
         }

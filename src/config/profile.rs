@@ -60,8 +60,11 @@ pub enum ProfileError {
         /// What is wrong with it.
         reason: String,
     },
-    /// An alarm endpoint names a host that no layer gives an address for.
-    #[error("alarm endpoint {name:?}: no --host or profile [hosts] entry gives its address")]
+    /// An alarm endpoint names a host that neither a layer nor the evidence gives an address.
+    #[error(
+        "alarm endpoint {name:?}: no --host or profile [hosts] entry, and no name in the evidence \
+         (DNS, NetBIOS, DHCP in captures; netstat), gives its address"
+    )]
     UnknownHost {
         /// The name as given.
         name: String,
@@ -144,6 +147,28 @@ fn bad(s: &str) -> SettingError {
     SettingError::EndpointOrName(s.to_string())
 }
 
+/// Whether an alarm endpoint is the provider or a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlarmRole {
+    /// `--alarm-provider` / `[alarm] providers`.
+    Provider,
+    /// `--alarm-client` / `[alarm] clients`.
+    Client,
+}
+
+/// An alarm endpoint given by a host name that no `--host` or profile entry resolves: the
+/// evidence may (names seen in captures — DNS, NetBIOS, DHCP — and a netstat file's own
+/// names and addresses). `pipeline` resolves it once the files are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingName {
+    /// Provider or client.
+    pub role: AlarmRole,
+    /// The host name as given.
+    pub name: String,
+    /// The TCP port; `None` = every port.
+    pub port: Option<u16>,
+}
+
 /// One layer of settings: every field optional (`None`/empty = this layer says nothing).
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -214,17 +239,77 @@ impl Layers {
             }
             o.apply(&mut c, &mut providers, &mut clients);
         }
-        c.alarm_providers = resolve_all(&providers, &c.hosts)?;
-        c.alarm_clients = resolve_all(&clients, &c.hosts)?;
+        let mut pending = Vec::new();
+        c.alarm_providers = resolve_all(&providers, &c.hosts, AlarmRole::Provider, &mut pending)?;
+        c.alarm_clients = resolve_all(&clients, &c.hosts, AlarmRole::Client, &mut pending)?;
+        c.alarm_names = pending;
         Ok(c)
     }
 }
 
+/// Resolves what the host entries can; names they do not know at all are left to the evidence
+/// (`pending`); a name they give several addresses is an error.
 fn resolve_all(
     specs: &[EndpointSpec],
     hosts: &[(String, IpAddr)],
+    role: AlarmRole,
+    pending: &mut Vec<PendingName>,
 ) -> Result<Vec<AlarmEndpoint>, ProfileError> {
-    specs.iter().map(|s| s.resolve(hosts)).collect()
+    let mut out = Vec::new();
+    for s in specs {
+        match s.resolve(hosts) {
+            Ok(e) => out.push(e),
+            Err(ProfileError::UnknownHost { name }) => {
+                let port = match s {
+                    EndpointSpec::Name { port, .. } => *port,
+                    EndpointSpec::Addr(a) => a.port,
+                };
+                pending.push(PendingName { role, name, port });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Resolves `name` among `(name, address, where seen)` candidates from the evidence, matching
+/// on the first DNS label, case-insensitively.
+///
+/// Errors: [`ProfileError::UnknownHost`] when no candidate has the name,
+/// [`ProfileError::Ambiguous`] (listing each address with where it was seen) when several
+/// addresses do.
+pub fn resolve_from_evidence(
+    pending: &PendingName,
+    candidates: &[(String, IpAddr, String)],
+) -> Result<AlarmEndpoint, ProfileError> {
+    let label = |n: &str| n.split('.').next().unwrap_or(n).to_ascii_lowercase();
+    let want = label(&pending.name);
+    let mut found: BTreeMap<IpAddr, Vec<&str>> = BTreeMap::new();
+    for (n, a, seen) in candidates {
+        if label(n) == want {
+            let list = found.entry(*a).or_default();
+            if !list.contains(&seen.as_str()) {
+                list.push(seen.as_str());
+            }
+        }
+    }
+    let mut addrs = found.keys();
+    match (addrs.next(), addrs.next()) {
+        (None, _) => Err(ProfileError::UnknownHost {
+            name: pending.name.clone(),
+        }),
+        (Some(addr), None) => Ok(AlarmEndpoint {
+            addr: *addr,
+            port: pending.port,
+        }),
+        _ => Err(ProfileError::Ambiguous {
+            name: pending.name.clone(),
+            candidates: found
+                .iter()
+                .map(|(a, seen)| format!("{a} ({})", seen.join(", ")))
+                .collect(),
+        }),
+    }
 }
 
 impl Overrides {
@@ -478,5 +563,39 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, ProfileError::UnknownHost { .. }));
         assert!(EndpointSpec::parse("a b").is_err());
+        // Unknown to every layer: left to the evidence, not an error yet.
+        let layers = Layers {
+            site: None,
+            flags: Overrides {
+                alarm_clients: vec![EndpointSpec::parse("HMI:5413").unwrap()],
+                ..Overrides::default()
+            },
+        };
+        let c = layers.config(Vec::new()).unwrap();
+        assert_eq!(
+            c.alarm_names,
+            vec![PendingName {
+                role: AlarmRole::Client,
+                name: "HMI".into(),
+                port: Some(5413)
+            }]
+        );
+        let seen = |n: &str, a: &str, w: &str| (n.to_string(), a.parse().unwrap(), w.to_string());
+        let one =
+            resolve_from_evidence(&c.alarm_names[0], &[seen("hmi.plant", "10.1.1.21", "dns")]);
+        assert_eq!(one.unwrap().addr.to_string(), "10.1.1.21");
+        let two = resolve_from_evidence(
+            &c.alarm_names[0],
+            &[
+                seen("HMI", "10.1.1.21", "a.pcap"),
+                seen("hmi", "10.1.1.22", "b.pcap"),
+            ],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            two.contains("10.1.1.21 (a.pcap), 10.1.1.22 (b.pcap)"),
+            "{two}"
+        );
     }
 }

@@ -16,6 +16,7 @@
 mod clock;
 mod findings;
 mod hosts;
+pub(crate) use hosts::netstat_identity;
 mod result;
 mod settings;
 mod summaries;
