@@ -225,4 +225,20 @@ mod tests {
         assert_eq!(ClockMethod::HostClock.to_string(), "host_clock");
         assert!(VerdictSeverity::Critical < VerdictSeverity::Ok);
     }
+
+    #[test]
+    fn word_schemas_list_every_word_once() {
+        let schema = schemars::schema_for!(FindingKind);
+        let words: Vec<&str> = FindingKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(schema.get("enum"), Some(&serde_json::json!(words)));
+        let mut unique = words.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), words.len());
+        let schema = schemars::schema_for!(ClockMethod);
+        assert_eq!(
+            schema.get("enum").and_then(|e| e.as_array()).map(Vec::len),
+            Some(5)
+        );
+    }
 }
