@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::config::profile::{EndpointSpec, Layers, Overrides, Profile, ProfileError};
 use crate::model::{NamedTz, UtcTime};
 use crate::report::OutputFormat;
+use crate::schema::SchemaKind;
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
@@ -38,6 +39,12 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout: `halfopen man > halfopen.1 && man -l halfopen.1`.
     Man,
+    /// Print the JSON Schema of a machine output on stdout: `report` (--format json), `summary`
+    /// (one row of batch's summary.jsonl) or `timeline` (one line of --format jsonl).
+    Schema {
+        /// Which output.
+        which: SchemaKind,
+    },
     /// Write a commented example profile (default ./halfopen.toml; never overwrites).
     Init {
         /// Where to write it.
@@ -89,6 +96,17 @@ impl ValueEnum for OutputFormat {
             OutputFormat::Csv => "The timeline as CSV (same columns as JSONL)",
         };
         Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+/// `halfopen schema` values: clap's view of [`SchemaKind`].
+impl ValueEnum for SchemaKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SchemaKind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.describes()))
     }
 }
 

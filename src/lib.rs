@@ -33,6 +33,7 @@ pub mod model;
 pub mod outfile;
 pub mod pipeline;
 pub mod report;
+pub mod schema;
 
 /// Runs the whole pipeline on `config.paths`: ingest, analysis, correlation, on a pool of
 /// `config.threads` workers built for this call ([`pipeline::on_pool`]).

@@ -23,6 +23,16 @@ fn main() -> ExitCode {
             halfopen::cli::write_completions(shell, &mut std::io::stdout());
             ExitCode::SUCCESS
         }
+        Command::Schema { which } => {
+            match halfopen::schema::write_schema(which, &mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("halfopen: error: writing the schema: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Man => match halfopen::cli::write_man_page(&mut std::io::stdout()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["outfile", "pipeline"],
     &["batch"],
+    &["schema"],
     &["cli"],
 ];
 

@@ -152,7 +152,7 @@ fn archive_of_good_and_broken_incidents_gives_the_expected_summary() {
     );
     let demo_row = |name: &str| {
         json!({
-            "incident": name, "status": "ok", "findings": ["half_open_limit"],
+            "schema_version": "1", "incident": name, "status": "ok", "findings": ["half_open_limit"],
             "hosts": ["IOMLKF35454W", "WS-ALARM01"], "events_4226": 1, "peak_half_open": 10,
             "syn_retransmissions": 80, "alarm_gap_seconds": 0.0, "clock_offsets": {},
             "inputs": 4, "records": 523, "skipped": 0, "input_errors": 0, "error": null

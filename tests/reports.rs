@@ -94,8 +94,10 @@ fn every_jsonl_line_carries_the_fields_timesketch_requires() {
     assert_eq!(e["source_locator"], "record 1205");
     assert_eq!(e["raw_time"], "2026-03-14T10:02:13.0000000Z");
     let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys[0], "schema_version", "the version first");
+    assert_eq!(e["schema_version"], halfopen::report::SCHEMA_VERSION);
     assert_eq!(
-        keys,
+        keys[1..],
         halfopen::report::csv::COLUMNS,
         "JSONL keys in CSV column order"
     );

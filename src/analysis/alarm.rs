@@ -34,12 +34,13 @@
 
 use crate::ingest::capture::{TcpPacket, flags};
 use crate::model::{AlarmEndpoint, UtcTime};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::net::IpAddr;
 
 /// One interval without a working client–provider exchange. JSON (top-level `alarm_gaps`):
 /// `{ "client", "provider", "start", "end", "seconds", "cause", "frame" }`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct AlarmGap {
     /// The client address.
     pub client: IpAddr,

@@ -6,6 +6,7 @@
 
 use crate::ingest::netstat::{Endpoint, NetstatRow, Proto, Sections, Snapshot, StatisticsDelta};
 use crate::model::{AlarmEndpoint, TimeSource, UtcTime};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -50,7 +51,7 @@ impl Default for NetstatSettings {
 /// - `statistics`: `netstat -s`/`-e` counters (section → counter → value, see
 ///   [`crate::ingest::netstat::stats`]); `statistics_delta`: changes since the previous snapshot
 ///   of the same file that had statistics.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NetstatSummary {
     /// The netstat file, as displayed.
     pub path: String,
@@ -97,7 +98,7 @@ pub struct NetstatSummary {
 /// A listening socket: `proto` as printed on Windows (`TCP`, `UDP`, `TCPv6`, `UDPv6`; Linux
 /// `tcp6` is `TCPv6`), local `address` (IPv6 without brackets) and `port` (number or service
 /// name as printed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Listening {
     /// `TCP`, `UDP`, `TCPv6` or `UDPv6`.
     pub proto: &'static str,
@@ -114,7 +115,7 @@ pub struct Listening {
 /// A row to or from a configured alarm endpoint. `role` is `provider` or `client` (which list
 /// matched), `side` is `local` or `foreign` (which address matched); addresses are
 /// `host:port` (`[v6]:port`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct AlarmConnection {
     /// 1-based line of the row.
     pub line: u64,
@@ -140,7 +141,7 @@ pub struct AlarmConnection {
 }
 
 /// A process and its SYN_SENT rows in the netstat snapshot with the most SYN_SENT rows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Culprit {
     /// The process id.
     pub pid: u32,

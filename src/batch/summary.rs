@@ -7,13 +7,14 @@
 
 use crate::correlate::Analysis;
 use crate::model::{EntryKind, Format};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
 /// Whether the incident was analysed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// At least one input of a recognised format was read (damaged records inside it are
@@ -37,13 +38,14 @@ impl Status {
 /// One row of the batch summary. JSON keys (a contract, issue 8 §3): `incident`, `status`,
 /// `findings`, `hosts`, `events_4226`, `peak_half_open`, `syn_retransmissions`,
 /// `alarm_gap_seconds`, `clock_offsets`, `inputs`, `records`, `skipped`, `input_errors`, `error`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryRow {
     /// The folder or zip file name (`case-0001`, `case-0002.zip`).
     pub incident: String,
     /// `ok`, or `error` when the incident could not be analysed ([`Status`]).
     pub status: Status,
     /// The kinds of the findings (`half_open_limit`, …), sorted, each once.
+    #[schemars(with = "Vec<crate::model::FindingKind>")]
     pub findings: Vec<String>,
     /// The host names of the analysis, in its order (by name).
     pub hosts: Vec<String>,
@@ -180,10 +182,11 @@ impl SummaryRow {
         }
     }
 
-    /// The row as one JSON line (no newline).
+    /// The row as one JSON line (no newline), `schema_version` ([`crate::report::SCHEMA_VERSION`])
+    /// first. Reading a row back ignores `schema_version`.
     pub fn to_json_line(&self) -> String {
         // Serializing plain strings, numbers and maps cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(&crate::report::Versioned::new(self)).unwrap_or_default()
     }
 
     /// The CSV fields in [`CSV_HEADER`] order: lists joined with `;`, offsets as `source=seconds`,

@@ -8,13 +8,14 @@ use crate::model::{
     ClockMethod, Confidence, EntryKind, FindingKind, Format, Problem, SourceRef, TimelineEntry,
     UtcTime, VerdictSeverity,
 };
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// The whole result of one run: what every renderer prints. Keys of the JSON contract:
 /// `inputs`, `captures`, `netstat`, `hosts`, `findings`, `timeline` (more are added freely).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Analysis {
     /// The settings that shaped the result.
     pub settings: Settings,
@@ -44,7 +45,7 @@ pub struct Analysis {
 
 /// The offset applied to one source. JSON: `{ "source", "offset_s", "anchors", "method" }`;
 /// `offset_s` is what was added to the source's raw times (seconds).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ClockOffset {
     /// The input path, as displayed.
     pub source: String,
@@ -57,7 +58,7 @@ pub struct ClockOffset {
 }
 
 /// The one-line answer for a host.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Verdict {
     /// The host's display name.
     pub host: String,
@@ -68,7 +69,7 @@ pub struct Verdict {
 }
 
 /// The settings that shaped the result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Settings {
     /// Concurrent half-open connects at which the limit bites.
     pub half_open_limit: u32,
@@ -79,7 +80,7 @@ pub struct Settings {
 }
 
 /// One file: `records` counts event records, netstat rows or packets; `skipped` = `problems.len()`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InputSummary {
     /// The path, as displayed.
     pub path: String,
@@ -102,7 +103,7 @@ pub struct InputSummary {
 }
 
 /// A path that failed as a whole, with the one-line message shown on stderr.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InputError {
     /// The path, as displayed.
     pub path: String,
@@ -111,7 +112,7 @@ pub struct InputError {
 }
 
 /// Handshake outcomes of a capture's connection attempts (`analysis::handshake::Outcome`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct HandshakeCounts {
     /// Answered by SYN-ACK.
     pub established: u64,
@@ -124,7 +125,7 @@ pub struct HandshakeCounts {
 }
 
 /// Per-host half-open summary inside one capture (raw capture clock).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CaptureHost {
     /// The SYN sender.
     pub address: IpAddr,
@@ -142,7 +143,7 @@ pub struct CaptureHost {
 }
 
 /// One capture's TCP counts (Wireshark's meanings: `tcp_syn` = SYN without ACK, incl. retransmissions).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CaptureSummary {
     /// The path, as displayed.
     pub path: String,
@@ -170,7 +171,7 @@ pub struct CaptureSummary {
 }
 
 /// One machine, merged across sources.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct HostSummary {
     /// Display name: its first name (first DNS label), else its lowest address.
     pub name: String,
@@ -200,7 +201,7 @@ pub struct HostSummary {
 }
 
 /// One piece of evidence: what, when, and where in which file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Evidence {
     /// The timeline kind it comes from.
     pub kind: EntryKind,
@@ -217,7 +218,7 @@ pub struct Evidence {
 /// `alarm_client_gap`, `clock_offset` (rules in the `findings` module docs). `start`/`end` are
 /// UTC on the common clock. The half-open fields are 0/empty for the other kinds; the optional
 /// ones are present only for the kinds they describe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Finding {
     /// What it is about.
     pub kind: FindingKind,

@@ -3,14 +3,41 @@
 //! a source's clock offset was found ([`ClockMethod`]).
 //!
 //! Each serialises (JSON, CSV) to exactly its [`as_str`](FindingKind::as_str) word, and `Display`
-//! prints the same word, so renderers never spell the words themselves.
+//! prints the same word, so renderers never spell the words themselves. Its JSON Schema
+//! ([`schemars::JsonSchema`]) is a string `enum` of the words of every value in `ALL`.
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
-/// Implements `Serialize` and `Display` as the type's `as_str()` word.
+/// The JSON Schema of a word type: `{"type": "string", "enum": [the words]}`, with `description`.
+pub(crate) fn word_schema(
+    description: &str,
+    words: impl IntoIterator<Item = &'static str>,
+) -> Schema {
+    let words: Vec<&str> = words.into_iter().collect();
+    schemars::json_schema!({
+        "type": "string",
+        "enum": words,
+        "description": description,
+    })
+}
+
+/// Implements `Serialize`, `Display` and `JsonSchema` as the type's `as_str()` word; the schema
+/// lists the words of `ALL`.
 macro_rules! word_type {
-    ($t:ty) => {
+    ($t:ident, $doc:literal) => {
+        impl JsonSchema for $t {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($t).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                word_schema($doc, $t::ALL.iter().map(|w| w.as_str()))
+            }
+        }
+
         impl Serialize for $t {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -48,6 +75,16 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// Every value, in declaration order (the words of its JSON Schema).
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::HalfOpenLimit,
+        FindingKind::LimitNotEnforced,
+        FindingKind::EphemeralPortExhaustion,
+        FindingKind::TimeWaitCollision,
+        FindingKind::AlarmClientGap,
+        FindingKind::ClockOffset,
+    ];
+
     /// The JSON word: `half_open_limit`, `limit_not_enforced`, `ephemeral_port_exhaustion`,
     /// `time_wait_collision`, `alarm_client_gap`, `clock_offset`.
     pub fn as_str(self) -> &'static str {
@@ -62,7 +99,7 @@ impl FindingKind {
     }
 }
 
-word_type!(FindingKind);
+word_type!(FindingKind, "What a finding is about.");
 
 /// How well a finding is supported: `high` when independent sources agree (e.g. a 4226 and a
 /// capture), `medium` with one source, `low` with weak evidence (rules per kind in
@@ -78,6 +115,9 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    /// Every value, in declaration order (the words of its JSON Schema).
+    pub const ALL: [Confidence; 3] = [Confidence::High, Confidence::Medium, Confidence::Low];
+
     /// The JSON word: `high`, `medium` or `low`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -88,7 +128,7 @@ impl Confidence {
     }
 }
 
-word_type!(Confidence);
+word_type!(Confidence, "How well a finding is supported.");
 
 /// How alarming a host's verdict is. Ordered most severe first (`Critical < Warning < Info <
 /// Ok`), the order verdicts are listed in.
@@ -105,6 +145,14 @@ pub enum VerdictSeverity {
 }
 
 impl VerdictSeverity {
+    /// Every value, in declaration order (the words of its JSON Schema).
+    pub const ALL: [VerdictSeverity; 4] = [
+        VerdictSeverity::Critical,
+        VerdictSeverity::Warning,
+        VerdictSeverity::Info,
+        VerdictSeverity::Ok,
+    ];
+
     /// The JSON word: `critical`, `warning`, `info`, `ok`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,7 +164,7 @@ impl VerdictSeverity {
     }
 }
 
-word_type!(VerdictSeverity);
+word_type!(VerdictSeverity, "How alarming a host's verdict is.");
 
 /// How the clock offset of one source was found (`correlate::clock` module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +183,15 @@ pub enum ClockMethod {
 }
 
 impl ClockMethod {
+    /// Every value, in declaration order (the words of its JSON Schema).
+    pub const ALL: [ClockMethod; 5] = [
+        ClockMethod::Option,
+        ClockMethod::Reference,
+        ClockMethod::HostClock,
+        ClockMethod::HalfOpenLimitVs4226,
+        ClockMethod::None,
+    ];
+
     /// The JSON word: `option`, `reference`, `host_clock`, `half_open_limit_vs_4226`, `none`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -147,7 +204,7 @@ impl ClockMethod {
     }
 }
 
-word_type!(ClockMethod);
+word_type!(ClockMethod, "How the clock offset of a source was found.");
 
 #[cfg(test)]
 mod tests {
@@ -167,5 +224,21 @@ mod tests {
         );
         assert_eq!(ClockMethod::HostClock.to_string(), "host_clock");
         assert!(VerdictSeverity::Critical < VerdictSeverity::Ok);
+    }
+
+    #[test]
+    fn word_schemas_list_every_word_once() {
+        let schema = schemars::schema_for!(FindingKind);
+        let words: Vec<&str> = FindingKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(schema.get("enum"), Some(&serde_json::json!(words)));
+        let mut unique = words.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), words.len());
+        let schema = schemars::schema_for!(ClockMethod);
+        assert_eq!(
+            schema.get("enum").and_then(|e| e.as_array()).map(Vec::len),
+            Some(5)
+        );
     }
 }

@@ -15,7 +15,9 @@ pub use settings::{AlarmEndpoint, NamedTz, SettingError};
 pub use severity::Severity;
 pub use time::UtcTime;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -81,9 +83,28 @@ impl Serialize for Locator {
     }
 }
 
+/// A string in one of the `Display` shapes of [`Locator`] (the `pattern`).
+impl JsonSchema for Locator {
+    fn schema_name() -> Cow<'static, str> {
+        "Locator".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "Where in the file, e.g. `record 4226`, `frame 17 @ byte 0x1a0`, `line 12`.",
+            "pattern": LOCATOR_PATTERN,
+        })
+    }
+}
+
+/// The regular expression every [`Locator`] `Display` text matches (its JSON Schema `pattern`).
+pub const LOCATOR_PATTERN: &str = "^(file|byte 0x[0-9a-f]+|record [0-9]+|chunk [0-9]+ @ byte 0x[0-9a-f]+\
+    |frame [0-9]+ @ byte 0x[0-9a-f]+|frame [0-9]+|line [0-9]+|snapshot [0-9]+ @ line [0-9]+)$";
+
 /// Something a parser could not read and skipped, with where it was and why.
 /// The rest of the file is kept; every `Problem` is counted in the input's `skipped`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Problem {
     /// Where in the file.
     pub locator: Locator,
@@ -103,7 +124,7 @@ impl Problem {
 
 /// The format of one input, recognised from its content (never its name).
 /// Serialized in lowercase: `evtx`, `netstat`, `pcap`, `pcapng`, `unknown`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Format {
@@ -153,10 +174,11 @@ impl fmt::Display for Format {
 }
 
 /// A file path and a locator inside it: where a timeline entry or a piece of evidence came from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 pub struct SourceRef {
     /// The input file, as given or found under a given folder.
     #[serde(serialize_with = "ser_path")]
+    #[schemars(with = "String")]
     pub path: Arc<Path>,
     /// Where inside it.
     pub locator: Locator,
@@ -202,6 +224,24 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Every kind, in declaration order (the words of its JSON Schema).
+    pub const ALL: [EntryKind; 14] = [
+        EntryKind::Tcpip4226,
+        EntryKind::Tcpip4227,
+        EntryKind::Tcpip4231,
+        EntryKind::Tcpip4266,
+        EntryKind::Boot,
+        EntryKind::Shutdown,
+        EntryKind::UnexpectedShutdown,
+        EntryKind::SynRetransmission,
+        EntryKind::ConnectUnanswered,
+        EntryKind::ConnectRefused,
+        EntryKind::HalfOpenLimitReached,
+        EntryKind::HalfOpenPeak,
+        EntryKind::NetstatSnapshot,
+        EntryKind::AlarmGap,
+    ];
+
     /// The machine name in JSON, JSONL and CSV (`tcpip_4226`, `syn_retransmission`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -229,6 +269,20 @@ impl Serialize for EntryKind {
     }
 }
 
+/// A string `enum` of the [`EntryKind::as_str`] words of [`EntryKind::ALL`].
+impl JsonSchema for EntryKind {
+    fn schema_name() -> Cow<'static, str> {
+        "EntryKind".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        finding::word_schema(
+            "What a timeline entry records.",
+            EntryKind::ALL.iter().map(|k| k.as_str()),
+        )
+    }
+}
+
 impl fmt::Display for EntryKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -237,7 +291,7 @@ impl fmt::Display for EntryKind {
 
 /// One line of the timeline. The single type that flows from ingest through correlation to the
 /// renderers. `time` is UTC; `host` is the correlated host name (or address) once known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TimelineEntry {
     /// When, UTC, on the common clock (the source's clock offset applied).
     pub time: UtcTime,
@@ -252,7 +306,7 @@ pub struct TimelineEntry {
 }
 
 /// Where a netstat snapshot's time came from. Serialized as `file`, `option` or `mtime`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeSource {
     /// A time stamp line in the file itself (local time in `--event-tz` unless it has an offset).

@@ -158,6 +158,21 @@ impl Serialize for UtcTime {
     }
 }
 
+/// An RFC 3339 string (`format: date-time`), as `Serialize` writes it.
+impl schemars::JsonSchema for UtcTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UtcTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339, UTC with `Z`, in the source's own precision.",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub mod terminal;
 
 use crate::correlate::Analysis;
 use crate::model::{EntryKind, NamedTz, TimelineEntry, UtcTime};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -69,13 +70,51 @@ pub fn render(
     renderer(format, opts).render(analysis, out)
 }
 
+/// The version of the JSON outputs' shape: the `schema_version` key of the JSON report, of each
+/// `--format jsonl` line and of each `summary.jsonl` row. Raised when a key is removed, renamed
+/// or changes its type; adding a key does not raise it.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// A JSON output with its `schema_version` ([`SCHEMA_VERSION`]) as the first key, followed by the
+/// keys of `data`. The JSON report, each JSONL line and each summary row are written this way.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Versioned<'a, T> {
+    /// Always [`SCHEMA_VERSION`].
+    #[schemars(description = "The version of this output's shape; always the same string.")]
+    #[schemars(schema_with = "schema_version_schema")]
+    pub schema_version: &'static str,
+    /// The document itself.
+    #[serde(flatten)]
+    pub data: &'a T,
+}
+
+impl<'a, T> Versioned<'a, T> {
+    /// `data` with the current [`SCHEMA_VERSION`].
+    pub fn new(data: &'a T) -> Self {
+        Versioned {
+            schema_version: SCHEMA_VERSION,
+            data,
+        }
+    }
+}
+
+/// The schema of `schema_version`: the string [`SCHEMA_VERSION`] and nothing else.
+fn schema_version_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "const": SCHEMA_VERSION,
+        "description": "The version of this output's shape.",
+    })
+}
+
 /// One timeline entry as a flat record: the columns of `--format jsonl` and `--format csv`, in
 /// this order. Timesketch requires `message`, `datetime` and `timestamp_desc` and reads
 /// `timestamp` (µs) when present (Timesketch docs, "Import from JSON or CSV"); every other
 /// column is kept as an attribute.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct FlatEntry {
     /// RFC 3339 UTC with µs and `Z`, e.g. `2026-03-14T10:02:13.000000Z` (the common clock).
+    #[schemars(with = "UtcTime")]
     pub datetime: String,
     /// Microseconds since 1970-01-01T00:00:00Z (the common clock), rounded down.
     pub timestamp: i64,
@@ -86,6 +125,7 @@ pub struct FlatEntry {
     /// The correlated host, empty when unknown.
     pub host: String,
     /// [`EntryKind::as_str`], e.g. `tcpip_4226`.
+    #[schemars(with = "EntryKind")]
     pub kind: &'static str,
     /// The input file, as given on the command line (relative paths stay relative).
     pub source_path: String,
@@ -93,6 +133,7 @@ pub struct FlatEntry {
     pub source_locator: String,
     /// The time as the source recorded it, before the clock offset: `datetime - clock_offset_s`,
     /// RFC 3339 UTC in the source's own precision.
+    #[schemars(with = "UtcTime")]
     pub raw_time: String,
     /// Seconds added to the source's raw times ([`crate::correlate::ClockOffset::offset_s`]);
     /// 0 when the source has none.

@@ -79,7 +79,7 @@ pub struct Snapshot {
 /// negative after a reboot or a counter wrap). A rising `failed_connection_attempts` or
 /// `segments_retransmitted` in `tcp_ipv4` is the failed-connect signal (research note §2:
 /// inference, counters are totals since boot).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct StatisticsDelta {
     /// Index of the earlier snapshot.
     pub from_snapshot: u64,
