@@ -76,6 +76,25 @@ fn a_profile_in_the_incident_replaces_the_flags_of_readme_command_1() {
     assert_eq!(findings(&report), expected);
     // The profile is a setting, not evidence: the same four inputs.
     assert_eq!(report["inputs"].as_array().unwrap().len(), 4);
+    // The report says which profile and which values were used (the provider's name resolved).
+    let settings = &report["settings"];
+    assert!(
+        settings["profiles"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("case-demo/halfopen.toml"),
+        "{settings}"
+    );
+    assert_eq!(
+        settings["alarm_providers"],
+        serde_json::json!(["10.1.1.10"])
+    );
+    assert_eq!(
+        settings["alarm_clients"],
+        serde_json::json!(["10.1.1.21", "10.1.1.22"])
+    );
+    assert_eq!(settings["netstat_time"], "2026-03-14T10:02:40Z");
+    assert_eq!(settings["gap_s"], 30.0);
 
     // analyze on the folder reads the same profile.
     let mut cmd = halfopen(["analyze", "--format", "json"]);

@@ -94,12 +94,18 @@ impl Config {
             give_up_s: self.give_up_s,
             netstat_time: self.netstat_time,
             event_tz_given: self.event_tz.is_some(),
+            gap_s: self.gap_s,
             alarm_providers: self.alarm_providers.clone(),
             alarm_clients: self.alarm_clients.clone(),
             series: self.series,
             clock_offsets: self.clock_offsets.clone(),
             around: self.around,
             window_s: self.window_s,
+            profiles: self
+                .profiles
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
         }
     }
 }

@@ -91,11 +91,24 @@ pub fn correlate(
         let half = settings.window_s;
         timeline.retain(|e| e.time.seconds_since(at).abs() <= half);
     }
+    let alarm = !(settings.alarm_providers.is_empty() && settings.alarm_clients.is_empty());
     Analysis {
         settings: Settings {
             half_open_limit: settings.half_open_limit,
             give_up_s: settings.give_up_s,
             netstat_time: settings.netstat_time,
+            gap_s: alarm.then_some(settings.gap_s),
+            alarm_providers: settings
+                .alarm_providers
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
+            alarm_clients: settings
+                .alarm_clients
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
+            profiles: settings.profiles.clone(),
         },
         inputs: w.inputs,
         captures: w.captures,

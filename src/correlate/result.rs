@@ -77,6 +77,19 @@ pub struct Settings {
     pub give_up_s: f64,
     /// `--netstat-time` (UTC) when given.
     pub netstat_time: Option<UtcTime>,
+    /// Seconds of client–provider silence that count as an alarm gap; present when alarm
+    /// endpoints are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_s: Option<f64>,
+    /// The alarm providers used (`ADDR` or `ADDR:PORT`, names resolved); omitted when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarm_providers: Vec<String>,
+    /// The alarm clients used; omitted when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarm_clients: Vec<String>,
+    /// The profile files the settings came from, site first; omitted when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
 }
 
 /// One file: `records` counts event records, netstat rows or packets; `skipped` = `problems.len()`.

@@ -21,6 +21,9 @@ pub struct CorrelateSettings {
     /// Whether `--event-tz` was given; without it local times of Event Viewer text exports are
     /// read as UTC and the report warns.
     pub event_tz_given: bool,
+    /// Seconds of client–provider silence that count as an alarm gap (echoed in the report's
+    /// `settings` when alarm endpoints are given).
+    pub gap_s: f64,
     /// Alarm provider endpoints (`--alarm-provider`), matched against netstat rows.
     pub alarm_providers: Vec<AlarmEndpoint>,
     /// Alarm client endpoints (`--alarm-client`), matched against netstat rows.
@@ -34,6 +37,9 @@ pub struct CorrelateSettings {
     pub around: Option<UtcTime>,
     /// Half-width of the `--around` window, seconds.
     pub window_s: f64,
+    /// The profile files the settings came from (`--config`, the bundle's `halfopen.toml`),
+    /// echoed in the report's `settings`.
+    pub profiles: Vec<String>,
 }
 
 impl Default for CorrelateSettings {
@@ -45,12 +51,14 @@ impl Default for CorrelateSettings {
             give_up_s: 21.0,
             netstat_time: None,
             event_tz_given: false,
+            gap_s: 30.0,
             alarm_providers: Vec::new(),
             alarm_clients: Vec::new(),
             series: false,
             clock_offsets: Vec::new(),
             around: None,
             window_s: 300.0,
+            profiles: Vec::new(),
         }
     }
 }
