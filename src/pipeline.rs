@@ -43,7 +43,7 @@ use crate::analysis::handshake::{HandshakeSettings, HandshakeTracker};
 pub use crate::analysis::source::{CaptureData, Input, InputData};
 use crate::config::Config;
 use crate::ingest::capture::read_capture;
-use crate::ingest::detect::{HEAD_LEN, detect};
+use crate::ingest::detect::{HEAD_LEN, damaged, detect};
 use crate::ingest::evt::read_evt;
 use crate::ingest::evtx::read_evtx;
 use crate::ingest::export::read_event_export;
@@ -165,6 +165,20 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
         }
     };
     let format = detect(&head);
+    if format == Format::Unknown
+        && let Some(d) = damaged(&head)
+    {
+        return Input {
+            format: d.format,
+            data: Err(IngestError::Damaged {
+                path: path.to_path_buf(),
+                format: d.format,
+                offset: d.offset,
+                reason: d.reason,
+            }),
+            path,
+        };
+    }
     let data = match format {
         Format::Evtx => read_evtx(&path).map(InputData::EventLog),
         Format::Evt => read_evt(&path).map(InputData::EventLog),

@@ -112,9 +112,9 @@ pub fn correlate(
 
 fn error_path(e: &IngestError) -> String {
     match e {
-        IngestError::Io { path, .. } | IngestError::BadHeader { path, .. } => {
-            path.display().to_string()
-        }
+        IngestError::Io { path, .. }
+        | IngestError::BadHeader { path, .. }
+        | IngestError::Damaged { path, .. } => path.display().to_string(),
     }
 }
 
