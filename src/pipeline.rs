@@ -187,7 +187,9 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
         }
         Format::Netstat => read_netstat(&path, config),
         Format::Pcap | Format::Pcapng | Format::Netmon => read_capture_data(&path, config),
-        _ => Ok(InputData::Unknown),
+        _ => Ok(InputData::Unknown {
+            size: std::fs::metadata(&path).map_or(head.len() as u64, |m| m.len()),
+        }),
     };
     Input { path, format, data }
 }
