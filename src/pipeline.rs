@@ -270,3 +270,49 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
         alarm_gaps,
     })))
 }
+
+/// Exit code: every input was read in full (README "Exit codes").
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: the run failed — bad arguments, a given path that does not exist, a report that
+/// could not be written; `batch`: an unwritable `--out`.
+pub const EXIT_FAILED: u8 = 2;
+/// Exit code: the report is complete, but something was skipped: a damaged record, row,
+/// packet or byte range (a problem), or an input that could not be read at all.
+pub const EXIT_PARTIAL: u8 = 3;
+/// Exit code: no evidence was recognised — no input gave an event record, netstat snapshot or
+/// packet (nothing given, every file of unknown format, or every input failed).
+pub const EXIT_NO_EVIDENCE: u8 = 4;
+
+/// How a completed analysis ended, for its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Every input was read in full ([`EXIT_CLEAN`]). Files of unknown format are warnings
+    /// and do not change this.
+    Clean,
+    /// Something was skipped or some input was unreadable ([`EXIT_PARTIAL`]).
+    Partial,
+    /// Nothing was recognised ([`EXIT_NO_EVIDENCE`]).
+    NoEvidence,
+}
+
+impl Completion {
+    /// How `a` ended: no evidence first, then skips and unreadable inputs.
+    pub fn of(a: &crate::correlate::Analysis) -> Completion {
+        if !crate::correlate::evidence_recognised(&a.inputs, &a.netstat) {
+            Completion::NoEvidence
+        } else if !a.errors.is_empty() || a.inputs.iter().any(|i| i.skipped > 0) {
+            Completion::Partial
+        } else {
+            Completion::Clean
+        }
+    }
+
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Completion::Clean => EXIT_CLEAN,
+            Completion::Partial => EXIT_PARTIAL,
+            Completion::NoEvidence => EXIT_NO_EVIDENCE,
+        }
+    }
+}

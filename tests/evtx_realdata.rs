@@ -482,7 +482,8 @@ fn reports_say_how_many_records_were_recovered() {
             .arg(&file)
             .output()
             .unwrap();
-        assert!(out.status.success());
+        // The record the end of the file cuts is a problem: complete with skips.
+        assert_eq!(out.status.code(), Some(3));
         String::from_utf8(out.stdout).unwrap()
     };
     let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();

@@ -85,6 +85,10 @@ pub fn correlate(
         })
         .collect();
     errors.append(&mut w.errors);
+    if !evidence_recognised(&w.inputs, &w.netstat) {
+        w.warnings
+            .insert(0, no_evidence_warning(&w.inputs, errors.len()));
+    }
     let mut timeline = w.timeline;
     if let Some(at) = settings.around {
         let half = settings.window_s;
@@ -108,6 +112,28 @@ pub fn correlate(
         verdicts: verdict_list,
         warnings: w.warnings,
     }
+}
+
+/// True when some input gave at least one event record, netstat row or packet, or a netstat
+/// snapshot (a `netstat -s` has counters and no rows).
+pub fn evidence_recognised(
+    inputs: &[InputSummary],
+    netstat: &[crate::analysis::netstat_facts::NetstatSummary],
+) -> bool {
+    !netstat.is_empty() || inputs.iter().any(|i| i.records > 0)
+}
+
+/// The first warning of a run in which [`evidence_recognised`] is false.
+fn no_evidence_warning(inputs: &[InputSummary], errors: usize) -> String {
+    let unknown = inputs
+        .iter()
+        .filter(|i| i.error.is_none() && i.format == crate::model::Format::Unknown)
+        .count();
+    format!(
+        "no evidence was recognised: {} inputs, {unknown} of unknown format, {errors} not \
+         readable, none gave an event record, netstat snapshot or packet",
+        inputs.len()
+    )
 }
 
 fn error_path(e: &IngestError) -> String {

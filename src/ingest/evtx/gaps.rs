@@ -43,6 +43,10 @@ impl ChunkAccount {
         problems: &mut Vec<Problem>,
     ) {
         let start = chunk_offset(chunk);
+        if first == 0 && last == 0 {
+            // EventRecordIDs start at 1: a chunk header naming 0–0 names no record.
+            return;
+        }
         if last < first || last - first >= MAX_RECORDS_PER_CHUNK {
             problems.push(Problem::new(
                 Locator::Chunk { chunk, byte: start },
