@@ -1,9 +1,12 @@
 //! The `halfopen` binary: parse arguments, run, map errors to the exit code.
-//! Exit codes of `analyze`: 0 analysed everything; 2 some input could not be read (or bad
-//! arguments). `batch`: see [`halfopen::batch::run`].
+//! Exit codes of `analyze` ([`halfopen::pipeline::Completion`], README "Exit codes"): 0 every
+//! input read in full; 3 complete with skips or unreadable inputs; 4 no evidence recognised;
+//! 2 failed (bad arguments, a path that does not exist, a report that cannot be written).
+//! `batch`: see [`halfopen::batch::run`].
 
 use clap::Parser;
 use halfopen::cli::{AnalyzeArgs, Cli, ColorChoice, Command};
+use halfopen::pipeline::{Completion, EXIT_FAILED};
 use halfopen::report::{OutputFormat, RenderOptions, render};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("halfopen: error: writing the man page: {e}");
-                ExitCode::from(2)
+                ExitCode::from(EXIT_FAILED)
             }
         },
     }
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
 /// One line on stderr, exit code 2.
 fn usage_error(e: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("halfopen: error: {e}");
-    ExitCode::from(2)
+    ExitCode::from(EXIT_FAILED)
 }
 
 /// `halfopen init`: the example profile, never over an existing file.
@@ -72,13 +75,29 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("halfopen: error: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_FAILED);
         }
     };
     let config = match args.to_config() {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
+    // A path given that does not exist is a bad argument: one line each, no report.
+    let missing: Vec<String> = config
+        .paths
+        .iter()
+        .filter_map(|p| {
+            std::fs::metadata(p)
+                .err()
+                .map(|e| format!("{}: {e}", p.display()))
+        })
+        .collect();
+    if !missing.is_empty() {
+        for m in &missing {
+            eprintln!("halfopen: error: {m}");
+        }
+        return ExitCode::from(EXIT_FAILED);
+    }
     let progress = FileProgress::new(args.verbose);
     let analysis = halfopen::analyze_observed(&config, &progress);
     progress.finish();
@@ -90,23 +109,19 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
         if let (true, Some(dir)) = (reports.len() > 1, path.as_deref().and_then(|p| p.parent())) {
             if let Err(e) = std::fs::create_dir_all(dir) {
                 eprintln!("halfopen: error: {}: {e}", dir.display());
-                return ExitCode::from(2);
+                return ExitCode::from(EXIT_FAILED);
             }
         }
         match write_report(args, &analysis, *format, path.as_deref()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("halfopen: error: writing the report: {e}");
-                return ExitCode::from(2);
+                return ExitCode::from(EXIT_FAILED);
             }
             Ok(()) => {}
         }
     }
-    if analysis.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
+    ExitCode::from(Completion::of(&analysis).exit_code())
 }
 
 /// Renders one report to `path` (whole or not at all) or to stdout.

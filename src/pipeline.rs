@@ -43,7 +43,7 @@ use crate::analysis::handshake::{HandshakeSettings, HandshakeTracker};
 pub use crate::analysis::source::{CaptureData, Input, InputData};
 use crate::config::Config;
 use crate::ingest::capture::read_capture;
-use crate::ingest::detect::{HEAD_LEN, detect};
+use crate::ingest::detect::{HEAD_LEN, damaged, detect};
 use crate::ingest::evt::read_evt;
 use crate::ingest::evtx::read_evtx;
 use crate::ingest::export::read_event_export;
@@ -232,6 +232,20 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
         }
     };
     let format = detect(&head);
+    if format == Format::Unknown
+        && let Some(d) = damaged(&head)
+    {
+        return Input {
+            format: d.format,
+            data: Err(IngestError::Damaged {
+                path: path.to_path_buf(),
+                format: d.format,
+                offset: d.offset,
+                reason: d.reason,
+            }),
+            path,
+        };
+    }
     let data = match format {
         Format::Evtx => read_evtx(&path).map(InputData::EventLog),
         Format::Evt => read_evt(&path).map(InputData::EventLog),
@@ -240,7 +254,9 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
         }
         Format::Netstat => read_netstat(&path, config),
         Format::Pcap | Format::Pcapng | Format::Netmon => read_capture_data(&path, config),
-        _ => Ok(InputData::Unknown),
+        _ => Ok(InputData::Unknown {
+            size: std::fs::metadata(&path).map_or(head.len() as u64, |m| m.len()),
+        }),
     };
     Input { path, format, data }
 }
@@ -320,4 +336,50 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
         half_open,
         alarm_gaps,
     })))
+}
+
+/// Exit code: every input was read in full (README "Exit codes").
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: the run failed — bad arguments, a given path that does not exist, a report that
+/// could not be written; `batch`: an unwritable `--out`.
+pub const EXIT_FAILED: u8 = 2;
+/// Exit code: the report is complete, but something was skipped: a damaged record, row,
+/// packet or byte range (a problem), or an input that could not be read at all.
+pub const EXIT_PARTIAL: u8 = 3;
+/// Exit code: no evidence was recognised — no input gave an event record, netstat snapshot or
+/// packet (nothing given, every file of unknown format, or every input failed).
+pub const EXIT_NO_EVIDENCE: u8 = 4;
+
+/// How a completed analysis ended, for its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Every input was read in full ([`EXIT_CLEAN`]). Files of unknown format are warnings
+    /// and do not change this.
+    Clean,
+    /// Something was skipped or some input was unreadable ([`EXIT_PARTIAL`]).
+    Partial,
+    /// Nothing was recognised ([`EXIT_NO_EVIDENCE`]).
+    NoEvidence,
+}
+
+impl Completion {
+    /// How `a` ended: no evidence first, then skips and unreadable inputs.
+    pub fn of(a: &crate::correlate::Analysis) -> Completion {
+        if !crate::correlate::evidence_recognised(&a.inputs, &a.netstat) {
+            Completion::NoEvidence
+        } else if !a.errors.is_empty() || a.inputs.iter().any(|i| i.skipped > 0) {
+            Completion::Partial
+        } else {
+            Completion::Clean
+        }
+    }
+
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Completion::Clean => EXIT_CLEAN,
+            Completion::Partial => EXIT_PARTIAL,
+            Completion::NoEvidence => EXIT_NO_EVIDENCE,
+        }
+    }
 }

@@ -501,3 +501,37 @@ fn shard_zero_is_refused_with_the_convention_and_leaves_no_folder() {
     assert!(err.contains("shards count from 1"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn exit_0_when_every_incident_is_read_in_full_3_when_one_skipped_something() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arch = tmp.path().join("archive");
+    let demo = demo_files();
+    let good = arch.join("case-good");
+    std::fs::create_dir_all(&good).unwrap();
+    for f in &demo {
+        std::fs::write(good.join(f.name), &f.bytes).unwrap();
+    }
+    let o = batch(&[s(&arch), "--out", s(&tmp.path().join("out1"))]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // The same evidence beside a capture cut inside its file header: analysed, but not in full.
+    let cut = arch.join("case-cut");
+    std::fs::create_dir_all(&cut).unwrap();
+    for f in &demo {
+        std::fs::write(cut.join(f.name), &f.bytes).unwrap();
+    }
+    std::fs::write(cut.join("cut.pcap"), &demo[1].bytes[..12]).unwrap();
+    let o = batch(&[s(&arch), "--out", s(&tmp.path().join("out2"))]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

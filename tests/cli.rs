@@ -40,7 +40,7 @@ fn find<'a>(arr: &'a Value, key: &str, ends_with: &str) -> &'a Value {
 }
 
 #[test]
-fn missing_path_is_one_line_naming_it_and_exit_2_while_others_are_analysed() {
+fn missing_path_is_one_line_naming_it_exit_2_and_no_report() {
     let assert = halfopen()
         .args([
             "analyze",
@@ -54,14 +54,14 @@ fn missing_path_is_one_line_naming_it_and_exit_2_while_others_are_analysed() {
         .stderr(contains("no/such/file.evtx"));
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    let v: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    assert_eq!(v["inputs"].as_array().unwrap().len(), 1);
-    assert_eq!(v["inputs"][0]["format"], "netstat");
-    assert_eq!(v["inputs"][0]["records"], 36);
+    assert!(
+        assert.get_output().stdout.is_empty(),
+        "a report was written"
+    );
 }
 
 #[test]
-fn unknown_file_is_listed_not_an_error() {
+fn unknown_file_alone_is_no_evidence_exit_4_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("notes.evtx"); // the name lies: content decides
     std::fs::write(&p, b"call the customer back on Monday\n").unwrap();
@@ -70,10 +70,73 @@ fn unknown_file_is_listed_not_an_error() {
         .arg(&p)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(4));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["inputs"][0]["format"], "unknown");
     assert_eq!(v["inputs"][0]["records"], 0);
+    let first = v["warnings"][0].as_str().unwrap();
+    assert!(first.starts_with("no evidence was recognised"), "{first}");
+}
+
+#[test]
+fn an_unknown_file_beside_evidence_is_a_warning_not_a_skip_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.txt");
+    std::fs::write(&p, b"call the customer back on Monday\n").unwrap();
+    let out = halfopen()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "fixtures/demo/technote-838-netstat.txt",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_damaged_input_beside_evidence_completes_with_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cut.evt");
+    // `LfLe` at byte 4 but only 12 bytes: an .evt whose header is cut.
+    std::fs::write(&p, b"\x30\0\0\0LfLe\x01\0\0\0").unwrap();
+    let out = halfopen()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "fixtures/demo/technote-838-netstat.txt",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evt = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["format"] == "evt")
+        .expect("the .evt input");
+    assert!(evt["error"].is_string(), "{evt}");
+}
+
+#[test]
+fn nothing_found_in_an_empty_folder_is_no_evidence_exit_4() {
+    let dir = tempfile::tempdir().unwrap();
+    halfopen()
+        .args(["analyze"])
+        .arg(dir.path())
+        .assert()
+        .code(4)
+        .stdout(contains("no evidence was recognised"));
 }
 
 #[test]

@@ -59,6 +59,8 @@ const PINNED: &[(&str, usize, usize, usize)] = &[
     (
         "omerbenamram-evtx__2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx",
         1910,
+        // Two unparseable records and two damaged record headers (chunks 0 and 13), each of
+        // which also loses the 33 ids after it that the chunk header names (issue 18).
         4,
         0,
     ),
@@ -79,7 +81,10 @@ const PINNED: &[(&str, usize, usize, usize)] = &[
     (
         "omerbenamram-evtx__sample_with_a_bad_chunk_magic.evtx",
         301,
-        3,
+        // Two zeroed chunk headers (6, 10), a zeroed record header in chunk 7 (losing 34 ids),
+        // and zero-filled record data in chunks 0 and 9: ids 46742–46857 and 45934–45949,
+        // named by their chunk headers, are in no record evtx_dump reads either (issue 18).
+        5,
         0,
     ),
     ("omerbenamram-evtx__security.evtx", 2261, 0, 0),
@@ -477,7 +482,8 @@ fn reports_say_how_many_records_were_recovered() {
             .arg(&file)
             .output()
             .unwrap();
-        assert!(out.status.success());
+        // The record the end of the file cuts is a problem: complete with skips.
+        assert_eq!(out.status.code(), Some(3));
         String::from_utf8(out.stdout).unwrap()
     };
     let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();

@@ -42,8 +42,11 @@ pub enum InputData {
     },
     /// A packet capture, read and tracked as it streamed.
     Capture(Box<CaptureData>),
-    /// Not a format halfopen reads (listed in the report, not an error).
-    Unknown,
+    /// Not a format halfopen reads (listed in the report and named in a warning, not an error).
+    Unknown {
+        /// The file's size in bytes (0: an empty file).
+        size: u64,
+    },
 }
 
 /// One input file: its path, format and data, or the error that made it unreadable.
@@ -70,7 +73,10 @@ impl Input {
                 file.problems.len(),
             ),
             Ok(InputData::Capture(c)) => ("packets", c.read.packets, c.read.problems.len()),
-            Ok(InputData::Unknown) => return "not a format halfopen reads".to_string(),
+            Ok(InputData::Unknown { size: 0 }) => return "empty file".to_string(),
+            Ok(InputData::Unknown { size }) => {
+                return format!("not a format halfopen reads ({size} bytes)");
+            }
         };
         format!("{}, {n} {what}, {skipped} skipped", self.format)
     }

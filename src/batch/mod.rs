@@ -137,10 +137,12 @@ fn write_summaries(out: &Path, stem: &str, rows: &[SummaryRow]) -> Result<(), Ba
 }
 
 fn exit_for(rows: &[SummaryRow]) -> ExitCode {
-    if rows.iter().all(|r| r.status == Status::Ok) {
-        ExitCode::SUCCESS
-    } else {
+    if rows.iter().any(|r| r.status != Status::Ok) {
         ExitCode::from(1)
+    } else if rows.iter().any(|r| r.skipped > 0 || r.input_errors > 0) {
+        ExitCode::from(crate::pipeline::EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -150,8 +152,10 @@ fn print_table(rows: &[SummaryRow]) {
     let _ = summary::write_table(rows, &mut lock).and_then(|()| lock.flush());
 }
 
-/// Runs a batch; the exit code is 0 when every incident was analysed, 1 when some failed,
-/// 2 on bad arguments or an unwritable output folder.
+/// Runs a batch; the exit code is 0 when every incident was analysed in full, 3 when every
+/// incident was analysed but some skipped records or had unreadable files
+/// ([`crate::pipeline::EXIT_PARTIAL`]), 1 when some incident failed (no readable input
+/// included), 2 on bad arguments or an unwritable output folder.
 pub fn run(job: &BatchJob) -> ExitCode {
     let result = match job.mode {
         BatchMode::Merge => run_merge(job),
@@ -162,7 +166,7 @@ pub fn run(job: &BatchJob) -> ExitCode {
         Ok(rows) => exit_for(&rows),
         Err(e) => {
             eprintln!("halfopen: error: {e}");
-            ExitCode::from(2)
+            ExitCode::from(crate::pipeline::EXIT_FAILED)
         }
     }
 }

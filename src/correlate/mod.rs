@@ -86,6 +86,10 @@ pub fn correlate(
         })
         .collect();
     errors.append(&mut w.errors);
+    if !evidence_recognised(&w.inputs, &w.netstat) {
+        w.warnings
+            .insert(0, no_evidence_warning(&w.inputs, errors.len()));
+    }
     let mut timeline = w.timeline;
     if let Some(at) = settings.around {
         let half = settings.window_s;
@@ -124,11 +128,33 @@ pub fn correlate(
     }
 }
 
+/// True when some input gave at least one event record, netstat row or packet, or a netstat
+/// snapshot (a `netstat -s` has counters and no rows).
+pub fn evidence_recognised(
+    inputs: &[InputSummary],
+    netstat: &[crate::analysis::netstat_facts::NetstatSummary],
+) -> bool {
+    !netstat.is_empty() || inputs.iter().any(|i| i.records > 0)
+}
+
+/// The first warning of a run in which [`evidence_recognised`] is false.
+fn no_evidence_warning(inputs: &[InputSummary], errors: usize) -> String {
+    let unknown = inputs
+        .iter()
+        .filter(|i| i.error.is_none() && i.format == crate::model::Format::Unknown)
+        .count();
+    format!(
+        "no evidence was recognised: {} inputs, {unknown} of unknown format, {errors} not \
+         readable, none gave an event record, netstat snapshot or packet",
+        inputs.len()
+    )
+}
+
 fn error_path(e: &IngestError) -> String {
     match e {
-        IngestError::Io { path, .. } | IngestError::BadHeader { path, .. } => {
-            path.display().to_string()
-        }
+        IngestError::Io { path, .. }
+        | IngestError::BadHeader { path, .. }
+        | IngestError::Damaged { path, .. } => path.display().to_string(),
     }
 }
 

@@ -113,8 +113,12 @@ pub(crate) fn walk<'a>(
                 w.capture(&input.path, input.format, c, &ids.hosts, limit);
                 (c.read.packets, c.read.problems.clone(), None)
             }
-            Ok(InputData::Unknown) => {
+            Ok(InputData::Unknown { size }) => {
                 w.clocks.push((&input.path, SourceClock::Unknown));
+                w.warnings.push(match size {
+                    0 => format!("{path_s}: empty file (0 bytes), not analysed"),
+                    n => format!("{path_s}: not a format halfopen reads ({n} bytes), not analysed"),
+                });
                 (0, Vec::new(), None)
             }
         };

@@ -27,6 +27,19 @@ pub enum IngestError {
         /// What is wrong with the header, as shown after `header: ` (e.g. `file header cut`).
         reason: String,
     },
+    /// The file's format was not recognised from its first bytes, but what is left of its
+    /// structure names one: a damaged file of that format ([`crate::ingest::detect::damaged`]).
+    #[error("{}: damaged {format} file: {reason} at byte {offset}", path.display())]
+    Damaged {
+        /// The input file.
+        path: PathBuf,
+        /// The format the rest of its structure names.
+        format: crate::model::Format,
+        /// File offset of the damaged field, bytes.
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl IngestError {

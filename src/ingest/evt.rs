@@ -65,6 +65,12 @@ pub fn looks_like_evt(head: &[u8]) -> bool {
     head.len() >= 8 && head[0..4] == [0x30, 0, 0, 0] && &head[4..8] == b"LfLe"
 }
 
+/// True when `head` has the `LfLe` signature at offset 4 (libyal EVT §2) whatever its header
+/// size field says: an `.evt` file, possibly with a damaged size field.
+pub fn has_evt_signature(head: &[u8]) -> bool {
+    head.get(4..8) == Some(b"LfLe".as_slice())
+}
+
 /// The file header fields we use (libyal EVT §2). Offsets are file offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Header {
@@ -96,8 +102,8 @@ struct EofRecord {
 /// when DataLength > 0; `recovered` false.
 ///
 /// Errors: [`IngestError::Io`] when the file cannot be read, [`IngestError::BadHeader`] when it
-/// has no EVT header (shorter than 0x30 bytes, or no size 0x30 + `LfLe`). Damage after the
-/// header becomes [`Problem`]s located by [`Locator::Byte`] (file offset).
+/// has no EVT header (shorter than 0x30 bytes, or no `LfLe` at byte 4). A damaged header size
+/// field and damage after the header becomes [`Problem`]s located by [`Locator::Byte`] (file offset).
 pub fn read_evt(path: &Path) -> Result<EventLog, IngestError> {
     let bytes = std::fs::read(path).map_err(|e| IngestError::io(path, e))?;
     parse_evt(&bytes).map_err(|e| IngestError::BadHeader {
@@ -117,6 +123,16 @@ pub fn parse_evt(bytes: &[u8]) -> Result<EventLog, EvtHeaderError> {
         cut: bytes.len() < header.max_size as usize,
     };
     let mut log = EventLog::default();
+    let size = le32(bytes, 0).unwrap_or(0);
+    if size != HEADER_SIZE as u32 {
+        log.problems.push(Problem::new(
+            Locator::Byte(0),
+            format!(
+                "damaged evt header: size field is {size:#x}, not {HEADER_SIZE:#x} (the `LfLe` \
+                 signature is intact; the header was read anyway)"
+            ),
+        ));
+    }
     let (start, stop) = if bytes.len() > HEADER_SIZE {
         bounds(&ring, &header, &mut log)
     } else {
@@ -154,8 +170,9 @@ pub enum EvtHeaderError {
         /// The file's length in bytes.
         len: usize,
     },
-    /// The header does not start with size 0x30 and `LfLe`.
-    #[error("no header size 0x30 and `LfLe` signature")]
+    /// The header has no `LfLe` signature at byte 4 (a damaged size field alone is a
+    /// [`Problem`], not this error).
+    #[error("no `LfLe` signature at byte 4")]
     NoSignature {
         /// The little-endian u32 found at byte 0 (0x30 in a real header).
         size: u32,
@@ -180,7 +197,7 @@ fn read_header(bytes: &[u8]) -> Result<Header, EvtHeaderError> {
     if bytes.len() < HEADER_SIZE {
         return Err(EvtHeaderError::Short { len: bytes.len() });
     }
-    if !looks_like_evt(bytes) {
+    if !has_evt_signature(bytes) {
         return Err(EvtHeaderError::NoSignature {
             size: le32(bytes, 0).unwrap_or(0),
             signature: crate::ingest::bytes::array(bytes, 4).unwrap_or_default(),

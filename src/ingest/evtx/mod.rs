@@ -23,6 +23,7 @@
 //! points past the cut is then refused whole.)
 
 mod cut_chunk;
+mod gaps;
 mod json;
 mod locate;
 
@@ -115,14 +116,25 @@ fn read_chunk(
             return part;
         }
     };
+    let mut account = gaps::ChunkAccount::default();
     for record in parsed.iter() {
         let carved = record.as_ref().is_ok_and(|r| r.recovered);
+        if let Ok(r) = &record
+            && !carved
+        {
+            account.record(r.event_record_id, r.binxml_offset, r.binxml_size);
+        }
         match record.and_then(|r| r.into_json_bytes()) {
             Ok(rec) => push_record(&mut part, rec, false),
             Err(_) if carved => {}
             Err(e) => part.problems.push(problem_from_error(&e)),
         }
     }
+    let (first, last) = (
+        data.header.first_event_record_id,
+        data.header.last_event_record_id,
+    );
+    account.missing(number, first, last, &mut part.problems);
     part
 }
 

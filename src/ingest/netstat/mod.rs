@@ -336,7 +336,8 @@ fn split_lines(text: &str) -> Vec<&str> {
 /// True if `head` (the first few KiB of a file, at most [`crate::ingest::detect::HEAD_LEN`])
 /// looks like netstat output: it has an `Active Connections` heading (any supported language),
 /// a Linux/BSD `Active Internet connections` heading, an `ss` column header, a `-s` statistics
-/// heading or a routing-table heading (`netstat -r`), or its rows are at least as many as its other non-blank lines and there is at
+/// heading or a routing-table heading (`netstat -r`), or its rows (lines that start with a
+/// protocol token, read or not) are at least as many as its other non-blank lines and there is at
 /// least one (header-less `netstat -ano | findstr …`). Any encoding [`parse_netstat`] reads is
 /// accepted. A last line without a newline is ignored (the head may cut it).
 pub fn looks_like_netstat(head: &[u8]) -> bool {
@@ -345,6 +346,8 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
     if !text.ends_with('\n') {
         lines.pop();
     }
+    // Lines that start like a row but do not parse count as rows: a netstat file with most of
+    // its rows damaged is a damaged netstat file, whose bad rows are reported, not `unknown`.
     let (mut rows, mut others) = (0usize, 0usize);
     for line in lines {
         if is_heading(line)
@@ -354,8 +357,7 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
             return true;
         }
         match parse_row(line) {
-            RowParse::Row(_) => rows += 1,
-            RowParse::Bad(_) => others += 1,
+            RowParse::Row(_) | RowParse::Bad(_) => rows += 1,
             RowParse::NotRow => {
                 if !line.trim().is_empty()
                     && prompt_command(line).is_none()
