@@ -230,8 +230,8 @@ fn demo_text_report_names_host_4226_peak_and_pid() {
     let text = String::from_utf8(out.stdout).unwrap();
     for needle in [
         "WS-ALARM01 reached the half-open connection limit (10)",
-        "Event 4226 at 2026-03-14T10:02:13.0000000Z",
-        "10 connection attempts outstanding from 2026-03-14T10:02:10.090000Z to 2026-03-14T10:03:34.000800Z",
+        "Event 4226 at 2026-03-14 10:02:13.000 UTC",
+        "10 connection attempts outstanding from 2026-03-14 10:02:10.090 UTC to 2026-03-14 10:03:34.000 UTC",
         "80 SYN retransmissions to 40 unanswered destinations",
         "PID 2412 (10 SYN_SENT)",
         "EnableConnectionRateLimiting",

@@ -370,7 +370,55 @@ fn alarm_gaps_and_verdicts_show_in_html_when_present() {
     let html = rendered(OutputFormat::Html, &a, &plain());
     assert!(html.contains(r#"<div class="verdict critical"><span class="sev">critical</span><strong>WS-ALARM01</strong>: half-open limit reached; alarm clients cut off</div>"#));
     assert_eq!(html.matches(r#"<rect class="gap""#).count(), 1);
-    assert!(html.contains("79.5 s (reset), frame 300"));
+    assert!(html.contains("1 min 20 s (reset), frame 300"));
     let text = rendered(OutputFormat::Text, &a, &plain());
     assert!(text.contains("ALARM GAPS"));
+}
+
+/// Every `YYYY-MM-DDTHH:MM` in `s`: RFC 3339 times, which the human reports never show.
+fn rfc3339_times(s: &str) -> Vec<&str> {
+    s.match_indices('T')
+        .filter(|(i, _)| {
+            let b = s.as_bytes();
+            *i >= 10
+                && b[i - 10..*i].iter().filter(|c| c.is_ascii_digit()).count() == 8
+                && b.get(i + 3) == Some(&b':')
+        })
+        .map(|(i, _)| &s[i - 10..(i + 9).min(s.len())])
+        .collect()
+}
+
+#[test]
+fn human_reports_show_one_time_style_with_ms_and_zone() {
+    let a = demo();
+    for format in [OutputFormat::Text, OutputFormat::Html] {
+        let out = rendered(format, &a, &plain());
+        assert!(rfc3339_times(&out).is_empty(), "{:?}", rfc3339_times(&out));
+        assert!(out.contains("2026-03-14 10:02:13.000 UTC"), "{format:?}");
+        assert!(out.contains("all times UTC"), "{format:?}");
+    }
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    let verdict = text.lines().find(|l| l.contains("[critical]")).unwrap();
+    assert!(verdict.contains("at 2026-03-14 10:02:13.000 UTC (Event 4226)"));
+    assert!(text.contains("1 min 24 s"), "durations read as minutes");
+}
+
+#[test]
+fn tz_shows_every_human_time_in_that_zone_and_says_so() {
+    let a = demo();
+    let tz = RenderOptions {
+        tz: Some(NamedTz::parse("Europe/Berlin").unwrap()),
+        ..plain()
+    };
+    for format in [OutputFormat::Text, OutputFormat::Html] {
+        let out = rendered(format, &a, &tz);
+        assert!(!out.contains("all times UTC"), "{format:?}");
+        let out = out.replace("&#x2f;", "/");
+        assert!(out.contains("all times in Europe/Berlin"), "{format:?}");
+        assert!(out.contains("2026-03-14 11:02:13.000 +01:00"), "{format:?}");
+        assert!(!out.contains("10:02:13.000 UTC"), "{format:?}");
+    }
+    // Machine outputs keep RFC 3339 UTC.
+    let json = rendered(OutputFormat::Json, &a, &tz);
+    assert!(json.contains("2026-03-14T10:02:13.0000000Z"));
 }

@@ -2,8 +2,134 @@
 //! terminal, HTML and CSV reports: local times, source references, culprits, clock offsets.
 //! Formatting only; nothing here decides anything.
 
-use crate::model::{Problem, SourceRef, UtcTime};
+use crate::model::{NamedTz, Problem, SourceRef, UtcTime};
 use std::fmt::Display;
+
+/// `t` in the one time style of the human reports: `2026-03-14 10:02:13.000 UTC`, or with a zone
+/// `2026-03-14 11:02:13.000 +01:00` (the zone's offset at that instant). Always milliseconds
+/// (rounded down), always the zone.
+pub fn human_time(t: UtcTime, tz: Option<&NamedTz>) -> String {
+    let utc = jiff::tz::TimeZone::UTC;
+    let zone = tz.map_or(&utc, |z| &z.tz);
+    match local_time(t, zone) {
+        Some((local, off)) => {
+            let ms = &local[..local.len() - 3];
+            if tz.is_some() {
+                format!("{ms} {off}")
+            } else {
+                format!("{ms} UTC")
+            }
+        }
+        None => t.to_string(),
+    }
+}
+
+/// What the human times of a report are in: `all times UTC`, or
+/// `all times in Europe/Berlin, with their UTC offset`.
+pub fn zone_note(tz: Option<&NamedTz>) -> String {
+    match tz {
+        Some(z) => format!("all times in {}, with their UTC offset", z.name),
+        None => "all times UTC".to_string(),
+    }
+}
+
+/// A duration in the human style: `0.090 s`, `3.5 s`, `21 s`, `1 min 24 s`, `2 h 5 min`.
+pub fn human_duration(seconds: f64) -> String {
+    let s = seconds.abs();
+    let sign = if seconds < 0.0 { "-" } else { "" };
+    if s < 1.0 && s > 0.0 {
+        return format!("{sign}{s:.3} s");
+    }
+    if s < 60.0 {
+        return if (s - s.round()).abs() < 0.05 {
+            format!("{sign}{} s", s.round() as u64)
+        } else {
+            format!("{sign}{s:.1} s")
+        };
+    }
+    let whole = s.round() as u64;
+    if whole < 3600 {
+        let (m, r) = (whole / 60, whole % 60);
+        if r == 0 {
+            format!("{sign}{m} min")
+        } else {
+            format!("{sign}{m} min {r} s")
+        }
+    } else {
+        let (h, m) = (whole / 3600, whole % 3600 / 60);
+        if m == 0 {
+            format!("{sign}{h} h")
+        } else {
+            format!("{sign}{h} h {m} min")
+        }
+    }
+}
+
+/// `text` (a verdict, finding summary or timeline message, written by correlate with RFC 3339
+/// UTC times and `for N s` durations) with every such time in the [`human_time`] style and every
+/// `for N s` in the [`human_duration`] style. The JSON keeps the text as correlate wrote it.
+pub fn human_text(text: &str, tz: Option<&NamedTz>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some((before, t, after)) = next_time(rest) {
+        out.push_str(before);
+        out.push_str(&human_time(t, tz));
+        rest = after;
+    }
+    out.push_str(rest);
+    human_durations(&out)
+}
+
+/// The first RFC 3339 UTC time in `s` (`YYYY-MM-DDTHH:MM:SS[.f…]Z`): the text before it, the
+/// time, the text after it.
+fn next_time(s: &str) -> Option<(&str, UtcTime, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 20 <= b.len() {
+        let shape = |j: usize, c: u8| b.get(i + j) == Some(&c);
+        let digits = |r: std::ops::Range<usize>| r.into_iter().all(|j| b[i + j].is_ascii_digit());
+        if digits(0..4) && shape(4, b'-') && shape(10, b'T') && shape(13, b':') && digits(17..19) {
+            let mut end = i + 19;
+            if b.get(end) == Some(&b'.') {
+                end += 1;
+                while b.get(end).is_some_and(u8::is_ascii_digit) {
+                    end += 1;
+                }
+            }
+            if b.get(end) == Some(&b'Z')
+                && let Some(t) = UtcTime::parse_rfc3339(&s[i..=end])
+            {
+                return Some((&s[..i], t, &s[end + 1..]));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `text` with each `for N s` (N a number of seconds) as `for` + [`human_duration`].
+fn human_durations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("for ") {
+        let (head, tail) = rest.split_at(at + 4);
+        out.push_str(head);
+        let num_len = tail
+            .bytes()
+            .take_while(|c| c.is_ascii_digit() || *c == b'.')
+            .count();
+        let (num, after) = tail.split_at(num_len);
+        match (num.parse::<f64>(), after.strip_prefix(" s")) {
+            (Ok(secs), Some(after)) if !after.starts_with(|c: char| c.is_alphanumeric()) => {
+                out.push_str(&human_duration(secs));
+                rest = after;
+            }
+            _ => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// `t` in `tz` as (`YYYY-MM-DD HH:MM:SS.ffffff`, `±HH:MM`): the wall-clock time with µs (rounded
 /// down) and no offset, then the zone's UTC offset at that instant. `None` outside jiff's range.
@@ -82,6 +208,42 @@ mod tests {
         assert_eq!(
             local_time(winter, &west.tz).map(|x| x.1),
             Some("-05:30".into())
+        );
+    }
+
+    #[test]
+    fn one_time_style_with_ms_and_zone() {
+        let t = UtcTime::parse_rfc3339("2026-03-14T10:02:13.0000000Z").unwrap();
+        assert_eq!(human_time(t, None), "2026-03-14 10:02:13.000 UTC");
+        let berlin = NamedTz::parse("Europe/Berlin").unwrap();
+        assert_eq!(
+            human_time(t, Some(&berlin)),
+            "2026-03-14 11:02:13.000 +01:00"
+        );
+        let micros = UtcTime::parse_rfc3339("2026-03-14T10:03:34.000800Z").unwrap();
+        assert_eq!(human_time(micros, None), "2026-03-14 10:03:34.000 UTC");
+    }
+
+    #[test]
+    fn durations_read_as_minutes_and_seconds() {
+        assert_eq!(human_duration(84.0), "1 min 24 s");
+        assert_eq!(human_duration(83.9108), "1 min 24 s");
+        assert_eq!(human_duration(21.0), "21 s");
+        assert_eq!(human_duration(3.5), "3.5 s");
+        assert_eq!(human_duration(120.0), "2 min");
+        assert_eq!(human_duration(7500.0), "2 h 5 min");
+        assert_eq!(human_duration(0.09), "0.090 s");
+    }
+
+    #[test]
+    fn texts_get_the_one_style() {
+        let s = "reached at 2026-03-14T10:02:13.0000000Z (Event 4226). From \
+                 2026-03-14T10:02:10.090000Z to 2026-03-14T10:02:40Z; 10.1.1.21 for 84 s, for 5 \
+                 sockets";
+        assert_eq!(
+            human_text(s, None),
+            "reached at 2026-03-14 10:02:13.000 UTC (Event 4226). From 2026-03-14 10:02:10.090 \
+             UTC to 2026-03-14 10:02:40.000 UTC; 10.1.1.21 for 1 min 24 s, for 5 sockets"
         );
     }
 

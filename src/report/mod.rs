@@ -38,7 +38,7 @@ pub struct RenderOptions {
     pub color: bool,
     /// Terminal width in columns for tables (`None`: do not constrain).
     pub width: Option<u16>,
-    /// Zone of the extra local-time column (`--tz`; CSV and text).
+    /// `--tz`: the zone of every human time (text, HTML) and of the CSV's local-time column.
     pub tz: Option<NamedTz>,
 }
 
@@ -51,7 +51,9 @@ pub fn renderer(format: OutputFormat, opts: &RenderOptions) -> Box<dyn Renderer>
             tz: opts.tz.clone(),
         }),
         OutputFormat::Json => Box::new(json::Json),
-        OutputFormat::Html => Box::new(html::Html),
+        OutputFormat::Html => Box::new(html::Html {
+            tz: opts.tz.clone(),
+        }),
         OutputFormat::Jsonl => Box::new(jsonl::Jsonl),
         OutputFormat::Csv => Box::new(csv::Csv {
             tz: opts.tz.clone(),

@@ -8,8 +8,8 @@ use super::scale::{
 };
 use crate::analysis::alarm::AlarmGap;
 use crate::correlate::{Analysis, HostSummary, NetstatSummary};
-use crate::model::{EntryKind, TimelineEntry, UtcTime};
-use crate::report::display::{or_dash, source_text};
+use crate::model::{EntryKind, NamedTz, TimelineEntry, UtcTime};
+use crate::report::display::{human_duration, human_text, human_time, or_dash, source_text};
 use serde::Serialize;
 
 /// A point-like mark at `x` (and `y` where it has one); `info` is shown on hover, `entry` is
@@ -111,6 +111,8 @@ struct HostFacts<'a> {
     gaps: Vec<&'a AlarmGap>,
     /// Its netstat snapshots.
     netstat: Vec<&'a NetstatSummary>,
+    /// The zone of the times in hover texts (UTC when `None`).
+    tz: Option<&'a NamedTz>,
 }
 
 /// Kinds that mark a host's life (boot, shutdown), not the incident: left out of the chart's
@@ -124,7 +126,7 @@ fn charted(kind: EntryKind) -> bool {
 
 impl<'a> HostFacts<'a> {
     /// The facts of `h` in `a`.
-    fn of(a: &'a Analysis, h: &'a HostSummary) -> HostFacts<'a> {
+    fn of(a: &'a Analysis, h: &'a HostSummary, tz: Option<&'a NamedTz>) -> HostFacts<'a> {
         let is_host = |host: Option<&str>| host == Some(h.name.as_str());
         HostFacts {
             entries: a
@@ -148,6 +150,7 @@ impl<'a> HostFacts<'a> {
                 .iter()
                 .filter(|n| is_host(n.host.as_deref()))
                 .collect(),
+            tz,
         }
     }
 
@@ -194,9 +197,9 @@ impl<'a> HostFacts<'a> {
                 y: f1(y),
                 info: format!(
                     "{}  {}  {}  ({})",
-                    e.time,
+                    human_time(e.time, self.tz),
                     e.kind,
-                    e.message,
+                    human_text(&e.message, self.tz),
                     source_text(&e.source)
                 ),
                 entry: format!("e{i}"),
@@ -213,7 +216,7 @@ impl<'a> HostFacts<'a> {
                 y: f1(y_of(n.syn_sent as f64, ymax)),
                 info: format!(
                     "{}  netstat snapshot {} ({}): {} rows, {} SYN_SENT  ({} line {})",
-                    n.time,
+                    human_time(n.time, self.tz),
                     n.snapshot,
                     n.command.as_deref().unwrap_or("netstat"),
                     n.rows,
@@ -239,8 +242,14 @@ impl<'a> HostFacts<'a> {
                     y: f1(PLOT_TOP),
                     h: f1(PLOT_BOTTOM - PLOT_TOP),
                     info: format!(
-                        "alarm gap {} → {}: client {} / provider {}, {:.1} s ({}), frame {}",
-                        g.start, g.end, g.client, g.provider, g.seconds, g.cause, g.frame
+                        "alarm gap {} → {}: client {} / provider {}, {} ({}), frame {}",
+                        human_time(g.start, self.tz),
+                        human_time(g.end, self.tz),
+                        g.client,
+                        g.provider,
+                        human_duration(g.seconds),
+                        g.cause,
+                        g.frame
                     ),
                 }
             })
@@ -279,8 +288,8 @@ impl<'a> HostFacts<'a> {
                     h: f1(h),
                     info: format!(
                         "{c} SYN retransmissions between {} and {}",
-                        scale.at(x),
-                        scale.at(x + DENSITY_BIN_PX)
+                        human_time(scale.at(x), self.tz),
+                        human_time(scale.at(x + DENSITY_BIN_PX), self.tz)
                     ),
                 }
             })
@@ -307,8 +316,13 @@ fn snapshot_entry(a: &Analysis, n: &NetstatSummary) -> String {
 impl Chart {
     /// The chart of host `h` (the `index`th chart of the page), or `None` when it has nothing
     /// timed to draw.
-    pub(super) fn new(a: &Analysis, h: &HostSummary, index: usize) -> Option<Chart> {
-        let facts = HostFacts::of(a, h);
+    pub(super) fn new(
+        a: &Analysis,
+        h: &HostSummary,
+        index: usize,
+        tz: Option<&NamedTz>,
+    ) -> Option<Chart> {
+        let facts = HostFacts::of(a, h, tz);
         let scale = facts.x_scale()?;
         let limit = a.settings.half_open_limit;
         let peak = facts.series.iter().map(|p| p.1).max();
@@ -339,7 +353,11 @@ impl Chart {
             limit_label: format!("limit {limit}"),
             y_ticks: y_ticks(ymax),
             x_ticks: x_ticks(scale),
-            axis_caption: format!("UTC, {} → {}", from, to),
+            axis_caption: format!(
+                "time axis in UTC, {} → {}",
+                human_time(from, tz),
+                human_time(to, tz)
+            ),
             from: from.to_string(),
             to: to.to_string(),
             marks_4226: facts.marks(EntryKind::Tcpip4226, scale, PLOT_TOP),

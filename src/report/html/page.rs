@@ -4,7 +4,11 @@
 use super::chart::Chart;
 use super::timeline::{self, Row};
 use crate::correlate::{Analysis, Finding, HostSummary, InputSummary};
-use crate::report::display::{culprit_text, offset_text, problem_text, seconds_text, source_text};
+use crate::model::NamedTz;
+use crate::report::display::{
+    culprit_text, human_duration, human_text, human_time, offset_text, problem_text, source_text,
+    zone_note,
+};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -12,9 +16,11 @@ use std::collections::BTreeSet;
 const PROBLEMS_SHOWN: usize = 20;
 
 /// Everything the template shows. Chart coordinates are preformatted strings (one decimal);
-/// times are RFC 3339 UTC.
+/// times are in the report's one style ([`human_time`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
+    /// `all times UTC`, or the `--tz` zone the times are shown in ([`zone_note`]).
+    pub zone_note: String,
     /// `halfopen report`, then `: HOST, …` for the hosts with findings (sorted).
     pub title: String,
     /// The half-open limit the analysis used (connections).
@@ -37,7 +43,7 @@ pub struct Page {
     pub inputs: Vec<InputView>,
     /// Each: source, offset in seconds (`+90.500`), anchors, method.
     pub clock_offsets: Vec<[String; 4]>,
-    /// Each: client, provider, start, end, seconds (one decimal), cause, frame.
+    /// Each: client, provider, start, end, length (`1 min 24 s`), cause, frame.
     pub alarm_gaps: Vec<[String; 7]>,
     /// One chart per host with timed facts: hosts with a finding first.
     pub charts: Vec<Chart>,
@@ -107,11 +113,17 @@ pub struct InputView {
 }
 
 impl Page {
-    /// The view model of `a`.
+    /// The view model of `a`, times in UTC.
     pub fn new(a: &Analysis) -> Page {
-        let (charts, hosts_without_chart) = charts(a);
-        let timeline = timeline::rows(a);
+        Page::in_zone(a, None)
+    }
+
+    /// The view model of `a`, every time in `tz` with its offset (UTC when `None`).
+    pub fn in_zone(a: &Analysis, tz: Option<&NamedTz>) -> Page {
+        let (charts, hosts_without_chart) = charts(a, tz);
+        let timeline = timeline::rows(a, tz);
         Page {
+            zone_note: zone_note(tz),
             title: title(a),
             half_open_limit: a.settings.half_open_limit,
             inputs_count: a.inputs.len(),
@@ -123,15 +135,15 @@ impl Page {
                 .map(|v| VerdictView {
                     host: v.host.clone(),
                     severity: v.severity.to_string(),
-                    text: v.text.clone(),
+                    text: human_text(&v.text, tz),
                 })
                 .collect(),
             warnings: a.warnings.clone(),
             errors: a.errors.iter().map(|e| e.error.clone()).collect(),
-            findings: a.findings.iter().map(finding_view).collect(),
+            findings: a.findings.iter().map(|f| finding_view(f, tz)).collect(),
             inputs: a.inputs.iter().map(input_view).collect(),
             clock_offsets: clock_offsets(a),
-            alarm_gaps: alarm_gaps(a),
+            alarm_gaps: alarm_gaps(a, tz),
             charts,
             hosts_without_chart,
             filter_hosts: timeline::distinct(&timeline, |r| r.host.as_str()),
@@ -155,7 +167,7 @@ fn title(a: &Analysis) -> String {
 
 /// The charts (hosts with a finding first, then the others, each in the analysis' order) and
 /// the hosts without one.
-fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
+fn charts(a: &Analysis, tz: Option<&NamedTz>) -> (Vec<Chart>, Vec<String>) {
     let mut charts = Vec::new();
     let mut hosts_without_chart = Vec::new();
     let (first, rest): (Vec<&HostSummary>, Vec<&HostSummary>) = a
@@ -163,7 +175,7 @@ fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
         .iter()
         .partition(|h| a.findings.iter().any(|f| f.host == h.name));
     for h in first.into_iter().chain(rest) {
-        match Chart::new(a, h, charts.len()) {
+        match Chart::new(a, h, charts.len(), tz) {
             Some(c) => charts.push(c),
             None => hosts_without_chart.push(h.name.clone()),
         }
@@ -172,21 +184,21 @@ fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
 }
 
 /// The view of one finding.
-fn finding_view(f: &Finding) -> FindingView {
+fn finding_view(f: &Finding, tz: Option<&NamedTz>) -> FindingView {
     FindingView {
         kind: f.kind.to_string(),
         host: f.host.clone(),
-        start: f.start.to_string(),
-        end: f.end.to_string(),
-        summary: f.summary.clone(),
+        start: human_time(f.start, tz),
+        end: human_time(f.end, tz),
+        summary: human_text(&f.summary, tz),
         evidence: f
             .evidence
             .iter()
             .map(|e| {
                 [
-                    e.time.to_string(),
+                    human_time(e.time, tz),
                     e.kind.to_string(),
-                    e.message.clone(),
+                    human_text(&e.message, tz),
                     source_text(&e.source),
                 ]
             })
@@ -235,16 +247,16 @@ fn clock_offsets(a: &Analysis) -> Vec<[String; 4]> {
 }
 
 /// The rows of the alarm gap table.
-fn alarm_gaps(a: &Analysis) -> Vec<[String; 7]> {
+fn alarm_gaps(a: &Analysis, tz: Option<&NamedTz>) -> Vec<[String; 7]> {
     a.alarm_gaps
         .iter()
         .map(|g| {
             [
                 g.client.to_string(),
                 g.provider.to_string(),
-                g.start.to_string(),
-                g.end.to_string(),
-                seconds_text(g.seconds),
+                human_time(g.start, tz),
+                human_time(g.end, tz),
+                human_duration(g.seconds),
                 g.cause.clone(),
                 g.frame.to_string(),
             ]

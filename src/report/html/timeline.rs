@@ -1,7 +1,8 @@
 //! The timeline table of the HTML report and its filter choices.
 
 use crate::correlate::Analysis;
-use crate::model::{EntryKind, Severity};
+use crate::model::{EntryKind, NamedTz, Severity};
+use crate::report::display::{human_text, human_time};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -10,7 +11,7 @@ use std::collections::BTreeSet;
 pub struct Row {
     /// HTML id: `e` and the entry's index in the timeline.
     pub id: String,
-    /// RFC 3339 UTC on the common clock.
+    /// On the common clock, in the report's time style ([`human_time`]).
     pub time: String,
     /// The correlated host, empty when unknown.
     pub host: String,
@@ -36,17 +37,17 @@ fn severity_class(kind: EntryKind) -> &'static str {
 }
 
 /// Every timeline entry of `a` as a row, in timeline order.
-pub(super) fn rows(a: &Analysis) -> Vec<Row> {
+pub(super) fn rows(a: &Analysis, tz: Option<&NamedTz>) -> Vec<Row> {
     a.timeline
         .iter()
         .enumerate()
         .map(|(i, e)| Row {
             id: format!("e{i}"),
-            time: e.time.to_string(),
+            time: human_time(e.time, tz),
             host: e.host.clone().unwrap_or_default(),
             kind: e.kind.to_string(),
             class: severity_class(e.kind),
-            message: e.message.clone(),
+            message: human_text(&e.message, tz),
             source: e.source.path.display().to_string(),
             locator: e.source.locator.to_string(),
         })

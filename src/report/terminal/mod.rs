@@ -1,7 +1,8 @@
 //! The default human report: verdicts, inputs, findings, hosts (with a sparkline of each
 //! host's half-open count), captures, netstat snapshots, clock offsets, alarm gaps, then the
 //! timeline as a table, with runs of repeated entries folded into one line per host, kind and
-//! second. All times are UTC (RFC 3339); an optional extra column shows the timeline in `--tz`.
+//! second. Every time is in one style, `2026-03-14 10:02:13.000 UTC`, or in the `--tz` zone with
+//! its offset (`2026-03-14 11:02:13.000 +01:00`); durations read `1 min 24 s`.
 //!
 //! Colour (ANSI, only when [`Terminal::color`] is set) follows [`Severity`]: verdicts by their
 //! `severity`, findings by [`Severity::of_finding`], timeline kinds by [`Severity::of_entry`].
@@ -20,7 +21,8 @@ pub use sparkline::{bucket_max, sparkline};
 
 use super::Renderer;
 use crate::correlate::Analysis;
-use crate::model::{NamedTz, Severity};
+use crate::model::{NamedTz, Severity, UtcTime};
+use crate::report::display::{human_text, human_time};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::io::Write;
 
@@ -31,7 +33,7 @@ pub struct Terminal {
     pub color: bool,
     /// Table width in columns (`None`: as wide as the content).
     pub width: Option<u16>,
-    /// Adds a local-time column in this zone to the timeline table.
+    /// Shows every time in this zone with its offset (default: UTC).
     pub tz: Option<NamedTz>,
 }
 
@@ -97,6 +99,16 @@ impl Terminal {
         } else {
             text.to_string()
         }
+    }
+
+    /// `t` in the report's one time style and zone ([`human_time`]).
+    fn time(&self, t: UtcTime) -> String {
+        human_time(t, self.tz.as_ref())
+    }
+
+    /// A text from correlate with its times and durations in the report's style ([`human_text`]).
+    fn text(&self, s: &str) -> String {
+        human_text(s, self.tz.as_ref())
     }
 
     /// `text`, painted critical when `critical`.

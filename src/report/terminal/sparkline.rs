@@ -97,8 +97,10 @@ impl Terminal {
             let line = self.spark_line(series, cells, limit, peak);
             writeln!(
                 out,
-                "  {:name_w$}  │{line}│ peak {peak}, {first} → {last}",
-                h.name
+                "  {:name_w$}  │{line}│ peak {peak}, {} → {}",
+                h.name,
+                self.time(first),
+                self.time(last)
             )?;
         }
         Ok(())

@@ -3,7 +3,7 @@
 use super::Terminal;
 use crate::correlate::{Analysis, Finding};
 use crate::model::Severity;
-use crate::report::display::culprit_text;
+use crate::report::display::{culprit_text, zone_note};
 use std::io::Write;
 
 /// Unanswered destinations listed per finding before "… and N more".
@@ -15,10 +15,11 @@ impl Terminal {
         let skipped: u64 = a.inputs.iter().map(|i| i.skipped).sum();
         writeln!(
             out,
-            "halfopen report: {} inputs, {} skipped records, {} findings (all times UTC; half-open limit {})\n",
+            "halfopen report: {} inputs, {} skipped records, {} findings ({}; half-open limit {})\n",
             a.inputs.len(),
             skipped,
             a.findings.len(),
+            zone_note(self.tz.as_ref()),
             a.settings.half_open_limit
         )
     }
@@ -32,7 +33,7 @@ impl Terminal {
         for v in &a.verdicts {
             let sev = Severity::from_word(v.severity.as_str());
             let tag = self.paint(sev, &format!("[{}]", v.severity));
-            writeln!(out, "  {tag} {}: {}", v.host, v.text)?;
+            writeln!(out, "  {tag} {}: {}", v.host, self.text(&v.text))?;
         }
         writeln!(out)
     }
@@ -71,8 +72,14 @@ impl Terminal {
     /// One finding of FINDINGS.
     fn finding(&self, f: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
         let tag = self.paint(Severity::of_finding(), &format!("[{}]", f.kind));
-        writeln!(out, "  {tag} {}  {} → {}", f.host, f.start, f.end)?;
-        writeln!(out, "    {}", f.summary)?;
+        writeln!(
+            out,
+            "  {tag} {}  {} → {}",
+            f.host,
+            self.time(f.start),
+            self.time(f.end)
+        )?;
+        writeln!(out, "    {}", self.text(&f.summary))?;
         if !f.culprits.is_empty() {
             let c: Vec<String> = f
                 .culprits
@@ -101,9 +108,9 @@ impl Terminal {
             writeln!(
                 out,
                 "      {}  {}  {}  ({}, {})",
-                e.time,
+                self.time(e.time),
                 e.kind,
-                e.message,
+                self.text(&e.message),
                 e.source.path.display(),
                 e.source.locator
             )?;

@@ -4,7 +4,7 @@
 use super::Terminal;
 use crate::correlate::{Analysis, InputSummary, NetstatSummary};
 use crate::model::{Severity, TimeSource};
-use crate::report::display::{offset_text, or_dash, problem_text, seconds_text};
+use crate::report::display::{human_duration, offset_text, or_dash, problem_text};
 use comfy_table::Cell;
 use std::io::Write;
 
@@ -54,7 +54,7 @@ impl Terminal {
             "addresses",
             "peak half-open",
             "peak at",
-            "s at limit",
+            "at limit",
             "4226",
             "SYN retx",
             "max SYN_SENT",
@@ -64,8 +64,10 @@ impl Terminal {
                 h.name.clone(),
                 h.addresses.join(" "),
                 or_dash(h.peak_half_open),
-                or_dash(h.peak_half_open_at),
-                seconds_text(h.seconds_at_limit),
+                h.peak_half_open_at
+                    .map(|t| self.time(t))
+                    .unwrap_or("-".into()),
+                human_duration(h.seconds_at_limit),
                 h.events.get("4226").copied().unwrap_or(0).to_string(),
                 h.syn_retransmissions.to_string(),
                 or_dash(h.max_syn_sent),
@@ -127,7 +129,7 @@ impl Terminal {
             "SYN_SENT by PID",
         ]);
         for n in &a.netstat {
-            t.add_row(netstat_row(n));
+            t.add_row(netstat_row(n, self.time(n.time)));
         }
         writeln!(out, "{t}")?;
         for n in &a.netstat {
@@ -165,15 +167,15 @@ impl Terminal {
         }
         writeln!(out, "\nALARM GAPS")?;
         let mut t = self.table(&[
-            "client", "provider", "start", "end", "seconds", "cause", "frame",
+            "client", "provider", "start", "end", "length", "cause", "frame",
         ]);
         for g in &a.alarm_gaps {
             t.add_row(vec![
                 Cell::new(g.client.to_string()),
                 Cell::new(g.provider.to_string()),
-                Cell::new(g.start.to_string()),
-                Cell::new(g.end.to_string()),
-                self.cell(Some(Severity::Warning), seconds_text(g.seconds)),
+                Cell::new(self.time(g.start)),
+                Cell::new(self.time(g.end)),
+                self.cell(Some(Severity::Warning), human_duration(g.seconds)),
                 Cell::new(g.cause.clone()),
                 Cell::new(g.frame.to_string()),
             ]);
@@ -183,7 +185,7 @@ impl Terminal {
 }
 
 /// The NETSTAT SNAPSHOTS row of `n`.
-fn netstat_row(n: &NetstatSummary) -> Vec<String> {
+fn netstat_row(n: &NetstatSummary, time: String) -> Vec<String> {
     let mut pids: Vec<String> = n
         .syn_sent_by_pid
         .iter()
@@ -205,7 +207,7 @@ fn netstat_row(n: &NetstatSummary) -> Vec<String> {
         n.path.clone(),
         n.snapshot.to_string(),
         n.command.clone().unwrap_or_default(),
-        format!("{} ({})", n.time, time_source_name(n.time_source)),
+        format!("{time} ({})", time_source_name(n.time_source)),
         n.rows.to_string(),
         format!("{}{limit}", n.syn_sent),
         pids.join(" "),

@@ -1,10 +1,10 @@
-//! TIMELINE: every timeline entry as a table row (UTC, optionally local time, host, kind,
+//! TIMELINE: every timeline entry as a table row (time in the report's zone, host, kind,
 //! message, source), with runs of repeated capture entries folded into one row.
 
 use super::Terminal;
 use crate::correlate::Analysis;
 use crate::model::{EntryKind, Severity, TimelineEntry};
-use crate::report::display::{local_time, source_text};
+use crate::report::display::source_text;
 use comfy_table::Cell;
 use std::io::Write;
 
@@ -45,13 +45,11 @@ impl Terminal {
     /// [`Severity::of_entry`]).
     pub(super) fn timeline(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "\nTIMELINE ({} entries)", a.timeline.len())?;
-        let local_header = self.tz.as_ref().map(|z| format!("local ({})", z.name));
-        let mut header = vec!["time (UTC)"];
-        if let Some(h) = &local_header {
-            header.push(h);
-        }
-        header.extend(["host", "kind", "message", "source"]);
-        let mut t = self.table(&header);
+        let time_header = match &self.tz {
+            Some(z) => format!("time ({})", z.name),
+            None => "time (UTC)".to_string(),
+        };
+        let mut t = self.table(&[&time_header, "host", "kind", "message", "source"]);
         for f in fold(&a.timeline) {
             t.add_row(self.timeline_row(&f));
         }
@@ -69,17 +67,11 @@ impl Terminal {
         } else {
             e.message.clone()
         };
-        let mut row = vec![Cell::new(e.time.to_string())];
-        if let Some(z) = &self.tz {
-            let local = local_time(e.time, &z.tz)
-                .map(|(t, off)| format!("{t} {off}"))
-                .unwrap_or_default();
-            row.push(Cell::new(local));
-        }
+        let mut row = vec![Cell::new(self.time(e.time))];
         row.extend([
             Cell::new(e.host.clone().unwrap_or_default()),
             self.cell(Severity::of_entry(e.kind), e.kind.to_string()),
-            Cell::new(message),
+            Cell::new(self.text(&message)),
             Cell::new(source_text(&e.source)),
         ]);
         row
