@@ -99,6 +99,9 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
     }
 }
 
+/// Columns of the terminal report when neither `COLUMNS` nor a terminal gives a width.
+const PIPED_WIDTH: u16 = 100;
+
 /// Renders one report to `path` (whole or not at all) or to stdout.
 fn write_report(
     args: &AnalyzeArgs,
@@ -114,7 +117,7 @@ fn write_report(
             ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
         },
         // COLUMNS first (set by shells and by users who pipe), else comfy-table's own terminal
-        // size detection when stdout is a terminal; a file or a pipe gets unconstrained tables.
+        // size detection when stdout is a terminal; a file or a pipe gets 100 columns.
         width: std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse::<u16>().ok())
@@ -123,7 +126,8 @@ fn write_report(
                 to_terminal
                     .then(|| comfy_table::Table::new().width())
                     .flatten()
-            }),
+            })
+            .or(Some(PIPED_WIDTH)),
         tz: args.tz.clone(),
     };
     match path {

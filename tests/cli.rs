@@ -228,6 +228,7 @@ fn demo_text_report_names_host_4226_peak_and_pid() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for needle in [
         "WS-ALARM01 reached the half-open connection limit (10)",
         "Event 4226 at 2026-03-14 10:02:13.000 UTC",
@@ -428,4 +429,54 @@ fn verbose_shows_each_file_with_what_was_read() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+}
+
+/// README command 1, piped (COLUMNS unset): every line fits 100 columns, the verdict comes
+/// first, one claim per line, and paths are relative to the inputs' folder.
+#[test]
+fn readme_command_1_piped_fits_100_columns() {
+    let out = halfopen()
+        .env_remove("COLUMNS")
+        .args([
+            "analyze",
+            "--netstat-time",
+            NETSTAT_TIME,
+            "--alarm-provider",
+            "10.1.1.10",
+            "--alarm-client",
+            "10.1.1.21",
+            "--alarm-client",
+            "10.1.1.22",
+            DEMO,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
+    assert!(long.is_empty(), "lines over 100 columns: {long:#?}");
+    let verdicts = text.find("VERDICTS").unwrap();
+    assert!(verdicts < text.find("INPUTS").unwrap());
+    assert!(text.contains("paths are relative to fixtures/demo"));
+    assert!(text.contains("│ WS-ALARM01-System.evtx"));
+    let claims: Vec<&str> = text[verdicts..]
+        .lines()
+        .skip_while(|l| !l.contains("[critical]"))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .filter(|l| !l.starts_with("      "))
+        .collect();
+    assert!(claims.len() >= 3, "one claim per line: {claims:#?}");
+    assert!(claims[0].trim_start().starts_with("On WS-ALARM01"));
+    // No time is split across lines or cells.
+    for l in text.lines() {
+        assert!(!l.trim_end().ends_with("2026-03-14"), "split time: {l}");
+    }
+    let narrow = halfopen()
+        .env("COLUMNS", "80")
+        .args(["analyze", "--netstat-time", NETSTAT_TIME, DEMO])
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(narrow.stdout).unwrap();
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
 }

@@ -2,7 +2,7 @@
 //! terminal, HTML and CSV reports: local times, source references, culprits, clock offsets.
 //! Formatting only; nothing here decides anything.
 
-use crate::model::{NamedTz, Problem, SourceRef, UtcTime};
+use crate::model::{EntryKind, NamedTz, Problem, SourceRef, UtcTime};
 use std::fmt::Display;
 
 /// `t` in the one time style of the human reports: `2026-03-14 10:02:13.000 UTC`, or with a zone
@@ -154,6 +154,47 @@ pub fn local_time(t: UtcTime, tz: &jiff::tz::TimeZone) -> Option<(String, String
         local,
         format!("{sign}{:02}:{:02}", off / 3600, off % 3600 / 60),
     ))
+}
+
+/// The kind of a timeline entry in plain English, for the human reports (the machine outputs
+/// keep [`EntryKind::as_str`]).
+pub fn kind_label(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Tcpip4226 => "Event 4226 (limit)",
+        EntryKind::Tcpip4227 => "Event 4227 (TIME_WAIT)",
+        EntryKind::Tcpip4231 => "Event 4231 (ports)",
+        EntryKind::Tcpip4266 => "Event 4266 (ports)",
+        EntryKind::Boot => "boot",
+        EntryKind::Shutdown => "shutdown",
+        EntryKind::UnexpectedShutdown => "unexpected shutdown",
+        EntryKind::SynRetransmission => "SYN retransmission",
+        EntryKind::ConnectUnanswered => "connect unanswered",
+        EntryKind::ConnectRefused => "connect refused",
+        EntryKind::HalfOpenLimitReached => "half-open limit reached",
+        EntryKind::HalfOpenPeak => "half-open peak",
+        EntryKind::NetstatSnapshot => "netstat snapshot",
+        EntryKind::AlarmGap => "alarm gap",
+    }
+}
+
+/// `n` and `noun`, with the noun in the plural unless `n` is 1: `1 SYN`, `3 SYNs`, `1 input`.
+pub fn plural(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `n` timeline entries of `kind` in words: `10 SYN retransmissions`, `1 unanswered connect`.
+pub fn kind_count(kind: EntryKind, n: u64) -> String {
+    match kind {
+        EntryKind::SynRetransmission => plural(n, "SYN retransmission"),
+        EntryKind::ConnectUnanswered => plural(n, "unanswered connect"),
+        EntryKind::ConnectRefused => plural(n, "refused connect"),
+        _ => format!("{} ×{n}", kind_label(kind)),
+    }
 }
 
 /// Where a fact came from, as `PATH LOCATOR` (e.g. `logs/System.evtx record 1205`).

@@ -49,6 +49,7 @@ pub fn renderer(format: OutputFormat, opts: &RenderOptions) -> Box<dyn Renderer>
             color: opts.color,
             width: opts.width,
             tz: opts.tz.clone(),
+            base: None,
         }),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Html => Box::new(html::Html {

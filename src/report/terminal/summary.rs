@@ -1,30 +1,70 @@
-//! The top of the terminal report: the one-line header, verdicts, warnings and findings.
+//! The top of the terminal report: the header, verdicts, warnings and findings, each claim on its
+//! own line, wrapped to the width.
 
 use super::Terminal;
 use crate::correlate::{Analysis, Finding};
 use crate::model::Severity;
-use crate::report::display::{culprit_text, zone_note};
+use crate::report::display::{culprit_text, kind_label, zone_note};
 use std::io::Write;
 
 /// Unanswered destinations listed per finding before "… and N more".
 const UNANSWERED_SHOWN: usize = 8;
 
+/// The claims of a verdict or summary: its sentences (split after `. ` before a capital letter),
+/// or its `; `-separated parts when `parts` is set.
+pub(super) fn claims(text: &str, parts: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let after = chars.get(i + 2).copied();
+        if c == '.' && next == Some(' ') && after.is_some_and(char::is_uppercase) {
+            cur.push('.');
+            out.push(std::mem::take(&mut cur));
+            i += 2;
+            continue;
+        }
+        if parts && c == ';' && next == Some(' ') {
+            cur.push(';');
+            out.push(std::mem::take(&mut cur));
+            i += 2;
+            continue;
+        }
+        cur.push(c);
+        i += 1;
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 impl Terminal {
-    /// The first line: counts of inputs, skipped records and findings, and the limit.
+    /// The first lines: counts of inputs, skipped records and findings, the zone of the times,
+    /// the limit, and the folder paths are relative to.
     pub(super) fn header(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         let skipped: u64 = a.inputs.iter().map(|i| i.skipped).sum();
-        writeln!(
-            out,
-            "halfopen report: {} inputs, {} skipped records, {} findings ({}; half-open limit {})\n",
+        let line = format!(
+            "halfopen report: {} inputs, {} skipped records, {} findings ({}; half-open limit {})",
             a.inputs.len(),
             skipped,
             a.findings.len(),
             zone_note(self.tz.as_ref()),
             a.settings.half_open_limit
-        )
+        );
+        writeln!(out, "{}", self.wrapped(&line, 0, 2))?;
+        if let Some(b) = &self.base {
+            let line = format!("paths are relative to {}", b.display());
+            writeln!(out, "{}", self.wrapped(&line, 0, 2))?;
+        }
+        writeln!(out)
     }
 
-    /// VERDICTS: one line per verdict with its severity tag; nothing when there are none.
+    /// VERDICTS: per verdict its severity tag and host, then one claim per line; nothing when
+    /// there are none.
     pub(super) fn verdicts(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         if a.verdicts.is_empty() {
             return Ok(());
@@ -33,7 +73,17 @@ impl Terminal {
         for v in &a.verdicts {
             let sev = Severity::from_word(v.severity.as_str());
             let tag = self.paint(sev, &format!("[{}]", v.severity));
-            writeln!(out, "  {tag} {}: {}", v.host, self.text(&v.text))?;
+            let text = self.text(&v.text);
+            let claims = claims(&text, false);
+            if claims.len() <= 1 {
+                let line = format!("{tag} {}: {text}", v.host);
+                writeln!(out, "{}", self.wrapped(&line, 2, 2))?;
+                continue;
+            }
+            writeln!(out, "  {tag} {}", v.host)?;
+            for c in claims {
+                writeln!(out, "{}", self.wrapped(&c, 4, 2))?;
+            }
         }
         writeln!(out)
     }
@@ -41,11 +91,8 @@ impl Terminal {
     /// One `warning: …` line per analysis warning, then a blank line when there were any.
     pub(super) fn warnings(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         for w in &a.warnings {
-            writeln!(
-                out,
-                "{}",
-                self.paint(Severity::Warning, &format!("warning: {w}"))
-            )?;
+            let text = self.wrapped(&format!("warning: {}", self.text(w)), 0, 2);
+            writeln!(out, "{}", self.paint(Severity::Warning, &text))?;
         }
         if !a.warnings.is_empty() {
             writeln!(out)?;
@@ -72,21 +119,23 @@ impl Terminal {
     /// One finding of FINDINGS.
     fn finding(&self, f: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
         let tag = self.paint(Severity::of_finding(), &format!("[{}]", f.kind));
+        let when = format!("{} → {}", self.time(f.start), self.time(f.end));
         writeln!(
             out,
-            "  {tag} {}  {} → {}",
-            f.host,
-            self.time(f.start),
-            self.time(f.end)
+            "{}",
+            self.wrapped(&format!("{tag} {}  {when}", f.host), 2, 4)
         )?;
-        writeln!(out, "    {}", self.text(&f.summary))?;
+        for c in claims(&self.text(&f.summary), true) {
+            writeln!(out, "{}", self.wrapped(&c, 4, 2))?;
+        }
         if !f.culprits.is_empty() {
             let c: Vec<String> = f
                 .culprits
                 .iter()
                 .map(|c| culprit_text(c.pid, c.syn_sent))
                 .collect();
-            writeln!(out, "    culprit processes: {}", c.join(", "))?;
+            let line = format!("culprit processes: {}", c.join(", "));
+            writeln!(out, "{}", self.wrapped(&line, 4, 2))?;
         }
         if !f.unanswered_destinations.is_empty() {
             let shown: Vec<&str> = f
@@ -101,20 +150,45 @@ impl Terminal {
             } else {
                 String::new()
             };
-            writeln!(out, "    never answered: {}{more}", shown.join(", "))?;
+            let line = format!("never answered: {}{more}", shown.join(", "));
+            writeln!(out, "{}", self.wrapped(&line, 4, 2))?;
         }
         writeln!(out, "    evidence:")?;
         for e in &f.evidence {
-            writeln!(
-                out,
-                "      {}  {}  {}  ({}, {})",
+            let line = format!(
+                "{} · {}: {} ({}, {})",
                 self.time(e.time),
-                e.kind,
+                kind_label(e.kind),
                 self.text(&e.message),
-                e.source.path.display(),
+                self.path(&e.source.path.display().to_string()),
                 e.source.locator
-            )?;
+            );
+            writeln!(out, "{}", self.wrapped(&line, 6, 2))?;
         }
-        writeln!(out, "    fix: {}", f.resolution)
+        writeln!(
+            out,
+            "{}",
+            self.wrapped(&format!("fix: {}", f.resolution), 4, 2)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claims;
+
+    #[test]
+    fn claims_split_at_sentences_and_parts() {
+        let v =
+            "Reached at 2026-03-14 10:02:13.000 UTC (Event 4226). From A to B it had 10. Fix: x.";
+        assert_eq!(
+            claims(v, false),
+            [
+                "Reached at 2026-03-14 10:02:13.000 UTC (Event 4226).",
+                "From A to B it had 10.",
+                "Fix: x."
+            ]
+        );
+        assert_eq!(claims("a; b (1.5 s); c", true), ["a;", "b (1.5 s);", "c"]);
     }
 }

@@ -2,10 +2,10 @@
 //! message, source), with runs of repeated capture entries folded into one row.
 
 use super::Terminal;
+use super::grid::Grid;
 use crate::correlate::Analysis;
 use crate::model::{EntryKind, Severity, TimelineEntry};
-use crate::report::display::source_text;
-use comfy_table::Cell;
+use crate::report::display::{kind_count, kind_label};
 use std::io::Write;
 
 /// A run of timeline entries shown as one line.
@@ -49,31 +49,36 @@ impl Terminal {
             Some(z) => format!("time ({})", z.name),
             None => "time (UTC)".to_string(),
         };
-        let mut t = self.table(&[&time_header, "host", "kind", "message", "source"]);
+        let mut t =
+            Grid::new(&[&time_header, "host", "kind", "what happened (source)"]).atomic(&[0]);
         for f in fold(&a.timeline) {
-            t.add_row(self.timeline_row(&f));
+            t.row_painted(self.timeline_row(&f));
         }
-        writeln!(out, "{t}")
+        self.write_grid(&t, out)
     }
 
     /// The cells of one (possibly folded) timeline row.
-    fn timeline_row(&self, f: &Folded<'_>) -> Vec<Cell> {
+    fn timeline_row(&self, f: &Folded<'_>) -> Vec<(String, Option<Severity>)> {
         let e = f.first;
         let message = if f.count > 1 {
             format!(
-                "{} ×{} in this second (first: {})",
-                e.kind, f.count, e.message
+                "{} in this second (first: {})",
+                kind_count(e.kind, f.count as u64),
+                e.message
             )
         } else {
             e.message.clone()
         };
-        let mut row = vec![Cell::new(self.time(e.time))];
-        row.extend([
-            Cell::new(e.host.clone().unwrap_or_default()),
-            self.cell(Severity::of_entry(e.kind), e.kind.to_string()),
-            Cell::new(self.text(&message)),
-            Cell::new(source_text(&e.source)),
-        ]);
-        row
+        let source = format!(
+            "({} {})",
+            self.path(&e.source.path.display().to_string()),
+            e.source.locator
+        );
+        vec![
+            (self.time(e.time), None),
+            (e.host.clone().unwrap_or_default(), None),
+            (kind_label(e.kind).to_string(), Severity::of_entry(e.kind)),
+            (format!("{}\n{source}", self.text(&message)), None),
+        ]
     }
 }
