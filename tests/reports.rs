@@ -184,7 +184,7 @@ fn terminal_colours_by_severity_only_when_asked() {
         },
     );
     assert!(colored.contains("\x1b[1;31m[critical]\x1b[0m WS-ALARM01"));
-    assert!(colored.contains("\x1b[1;31m[half_open_limit]\x1b[0m WS-ALARM01"));
+    assert!(colored.contains("\x1b[1;31m[half-open limit]\x1b[0m WS-ALARM01"));
 }
 
 #[test]
@@ -423,4 +423,86 @@ fn tz_shows_every_human_time_in_that_zone_and_says_so() {
     // Machine outputs keep RFC 3339 UTC.
     let json = rendered(OutputFormat::Json, &a, &tz);
     assert!(json.contains("2026-03-14T10:02:13.0000000Z"));
+}
+
+/// The demo with three more quiet hosts, a single-event finding and a minor half-open peak.
+fn noisy_demo() -> Analysis {
+    use halfopen::model::{EntryKind, TimelineEntry, VerdictSeverity};
+    let mut a = demo();
+    for h in ["PC-A", "PC-B", "PC-C"] {
+        a.verdicts.push(Verdict {
+            host: h.into(),
+            severity: VerdictSeverity::Ok,
+            text: "no sign of the half-open connection limit".into(),
+        });
+    }
+    let mut one = a.findings[0].clone();
+    one.host = "WKS-ONE".into();
+    one.end = one.start;
+    one.summary = format!("Event 4226 window from {} to {}", one.start, one.end);
+    a.findings.push(one);
+    let mut peak: TimelineEntry = a
+        .timeline
+        .iter()
+        .find(|e| e.kind == EntryKind::HalfOpenPeak)
+        .unwrap()
+        .clone();
+    peak.message = "10.1.1.99 peak of 1 concurrent half-open outgoing connections".into();
+    a.timeline.push(peak);
+    a
+}
+
+#[test]
+fn quiet_hosts_fold_single_events_are_moments_and_minor_peaks_are_left_out() {
+    let a = noisy_demo();
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    let ok: Vec<&str> = text.lines().filter(|l| l.contains("[ok]")).collect();
+    assert_eq!(
+        ok,
+        ["  [ok] 4 other hosts: no sign of the limit (IOMLKF35454W, PC-A, PC-B, PC-C)"]
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Event 4226 window at 2026-03-14 10:02:10.090 UTC"));
+    assert!(!flat.contains("from 2026-03-14 10:02:10.090 UTC to 2026-03-14 10:02:10.090 UTC"));
+    assert!(flat.contains("[half-open limit] WKS-ONE 2026-03-14 10:02:10.090 UTC Event"));
+    assert!(!flat.contains("peak of 1 concurrent"), "minor peak shown");
+    assert!(
+        flat.contains("TIMELINE (131 entries; 1 half-open peak far below the limit not shown)")
+    );
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert_eq!(html.matches(r#"<div class="verdict ok">"#).count(), 1);
+    assert!(!html.contains("peak of 1 concurrent"));
+    // The JSON keeps every entry and verdict as correlate made them.
+    let json = rendered(OutputFormat::Json, &a, &plain());
+    assert!(json.contains("peak of 1 concurrent half-open outgoing connections"));
+    assert!(json.contains("\"PC-A\""));
+}
+
+#[test]
+fn plurals_and_labels_read_as_plain_english() {
+    let a = demo();
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("4 inputs, 0 skipped records, 1 finding ("),
+        "{flat}"
+    );
+    assert!(flat.contains("refused (RST), 1 SYN "), "{flat}");
+    assert!(!flat.contains("1 SYNs"));
+    assert!(flat.contains("10 unanswered connects in this second"));
+    for machine in [
+        "half_open_limit_reached",
+        "tcpip_4226",
+        "[half_open_limit]",
+        "×10 in",
+    ] {
+        assert!(!flat.contains(machine), "{machine} in the text report");
+    }
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert!(
+        html.contains(r#"data-kind="tcpip_4226""#),
+        "filters keep machine names"
+    );
+    assert!(html.contains(r#"<td class="kind">Event 4226 (limit)</td>"#));
+    assert!(html.contains("4 inputs, 0 skipped records, 1 finding, 130 timeline entries"));
 }

@@ -2,7 +2,7 @@
 //! terminal, HTML and CSV reports: local times, source references, culprits, clock offsets.
 //! Formatting only; nothing here decides anything.
 
-use crate::model::{EntryKind, NamedTz, Problem, SourceRef, UtcTime};
+use crate::model::{ClockMethod, EntryKind, FindingKind, NamedTz, Problem, SourceRef, UtcTime};
 use std::fmt::Display;
 
 /// `t` in the one time style of the human reports: `2026-03-14 10:02:13.000 UTC`, or with a zone
@@ -77,7 +77,82 @@ pub fn human_text(text: &str, tz: Option<&NamedTz>) -> String {
         rest = after;
     }
     out.push_str(rest);
-    human_durations(&out)
+    singulars(&moments(&human_durations(&out)))
+}
+
+/// `from T to T` (the same time twice, as a single event's window reads) as `at T`.
+fn moments(text: &str) -> String {
+    let mut out = text.to_string();
+    for (from, at) in [("from ", "at "), ("From ", "At ")] {
+        let mut search = 0;
+        while let Some(i) = out[search..].find(from).map(|i| i + search) {
+            let rest = &out[i + from.len()..];
+            let same = rest
+                .split_once(" to ")
+                .and_then(|(t, after)| after.starts_with(t).then_some(t.len()));
+            match same {
+                Some(len) if len >= 20 => {
+                    let t = rest[..len].to_string();
+                    let end = i + from.len() + len + 4 + len;
+                    out.replace_range(i..end, &format!("{at}{t}"));
+                    search = i + at.len() + len;
+                }
+                _ => search = i + from.len(),
+            }
+        }
+    }
+    out
+}
+
+/// Nouns the analysis writes after a count, with their singular: `1 SYNs` reads `1 SYN`.
+const PLURALS: [(&str, &str); 8] = [
+    ("SYNs", "SYN"),
+    ("rows", "row"),
+    ("connections", "connection"),
+    ("destinations", "destination"),
+    ("retransmissions", "retransmission"),
+    ("SYN retries", "SYN retry"),
+    ("attempts", "attempt"),
+    ("events", "event"),
+];
+
+/// `text` with `1 NOUNs` as `1 NOUN` for the nouns of [`PLURALS`] (also with one adjective
+/// between, as in `1 concurrent half-open outgoing connections`).
+fn singulars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("1 ") {
+        let standalone = i == 0
+            || !rest[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == ':');
+        out.push_str(&rest[..i + 2]);
+        rest = &rest[i + 2..];
+        if !standalone {
+            continue;
+        }
+        // Up to three adjectives before the noun.
+        let words: Vec<&str> = rest.splitn(5, ' ').collect();
+        for k in 0..words.len().min(4) {
+            let head = words[..k].join(" ");
+            let tail_start = if k == 0 { 0 } else { head.len() + 1 };
+            if let Some((plural, singular)) = PLURALS
+                .iter()
+                .find(|(p, _)| rest[tail_start..].starts_with(p))
+            {
+                let after = &rest[tail_start + plural.len()..];
+                if !after.starts_with(|c: char| c.is_alphanumeric()) {
+                    out.push_str(&rest[..tail_start]);
+                    out.push_str(singular);
+                    rest = after;
+                    break;
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The first RFC 3339 UTC time in `s` (`YYYY-MM-DDTHH:MM:SS[.f…]Z`): the text before it, the
@@ -175,6 +250,64 @@ pub fn kind_label(kind: EntryKind) -> &'static str {
         EntryKind::NetstatSnapshot => "netstat snapshot",
         EntryKind::AlarmGap => "alarm gap",
     }
+}
+
+/// The kind of a finding in plain English, for the human reports.
+pub fn finding_label(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::HalfOpenLimit => "half-open limit",
+        FindingKind::LimitNotEnforced => "limit not enforced",
+        FindingKind::EphemeralPortExhaustion => "ephemeral port exhaustion",
+        FindingKind::TimeWaitCollision => "TIME_WAIT collision",
+        FindingKind::AlarmClientGap => "alarm client gap",
+        FindingKind::ClockOffset => "clock offset",
+    }
+}
+
+/// How a clock offset was found, in plain English.
+pub fn clock_method_label(m: ClockMethod) -> &'static str {
+    match m {
+        ClockMethod::Option => "given (--clock-offset)",
+        ClockMethod::Reference => "reference clock",
+        ClockMethod::HostClock => "same host's clock",
+        ClockMethod::HalfOpenLimitVs4226 => "limit in capture vs Event 4226",
+        ClockMethod::None => "none",
+    }
+}
+
+/// Whether a `half_open_peak` entry is worth showing to a reader: its count (read from the
+/// message, `… peak of N concurrent …`) comes within a fifth of `limit`. Other entries: always.
+pub fn worth_showing(e: &crate::model::TimelineEntry, limit: u32) -> bool {
+    if e.kind != EntryKind::HalfOpenPeak {
+        return true;
+    }
+    let n = e
+        .message
+        .split_once("peak of ")
+        .and_then(|(_, r)| r.split(' ').next())
+        .and_then(|n| n.parse::<u32>().ok());
+    n.is_none_or(|n| u64::from(n) * 5 >= u64::from(limit) * 4)
+}
+
+/// The one line for the hosts with no sign of the limit: `IOMLKF35454W: no sign of the limit`
+/// for one, `25 other hosts: no sign of the limit (A, B, …)` for more (`other` when some host
+/// has its own verdict); at most 5 names, then `…`.
+pub fn quiet_hosts(names: &[&str], others: bool) -> String {
+    if let [one] = names {
+        return format!("{one}: no sign of the limit");
+    }
+    let shown: Vec<&str> = names.iter().copied().take(5).collect();
+    let more = if names.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    format!(
+        "{} {}: no sign of the limit ({}{more})",
+        names.len(),
+        if others { "other hosts" } else { "hosts" },
+        shown.join(", ")
+    )
 }
 
 /// `n` and `noun`, with the noun in the plural unless `n` is 1: `1 SYN`, `3 SYNs`, `1 input`.
@@ -286,6 +419,27 @@ mod tests {
             "reached at 2026-03-14 10:02:13.000 UTC (Event 4226). From 2026-03-14 10:02:10.090 \
              UTC to 2026-03-14 10:02:40.000 UTC; 10.1.1.21 for 1 min 24 s, for 5 sockets"
         );
+    }
+
+    #[test]
+    fn one_event_is_a_moment_and_one_is_singular() {
+        let s = "window from 2011-09-16T21:16:52Z to 2011-09-16T21:16:52Z; From \
+                 2011-09-16T21:16:52Z to 2011-09-16T21:17:52Z";
+        assert_eq!(
+            human_text(s, None),
+            "window at 2011-09-16 21:16:52.000 UTC; From 2011-09-16 21:16:52.000 UTC to \
+             2011-09-16 21:17:52.000 UTC"
+        );
+        assert_eq!(
+            human_text("refused (RST), 1 SYNs; 10.1.1.1 SYNs; 11 SYNs", None),
+            "refused (RST), 1 SYN; 10.1.1.1 SYNs; 11 SYNs"
+        );
+        assert_eq!(
+            human_text("peak of 1 concurrent half-open outgoing connections", None),
+            "peak of 1 concurrent half-open outgoing connection"
+        );
+        assert_eq!(plural(1u32, "input"), "1 input");
+        assert_eq!(plural(2u32, "finding"), "2 findings");
     }
 
     #[test]

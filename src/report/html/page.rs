@@ -4,10 +4,10 @@
 use super::chart::Chart;
 use super::timeline::{self, Row};
 use crate::correlate::{Analysis, Finding, HostSummary, InputSummary};
-use crate::model::NamedTz;
+use crate::model::{NamedTz, VerdictSeverity};
 use crate::report::display::{
-    culprit_text, human_duration, human_text, human_time, offset_text, problem_text, source_text,
-    zone_note,
+    clock_method_label, culprit_text, finding_label, human_duration, human_text, human_time,
+    kind_label, offset_text, plural, problem_text, quiet_hosts, source_text, zone_note,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -29,8 +29,10 @@ pub struct Page {
     pub inputs_count: usize,
     /// Skipped records over all inputs.
     pub skipped: u64,
-    /// Timeline entries.
+    /// Timeline entries shown (half-open peaks far below the limit are left out).
     pub entries: usize,
+    /// `4 inputs, 0 skipped records, 1 finding, 130 timeline entries`.
+    pub counts: String,
     /// One per verdict, in the analysis' order.
     pub verdicts: Vec<VerdictView>,
     /// The analysis warnings, as sentences.
@@ -53,8 +55,8 @@ pub struct Page {
     pub timeline: Vec<Row>,
     /// The hosts of the timeline, sorted (empty for entries without a host).
     pub filter_hosts: Vec<String>,
-    /// The kinds of the timeline, sorted.
-    pub filter_kinds: Vec<String>,
+    /// The kinds of the timeline, sorted: (machine name, label).
+    pub filter_kinds: Vec<(String, &'static str)>,
     /// The source files of the timeline, sorted.
     pub filter_sources: Vec<String>,
 }
@@ -128,16 +130,9 @@ impl Page {
             half_open_limit: a.settings.half_open_limit,
             inputs_count: a.inputs.len(),
             skipped: a.inputs.iter().map(|i| i.skipped).sum(),
-            entries: a.timeline.len(),
-            verdicts: a
-                .verdicts
-                .iter()
-                .map(|v| VerdictView {
-                    host: v.host.clone(),
-                    severity: v.severity.to_string(),
-                    text: human_text(&v.text, tz),
-                })
-                .collect(),
+            entries: timeline.len(),
+            counts: counts(a, timeline.len()),
+            verdicts: verdicts(a, tz),
             warnings: a.warnings.clone(),
             errors: a.errors.iter().map(|e| e.error.clone()).collect(),
             findings: a.findings.iter().map(|f| finding_view(f, tz)).collect(),
@@ -147,11 +142,60 @@ impl Page {
             charts,
             hosts_without_chart,
             filter_hosts: timeline::distinct(&timeline, |r| r.host.as_str()),
-            filter_kinds: timeline::distinct(&timeline, |r| r.kind.as_str()),
+            filter_kinds: timeline::kinds(&timeline),
             filter_sources: timeline::distinct(&timeline, |r| r.source.as_str()),
             timeline,
         }
     }
+}
+
+/// The header counts in plain English.
+fn counts(a: &Analysis, shown: usize) -> String {
+    let skipped: u64 = a.inputs.iter().map(|i| i.skipped).sum();
+    let mut s = format!(
+        "{}, {}, {}, {}",
+        plural(a.inputs.len() as u64, "input"),
+        plural(skipped, "skipped record"),
+        plural(a.findings.len() as u64, "finding"),
+        if shown == 1 {
+            "1 timeline entry".to_string()
+        } else {
+            format!("{shown} timeline entries")
+        }
+    );
+    let hidden = a.timeline.len() - shown;
+    if hidden > 0 {
+        s.push_str(&format!(
+            " ({} far below the limit not shown)",
+            plural(hidden as u64, "half-open peak")
+        ));
+    }
+    s
+}
+
+/// The verdicts: one per host with a sign, then the hosts with none folded into one line.
+fn verdicts(a: &Analysis, tz: Option<&NamedTz>) -> Vec<VerdictView> {
+    let (ok, rest): (Vec<_>, Vec<_>) = a
+        .verdicts
+        .iter()
+        .partition(|v| v.severity == VerdictSeverity::Ok);
+    let mut out: Vec<VerdictView> = rest
+        .iter()
+        .map(|v| VerdictView {
+            host: v.host.clone(),
+            severity: v.severity.to_string(),
+            text: human_text(&v.text, tz),
+        })
+        .collect();
+    if !ok.is_empty() {
+        let names: Vec<&str> = ok.iter().map(|v| v.host.as_str()).collect();
+        out.push(VerdictView {
+            host: String::new(),
+            severity: VerdictSeverity::Ok.to_string(),
+            text: quiet_hosts(&names, !rest.is_empty()),
+        });
+    }
+    out
 }
 
 /// The page title: `halfopen report`, with the hosts that have findings.
@@ -186,7 +230,7 @@ fn charts(a: &Analysis, tz: Option<&NamedTz>) -> (Vec<Chart>, Vec<String>) {
 /// The view of one finding.
 fn finding_view(f: &Finding, tz: Option<&NamedTz>) -> FindingView {
     FindingView {
-        kind: f.kind.to_string(),
+        kind: finding_label(f.kind).to_string(),
         host: f.host.clone(),
         start: human_time(f.start, tz),
         end: human_time(f.end, tz),
@@ -197,7 +241,7 @@ fn finding_view(f: &Finding, tz: Option<&NamedTz>) -> FindingView {
             .map(|e| {
                 [
                     human_time(e.time, tz),
-                    e.kind.to_string(),
+                    kind_label(e.kind).to_string(),
                     human_text(&e.message, tz),
                     source_text(&e.source),
                 ]
@@ -240,7 +284,7 @@ fn clock_offsets(a: &Analysis) -> Vec<[String; 4]> {
                 c.source.clone(),
                 offset_text(c.offset_s),
                 c.anchors.to_string(),
-                c.method.to_string(),
+                clock_method_label(c.method).to_string(),
             ]
         })
         .collect()

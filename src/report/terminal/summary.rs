@@ -3,8 +3,10 @@
 
 use super::Terminal;
 use crate::correlate::{Analysis, Finding};
-use crate::model::Severity;
-use crate::report::display::{culprit_text, kind_label, zone_note};
+use crate::model::{Severity, VerdictSeverity};
+use crate::report::display::{
+    culprit_text, finding_label, kind_label, plural, quiet_hosts, zone_note,
+};
 use std::io::Write;
 
 /// Unanswered destinations listed per finding before "… and N more".
@@ -48,10 +50,10 @@ impl Terminal {
     pub(super) fn header(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         let skipped: u64 = a.inputs.iter().map(|i| i.skipped).sum();
         let line = format!(
-            "halfopen report: {} inputs, {} skipped records, {} findings ({}; half-open limit {})",
-            a.inputs.len(),
-            skipped,
-            a.findings.len(),
+            "halfopen report: {}, {}, {} ({}; half-open limit {})",
+            plural(a.inputs.len() as u64, "input"),
+            plural(skipped, "skipped record"),
+            plural(a.findings.len() as u64, "finding"),
             zone_note(self.tz.as_ref()),
             a.settings.half_open_limit
         );
@@ -70,7 +72,11 @@ impl Terminal {
             return Ok(());
         }
         writeln!(out, "VERDICTS")?;
-        for v in &a.verdicts {
+        let (ok, rest): (Vec<_>, Vec<_>) = a
+            .verdicts
+            .iter()
+            .partition(|v| v.severity == VerdictSeverity::Ok);
+        for v in rest.iter().copied() {
             let sev = Severity::from_word(v.severity.as_str());
             let tag = self.paint(sev, &format!("[{}]", v.severity));
             let text = self.text(&v.text);
@@ -84,6 +90,12 @@ impl Terminal {
             for c in claims {
                 writeln!(out, "{}", self.wrapped(&c, 4, 2))?;
             }
+        }
+        if !ok.is_empty() {
+            let names: Vec<&str> = ok.iter().map(|v| v.host.as_str()).collect();
+            let tag = self.paint(Severity::Ok, "[ok]");
+            let line = format!("{tag} {}", quiet_hosts(&names, !rest.is_empty()));
+            writeln!(out, "{}", self.wrapped(&line, 2, 4))?;
         }
         writeln!(out)
     }
@@ -118,8 +130,15 @@ impl Terminal {
 
     /// One finding of FINDINGS.
     fn finding(&self, f: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
-        let tag = self.paint(Severity::of_finding(), &format!("[{}]", f.kind));
-        let when = format!("{} → {}", self.time(f.start), self.time(f.end));
+        let tag = self.paint(
+            Severity::of_finding(),
+            &format!("[{}]", finding_label(f.kind)),
+        );
+        let when = if f.start == f.end {
+            self.time(f.start)
+        } else {
+            format!("{} → {}", self.time(f.start), self.time(f.end))
+        };
         writeln!(
             out,
             "{}",

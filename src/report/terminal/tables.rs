@@ -5,7 +5,9 @@ use super::Terminal;
 use super::grid::Grid;
 use crate::correlate::{Analysis, InputSummary, NetstatSummary};
 use crate::model::{Severity, TimeSource};
-use crate::report::display::{human_duration, offset_text, or_dash, problem_text};
+use crate::report::display::{
+    clock_method_label, human_duration, offset_text, or_dash, problem_text,
+};
 use std::io::Write;
 
 /// Problems listed per input before "… and N more".
@@ -167,7 +169,7 @@ impl Terminal {
                 self.path(&c.source),
                 offset_text(c.offset_s),
                 c.anchors.to_string(),
-                c.method.to_string(),
+                clock_method_label(c.method).to_string(),
             ]);
         }
         self.write_grid(&t, out)

@@ -5,7 +5,7 @@ use super::Terminal;
 use super::grid::Grid;
 use crate::correlate::Analysis;
 use crate::model::{EntryKind, Severity, TimelineEntry};
-use crate::report::display::{kind_count, kind_label};
+use crate::report::display::{kind_count, kind_label, plural, worth_showing};
 use std::io::Write;
 
 /// A run of timeline entries shown as one line.
@@ -44,14 +44,34 @@ impl Terminal {
     /// TIMELINE: the heading with the entry count, then the table (kinds coloured by
     /// [`Severity::of_entry`]).
     pub(super) fn timeline(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(out, "\nTIMELINE ({} entries)", a.timeline.len())?;
+        let limit = a.settings.half_open_limit;
+        let shown: Vec<TimelineEntry> = a
+            .timeline
+            .iter()
+            .filter(|e| worth_showing(e, limit))
+            .cloned()
+            .collect();
+        let hidden = a.timeline.len() - shown.len();
+        let note = if hidden > 0 {
+            format!(
+                "; {} far below the limit not shown",
+                plural(hidden as u64, "half-open peak")
+            )
+        } else {
+            String::new()
+        };
+        let entries = match a.timeline.len() {
+            1 => "1 entry".to_string(),
+            n => format!("{n} entries"),
+        };
+        writeln!(out, "\nTIMELINE ({entries}{note})")?;
         let time_header = match &self.tz {
             Some(z) => format!("time ({})", z.name),
             None => "time (UTC)".to_string(),
         };
         let mut t =
             Grid::new(&[&time_header, "host", "kind", "what happened (source)"]).atomic(&[0]);
-        for f in fold(&a.timeline) {
+        for f in fold(&shown) {
             t.row_painted(self.timeline_row(&f));
         }
         self.write_grid(&t, out)
