@@ -129,6 +129,7 @@ fn write_report(
             })
             .or(Some(PIPED_WIDTH)),
         tz: args.tz.clone(),
+        verdicts_only: args.quiet,
     };
     match path {
         Some(path) => {

@@ -480,3 +480,41 @@ fn readme_command_1_piped_fits_100_columns() {
     let narrow = String::from_utf8(narrow.stdout).unwrap();
     assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
 }
+
+/// `-q` (issue 21 §8): the text report is the verdicts only; other formats are unchanged.
+#[test]
+fn quiet_shows_the_verdicts_only() {
+    let run = |extra: &[&str]| {
+        let out = halfopen()
+            .env("COLUMNS", "100")
+            .args(["analyze", "--netstat-time", NETSTAT_TIME])
+            .args(extra)
+            .arg(DEMO)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let full = run(&[]);
+    for flag in ["-q", "--quiet"] {
+        let quiet = run(&[flag]);
+        assert!(
+            quiet.starts_with("VERDICTS\n  [critical] WS-ALARM01\n"),
+            "{quiet}"
+        );
+        assert!(quiet.contains("[ok] IOMLKF35454W: no sign of the limit"));
+        for section in [
+            "INPUTS",
+            "FINDINGS",
+            "HOSTS",
+            "TIMELINE",
+            "halfopen report:",
+        ] {
+            assert!(!quiet.contains(section), "{section} in {quiet}");
+        }
+        // The verdicts are the full report's, word for word.
+        let start = full.find("VERDICTS").unwrap();
+        assert_eq!(&full[start..start + quiet.len()], quiet);
+    }
+    assert_eq!(run(&["-q", "-f", "json"]), run(&["-f", "json"]));
+}

@@ -27,6 +27,7 @@ fn plain() -> RenderOptions {
         color: false,
         width: Some(120),
         tz: None,
+        verdicts_only: false,
     }
 }
 

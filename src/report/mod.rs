@@ -40,6 +40,8 @@ pub struct RenderOptions {
     pub width: Option<u16>,
     /// `--tz`: the zone of every human time (text, HTML) and of the CSV's local-time column.
     pub tz: Option<NamedTz>,
+    /// `-q`: the terminal report shows the verdicts only.
+    pub verdicts_only: bool,
 }
 
 /// The renderer of `format`, set up with the options that format uses.
@@ -50,6 +52,7 @@ pub fn renderer(format: OutputFormat, opts: &RenderOptions) -> Box<dyn Renderer>
             width: opts.width,
             tz: opts.tz.clone(),
             base: None,
+            verdicts_only: opts.verdicts_only,
         }),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Html => Box::new(html::Html {

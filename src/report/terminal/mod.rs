@@ -39,6 +39,8 @@ pub struct Terminal {
     pub tz: Option<NamedTz>,
     /// Paths are shown relative to this folder (`None`: the common folder of the inputs).
     pub base: Option<PathBuf>,
+    /// Only the verdicts (`-q`).
+    pub verdicts_only: bool,
 }
 
 impl Renderer for Terminal {
@@ -55,6 +57,9 @@ impl Renderer for Terminal {
 impl Terminal {
     /// Every part of the report, in order.
     fn render_all(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
+        if self.verdicts_only {
+            return self.verdicts(a, out);
+        }
         self.header(a, out)?;
         self.verdicts(a, out)?;
         self.warnings(a, out)?;
