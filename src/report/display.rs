@@ -134,7 +134,12 @@ fn singulars(text: &str) -> String {
         }
         // Up to three adjectives before the noun.
         let words: Vec<&str> = rest.splitn(5, ' ').collect();
+        let adjective =
+            |w: &&str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-');
         for k in 0..words.len().min(4) {
+            if !words[..k].iter().all(adjective) {
+                break;
+            }
             let head = words[..k].join(" ");
             let tail_start = if k == 0 { 0 } else { head.len() + 1 };
             if let Some((plural, singular)) = PLURALS
@@ -437,6 +442,10 @@ mod tests {
         assert_eq!(
             human_text("peak of 1 concurrent half-open outgoing connections", None),
             "peak of 1 concurrent half-open outgoing connection"
+        );
+        assert_eq!(
+            human_text("netstat snapshot 1 (netstat -ano): 19 rows", None),
+            "netstat snapshot 1 (netstat -ano): 19 rows"
         );
         assert_eq!(plural(1u32, "input"), "1 input");
         assert_eq!(plural(2u32, "finding"), "2 findings");
