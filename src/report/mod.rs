@@ -4,8 +4,9 @@
 //! HTML report with a chart per host ([`html`]), and the flat timeline as Timesketch JSONL
 //! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`]; text that
 //! more than one renderer prints the same way is formatted in [`display`]. What is critical or a
-//! warning is decided in [`crate::model::Severity`], not here. Times are UTC unless a column
-//! says otherwise (`--tz`).
+//! warning is decided in [`crate::model::Severity`], not here. Machine outputs (JSON, JSONL, CSV)
+//! keep RFC 3339 UTC and the analysis' own words; the human ones (terminal, HTML) show times in
+//! one style ([`display::human_time`], in the `--tz` zone when given) and kinds in plain English.
 
 pub mod csv;
 pub mod display;

@@ -44,7 +44,8 @@ pub struct Band {
     pub client: String,
 }
 
-/// One host's chart. Sizes and positions are SVG user units; times are RFC 3339 UTC.
+/// One host's chart. Sizes and positions are SVG user units; `from`/`to` are RFC 3339 UTC, the
+/// hover texts use the report's time style.
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
     /// The host name.
