@@ -509,3 +509,25 @@ fn plurals_and_labels_read_as_plain_english() {
     assert!(html.contains(r#"<td class="kind">Event 4226 (limit)</td>"#));
     assert!(html.contains("4 inputs, 0 skipped records, 1 finding, 130 timeline entries"));
 }
+
+#[test]
+fn html_has_capture_and_netstat_tables_and_times_that_do_not_wrap() {
+    let a = demo();
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    let captures = &html[html.find(r#"<table id="captures">"#).unwrap()..];
+    let captures = &captures[..captures.find("</table>").unwrap()];
+    assert!(captures.contains(
+        "<td>450</td><td>123</td><td>80</td><td>2</td><td>3</td><td>2</td><td>1</td><td>40</td><td>0</td>"
+    ));
+    let netstat = &html[html.find(r#"<table id="netstat">"#).unwrap()..];
+    let netstat = &netstat[..netstat.find("</table>").unwrap()];
+    assert_eq!(netstat.matches("<tr><td").count(), 4);
+    assert!(netstat.contains(
+        r#"<td class="time">2026-03-14 10:02:40.000 UTC (--netstat-time)</td><td>19</td><td>10 (at the limit)</td><td>2412: 10</td>"#
+    ));
+    assert!(
+        html.contains(
+            "td.mono:first-child, td.time, .finding .head .mono { white-space: nowrap; }"
+        )
+    );
+}

@@ -2,7 +2,9 @@
 //! terminal, HTML and CSV reports: local times, source references, culprits, clock offsets.
 //! Formatting only; nothing here decides anything.
 
-use crate::model::{ClockMethod, EntryKind, FindingKind, NamedTz, Problem, SourceRef, UtcTime};
+use crate::model::{
+    ClockMethod, EntryKind, FindingKind, NamedTz, Problem, SourceRef, TimeSource, UtcTime,
+};
 use std::fmt::Display;
 
 /// `t` in the one time style of the human reports: `2026-03-14 10:02:13.000 UTC`, or with a zone
@@ -254,6 +256,15 @@ pub fn kind_label(kind: EntryKind) -> &'static str {
         EntryKind::HalfOpenPeak => "half-open peak",
         EntryKind::NetstatSnapshot => "netstat snapshot",
         EntryKind::AlarmGap => "alarm gap",
+    }
+}
+
+/// Where a netstat snapshot's time came from, in words.
+pub fn time_source_label(s: TimeSource) -> &'static str {
+    match s {
+        TimeSource::File => "time stamp in the file",
+        TimeSource::Option => "--netstat-time",
+        TimeSource::Mtime => "file mtime",
     }
 }
 

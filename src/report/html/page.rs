@@ -7,7 +7,8 @@ use crate::correlate::{Analysis, Finding, HostSummary, InputSummary};
 use crate::model::{NamedTz, VerdictSeverity};
 use crate::report::display::{
     clock_method_label, culprit_text, finding_label, human_duration, human_text, human_time,
-    kind_label, offset_text, plural, problem_text, quiet_hosts, source_text, zone_note,
+    kind_label, offset_text, plural, problem_text, quiet_hosts, source_text, time_source_label,
+    zone_note,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -47,6 +48,12 @@ pub struct Page {
     pub clock_offsets: Vec<[String; 4]>,
     /// Each: client, provider, start, end, length (`1 min 24 s`), cause, frame.
     pub alarm_gaps: Vec<[String; 7]>,
+    /// Each capture: path, packets, SYN, SYN retransmissions, SYN-ACK, RST, established,
+    /// refused, unanswered, open at the end.
+    pub captures: Vec<[String; 10]>,
+    /// Each netstat snapshot: path, number, command, time (and where it came from), rows,
+    /// SYN_SENT (and whether at the limit), SYN_SENT by PID.
+    pub netstat: Vec<[String; 7]>,
     /// One chart per host with timed facts: hosts with a finding first.
     pub charts: Vec<Chart>,
     /// Hosts with nothing to draw (no timed facts).
@@ -139,6 +146,8 @@ impl Page {
             inputs: a.inputs.iter().map(input_view).collect(),
             clock_offsets: clock_offsets(a),
             alarm_gaps: alarm_gaps(a, tz),
+            captures: captures(a),
+            netstat: netstat(a, tz),
             charts,
             hosts_without_chart,
             filter_hosts: timeline::distinct(&timeline, |r| r.host.as_str()),
@@ -303,6 +312,63 @@ fn alarm_gaps(a: &Analysis, tz: Option<&NamedTz>) -> Vec<[String; 7]> {
                 human_duration(g.seconds),
                 g.cause.clone(),
                 g.frame.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of the capture table.
+fn captures(a: &Analysis) -> Vec<[String; 10]> {
+    a.captures
+        .iter()
+        .map(|c| {
+            let h = &c.handshakes;
+            [
+                c.path.clone(),
+                c.packets.to_string(),
+                c.tcp_syn.to_string(),
+                c.syn_retransmissions.to_string(),
+                c.syn_ack.to_string(),
+                c.rst.to_string(),
+                h.established.to_string(),
+                h.refused.to_string(),
+                h.unanswered.to_string(),
+                h.open_at_end.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of the netstat snapshot table.
+fn netstat(a: &Analysis, tz: Option<&NamedTz>) -> Vec<[String; 7]> {
+    a.netstat
+        .iter()
+        .map(|n| {
+            let limit = if n.limit_exceeded {
+                " (over the limit)"
+            } else if n.limit_reached {
+                " (at the limit)"
+            } else {
+                ""
+            };
+            let pids: Vec<String> = n
+                .syn_sent_by_pid
+                .iter()
+                .chain(&n.syn_sent_by_program)
+                .map(|(p, c)| format!("{p}: {c}"))
+                .collect();
+            [
+                n.path.clone(),
+                n.snapshot.to_string(),
+                n.command.clone().unwrap_or_default(),
+                format!(
+                    "{} ({})",
+                    human_time(n.time, tz),
+                    time_source_label(n.time_source)
+                ),
+                n.rows.to_string(),
+                format!("{}{limit}", n.syn_sent),
+                pids.join(", "),
             ]
         })
         .collect()

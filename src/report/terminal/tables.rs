@@ -4,9 +4,9 @@
 use super::Terminal;
 use super::grid::Grid;
 use crate::correlate::{Analysis, InputSummary, NetstatSummary};
-use crate::model::{Severity, TimeSource};
+use crate::model::Severity;
 use crate::report::display::{
-    clock_method_label, human_duration, offset_text, or_dash, problem_text,
+    clock_method_label, human_duration, offset_text, or_dash, problem_text, time_source_label,
 };
 use std::io::Write;
 
@@ -224,7 +224,7 @@ fn netstat_row(n: &NetstatSummary, time: String) -> Vec<String> {
         n.path.clone(),
         n.snapshot.to_string(),
         n.command.clone().unwrap_or_default(),
-        format!("{time} ({})", time_source_name(n.time_source)),
+        format!("{time} ({})", time_source_label(n.time_source)),
         n.rows.to_string(),
         format!("{}{limit}", n.syn_sent),
         pids.join(" "),
@@ -260,15 +260,6 @@ impl Terminal {
             writeln!(out, "{}", self.wrapped(&line, 4, 2))?;
         }
         Ok(())
-    }
-}
-
-/// Where a snapshot's time came from, in words.
-fn time_source_name(s: TimeSource) -> &'static str {
-    match s {
-        TimeSource::File => "time stamp in the file",
-        TimeSource::Option => "--netstat-time",
-        TimeSource::Mtime => "file mtime",
     }
 }
 
