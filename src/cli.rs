@@ -209,7 +209,8 @@ pub struct AnalyzeArgs {
     /// Colour in the terminal report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Also show local times in this zone (CSV local-time column; IANA name or UTC offset).
+    /// Show every time of the text and HTML reports in this zone with its offset, and add a
+    /// local-time column to the CSV (IANA name or UTC offset). JSON and JSONL stay UTC.
     #[arg(long, value_name = "ZONE", value_parser = NamedTz::parse)]
     pub tz: Option<NamedTz>,
     /// Put each host's half-open step series (time, count) in the JSON.
@@ -218,6 +219,9 @@ pub struct AnalyzeArgs {
     /// Show each file on stderr as it is read: format, records, skipped, time taken.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// The text report shows the verdicts only (other formats are unchanged).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Cut the timeline to the window around this time (RFC 3339).
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub around: Option<UtcTime>,

@@ -124,6 +124,9 @@ fn analyze(args: &AnalyzeArgs) -> ExitCode {
     ExitCode::from(Completion::of(&analysis).exit_code())
 }
 
+/// Columns of the terminal report when neither `COLUMNS` nor a terminal gives a width.
+const PIPED_WIDTH: u16 = 100;
+
 /// Renders one report to `path` (whole or not at all) or to stdout.
 fn write_report(
     args: &AnalyzeArgs,
@@ -139,7 +142,7 @@ fn write_report(
             ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
         },
         // COLUMNS first (set by shells and by users who pipe), else comfy-table's own terminal
-        // size detection when stdout is a terminal; a file or a pipe gets unconstrained tables.
+        // size detection when stdout is a terminal; a file or a pipe gets 100 columns.
         width: std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse::<u16>().ok())
@@ -148,8 +151,10 @@ fn write_report(
                 to_terminal
                     .then(|| comfy_table::Table::new().width())
                     .flatten()
-            }),
+            })
+            .or(Some(PIPED_WIDTH)),
         tz: args.tz.clone(),
+        verdicts_only: args.quiet,
     };
     match path {
         Some(path) => {

@@ -7,7 +7,7 @@
 //! Chromium's own console log (`--enable-logging=stderr`) must hold no `CONSOLE` line either.
 //! Skipped (with a note on stderr) when `/usr/bin/chromium` is not installed.
 
-use halfopen::config::Config;
+use halfopen::config::{AlarmEndpoint, Config};
 use halfopen::model::UtcTime;
 use halfopen::report::OutputFormat;
 use halfopen::report::{RenderOptions, render};
@@ -28,6 +28,12 @@ fn demo_html(path: &Path) {
     let mut c = Config::new(vec!["fixtures/demo".into()]);
     c.netstat_time = UtcTime::parse_rfc3339("2026-03-14T10:02:40Z");
     c.series = true;
+    // README command 1: two alarm clients whose gaps overlap.
+    c.alarm_providers = vec![AlarmEndpoint::parse("10.1.1.10").unwrap()];
+    c.alarm_clients = ["10.1.1.21", "10.1.1.22"]
+        .iter()
+        .map(|s| AlarmEndpoint::parse(s).unwrap())
+        .collect();
     let a = halfopen::analyze(&c);
     let mut buf = Vec::new();
     render(OutputFormat::Html, &a, &RenderOptions::default(), &mut buf).unwrap();
@@ -92,14 +98,58 @@ fn demo_report_renders_in_headless_chromium_with_no_console_errors() {
     let (dom, stderr) = chromium(&page, &["--dump-dom"]);
     assert_eq!(console_lines(&stderr), Vec::<&str>::new());
     assert!(
-        dom.contains(r#"<body data-rendered="ok" data-charts="2">"#),
+        dom.contains(r#"<body data-rendered="ok" data-charts="1">"#),
         "{}",
         dom.get(..3000).unwrap_or(&dom)
     );
     assert!(dom.contains(r#"<pre id="console-errors"></pre>"#));
     assert!(dom.contains(r#"<path class="step""#));
-    assert!(dom.contains("[half_open_limit] WS-ALARM01"));
+    assert!(dom.contains("[half-open limit] WS-ALARM01"));
     assert!(dom.contains(r#"<span id="f-count" class="muted">130 of 130 entries</span>"#));
+    chart_reads_without_the_readme(&dom);
+}
+
+/// Issue 20 §7: every mark of the chart is named in the legend, once; the axes and the
+/// SYN-retry strip have titles with units; each alarm client's gap has its own lane; a host
+/// without a half-open series gets one line, not a chart.
+fn chart_reads_without_the_readme(dom: &str) {
+    let chart = &dom[dom.find(r#"<div class="chart""#).unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    for (mark, name) in [
+        (r#"class="step""#, "step"),
+        (r#"class="limit""#, "limit"),
+        (r#"class="mlimit""#, "mlimit"),
+        (r#"class="m4226""#, "m4226"),
+        (r#"class="gap""#, "gap"),
+        (r#"class="density""#, "density"),
+    ] {
+        assert!(chart.contains(mark), "{mark} not drawn");
+        let entry = format!(r#"class="legend-item" data-mark="{name}""#);
+        assert_eq!(dom.matches(&entry).count(), 1, "legend entry for {name}");
+    }
+    assert_eq!(dom.matches(r#"class="legend-item""#).count(), 7);
+    assert!(dom.contains(">half-open connections (count)</text>"));
+    assert!(chart.contains(r#"data-axis="x""#) && chart.contains(">time axis in UTC, "));
+    assert!(chart.contains("SYN retransmissions per "), "strip scale");
+    assert!(chart.contains("top = "), "strip scale");
+    let bands: Vec<(&str, &str)> = chart
+        .match_indices(r#"<rect class="gap" data-client=""#)
+        .map(|(i, m)| {
+            let rest = &chart[i + m.len()..];
+            let client = &rest[..rest.find('"').unwrap()];
+            let y = rest.split(r#" y=""#).nth(1).unwrap();
+            (client, &y[..y.find('"').unwrap()])
+        })
+        .collect();
+    assert_eq!(bands.len(), 2, "{bands:?}");
+    assert_ne!(bands[0].0, bands[1].0);
+    assert_ne!(bands[0].1, bands[1].1, "overlapping gaps in distinct lanes");
+    assert_eq!(
+        dom.matches(r#"<div class="chart""#).count(),
+        1,
+        "no chart without a series"
+    );
+    assert!(dom.contains("to chart for: IOMLKF35454W."));
 }
 
 #[test]

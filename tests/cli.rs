@@ -291,10 +291,11 @@ fn demo_text_report_names_host_4226_peak_and_pid() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for needle in [
         "WS-ALARM01 reached the half-open connection limit (10)",
-        "Event 4226 at 2026-03-14T10:02:13.0000000Z",
-        "10 connection attempts outstanding from 2026-03-14T10:02:10.090000Z to 2026-03-14T10:03:34.000800Z",
+        "Event 4226 at 2026-03-14 10:02:13.000 UTC",
+        "10 connection attempts outstanding from 2026-03-14 10:02:10.090 UTC to 2026-03-14 10:03:34.000 UTC",
         "80 SYN retransmissions to 40 unanswered destinations",
         "PID 2412 (10 SYN_SENT)",
         "EnableConnectionRateLimiting",
@@ -491,4 +492,92 @@ fn verbose_shows_each_file_with_what_was_read() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+}
+
+/// README command 1, piped (COLUMNS unset): every line fits 100 columns, the verdict comes
+/// first, one claim per line, and paths are relative to the inputs' folder.
+#[test]
+fn readme_command_1_piped_fits_100_columns() {
+    let out = halfopen()
+        .env_remove("COLUMNS")
+        .args([
+            "analyze",
+            "--netstat-time",
+            NETSTAT_TIME,
+            "--alarm-provider",
+            "10.1.1.10",
+            "--alarm-client",
+            "10.1.1.21",
+            "--alarm-client",
+            "10.1.1.22",
+            DEMO,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > 100).collect();
+    assert!(long.is_empty(), "lines over 100 columns: {long:#?}");
+    let verdicts = text.find("VERDICTS").unwrap();
+    assert!(verdicts < text.find("INPUTS").unwrap());
+    assert!(text.contains("paths are relative to fixtures/demo"));
+    assert!(text.contains("│ WS-ALARM01-System.evtx"));
+    let claims: Vec<&str> = text[verdicts..]
+        .lines()
+        .skip_while(|l| !l.contains("[critical]"))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .filter(|l| !l.starts_with("      "))
+        .collect();
+    assert!(claims.len() >= 3, "one claim per line: {claims:#?}");
+    assert!(claims[0].trim_start().starts_with("On WS-ALARM01"));
+    // No time is split across lines or cells.
+    for l in text.lines() {
+        assert!(!l.trim_end().ends_with("2026-03-14"), "split time: {l}");
+    }
+    let narrow = halfopen()
+        .env("COLUMNS", "80")
+        .args(["analyze", "--netstat-time", NETSTAT_TIME, DEMO])
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(narrow.stdout).unwrap();
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+}
+
+/// `-q` (issue 21 §8): the text report is the verdicts only; other formats are unchanged.
+#[test]
+fn quiet_shows_the_verdicts_only() {
+    let run = |extra: &[&str]| {
+        let out = halfopen()
+            .env("COLUMNS", "100")
+            .args(["analyze", "--netstat-time", NETSTAT_TIME])
+            .args(extra)
+            .arg(DEMO)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let full = run(&[]);
+    for flag in ["-q", "--quiet"] {
+        let quiet = run(&[flag]);
+        assert!(
+            quiet.starts_with("VERDICTS\n  [critical] WS-ALARM01\n"),
+            "{quiet}"
+        );
+        assert!(quiet.contains("[ok] IOMLKF35454W: no sign of the limit"));
+        for section in [
+            "INPUTS",
+            "FINDINGS",
+            "HOSTS",
+            "TIMELINE",
+            "halfopen report:",
+        ] {
+            assert!(!quiet.contains(section), "{section} in {quiet}");
+        }
+        // The verdicts are the full report's, word for word.
+        let start = full.find("VERDICTS").unwrap();
+        assert_eq!(&full[start..start + quiet.len()], quiet);
+    }
+    assert_eq!(run(&["-q", "-f", "json"]), run(&["-f", "json"]));
 }

@@ -478,6 +478,8 @@ fn reports_say_how_many_records_were_recovered() {
     let run = |format: &str| {
         let out = assert_cmd::Command::cargo_bin("halfopen")
             .unwrap()
+            // Wide enough that the INPUTS note is on one line of its table cell.
+            .env("COLUMNS", "400")
             .args(["analyze", "--color", "never", "--format", format])
             .arg(&file)
             .output()

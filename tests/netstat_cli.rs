@@ -190,6 +190,8 @@ fn text_report_lists_alarm_connections_and_the_limit_mark() {
     write(dir.path(), "netstat.txt", &text);
     let out = Command::cargo_bin("halfopen")
         .expect("binary")
+        // Wide enough that no cell or line is wrapped.
+        .env("COLUMNS", "400")
         .args([
             "analyze",
             "--color",

@@ -27,6 +27,7 @@ fn plain() -> RenderOptions {
         color: false,
         width: Some(120),
         tz: None,
+        verdicts_only: false,
     }
 }
 
@@ -186,7 +187,7 @@ fn terminal_colours_by_severity_only_when_asked() {
         },
     );
     assert!(colored.contains("\x1b[1;31m[critical]\x1b[0m WS-ALARM01"));
-    assert!(colored.contains("\x1b[1;31m[half_open_limit]\x1b[0m WS-ALARM01"));
+    assert!(colored.contains("\x1b[1;31m[half-open limit]\x1b[0m WS-ALARM01"));
 }
 
 #[test]
@@ -201,7 +202,7 @@ fn terminal_tables_fit_the_width_and_show_a_sparkline() {
                 ..plain()
             },
         );
-        for line in text.lines().filter(|l| l.starts_with(['┌', '│', '╞', '└'])) {
+        for line in text.lines() {
             assert!(
                 line.chars().count() <= usize::from(width),
                 "{width}: {line}"
@@ -211,7 +212,8 @@ fn terminal_tables_fit_the_width_and_show_a_sparkline() {
             .lines()
             .find(|l| l.trim_start().starts_with("WS-ALARM01  │"))
             .unwrap();
-        assert!(spark.contains('█') && spark.contains("peak 10"), "{spark}");
+        assert!(spark.contains('█'), "{spark}");
+        assert!(text.contains("peak 10, 2026-03-14 10:01:00.000 UTC"));
     }
 }
 
@@ -219,10 +221,12 @@ fn terminal_tables_fit_the_width_and_show_a_sparkline() {
 fn html_chart_marks_point_at_their_timeline_rows() {
     let a = demo();
     let html = rendered(OutputFormat::Html, &a, &plain());
-    assert_eq!(html.matches("<svg ").count(), 2, "one chart per host");
+    // One chart per host with a half-open series; the netstat-only host gets a line.
+    assert_eq!(html.matches(r#"<div class="chart""#).count(), 1);
+    assert!(html.contains("to chart for: IOMLKF35454W."));
     assert_eq!(html.matches(r#"<path class="step""#).count(), 1);
     assert_eq!(html.matches(r#"class="m4226""#).count(), 1);
-    assert_eq!(html.matches(r#"<rect class="netstat""#).count(), 4);
+    assert_eq!(html.matches(r#"<rect class="netstat""#).count(), 2);
     let i = a
         .timeline
         .iter()
@@ -372,7 +376,160 @@ fn alarm_gaps_and_verdicts_show_in_html_when_present() {
     let html = rendered(OutputFormat::Html, &a, &plain());
     assert!(html.contains(r#"<div class="verdict critical"><span class="sev">critical</span><strong>WS-ALARM01</strong>: half-open limit reached; alarm clients cut off</div>"#));
     assert_eq!(html.matches(r#"<rect class="gap""#).count(), 1);
-    assert!(html.contains("79.5 s (reset), frame 300"));
+    assert!(html.contains("1 min 20 s (reset), frame 300"));
     let text = rendered(OutputFormat::Text, &a, &plain());
     assert!(text.contains("ALARM GAPS"));
+}
+
+/// Every `YYYY-MM-DDTHH:MM` in `s`: RFC 3339 times, which the human reports never show.
+fn rfc3339_times(s: &str) -> Vec<&str> {
+    s.match_indices('T')
+        .filter(|(i, _)| {
+            let b = s.as_bytes();
+            *i >= 10
+                && b[i - 10..*i].iter().filter(|c| c.is_ascii_digit()).count() == 8
+                && b.get(i + 3) == Some(&b':')
+        })
+        .map(|(i, _)| &s[i - 10..(i + 9).min(s.len())])
+        .collect()
+}
+
+#[test]
+fn human_reports_show_one_time_style_with_ms_and_zone() {
+    let a = demo();
+    for format in [OutputFormat::Text, OutputFormat::Html] {
+        let out = rendered(format, &a, &plain());
+        assert!(rfc3339_times(&out).is_empty(), "{:?}", rfc3339_times(&out));
+        assert!(out.contains("2026-03-14 10:02:13.000 UTC"), "{format:?}");
+        assert!(out.contains("all times UTC"), "{format:?}");
+    }
+    // Tables keep a time or duration whole with no-break spaces.
+    let text = rendered(OutputFormat::Text, &a, &plain()).replace('\u{a0}', " ");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("[critical] WS-ALARM01 On WS-ALARM01 the half-open connection limit was reached at 2026-03-14 10:02:13.000 UTC (Event 4226)."));
+    assert!(text.contains("1 min 24 s"), "durations read as minutes");
+}
+
+#[test]
+fn tz_shows_every_human_time_in_that_zone_and_says_so() {
+    let a = demo();
+    let tz = RenderOptions {
+        tz: Some(NamedTz::parse("Europe/Berlin").unwrap()),
+        ..plain()
+    };
+    for format in [OutputFormat::Text, OutputFormat::Html] {
+        let out = rendered(format, &a, &tz);
+        assert!(!out.contains("all times UTC"), "{format:?}");
+        let out = out.replace("&#x2f;", "/");
+        assert!(out.contains("all times in Europe/Berlin"), "{format:?}");
+        assert!(out.contains("2026-03-14 11:02:13.000 +01:00"), "{format:?}");
+        assert!(!out.contains("10:02:13.000 UTC"), "{format:?}");
+    }
+    // Machine outputs keep RFC 3339 UTC.
+    let json = rendered(OutputFormat::Json, &a, &tz);
+    assert!(json.contains("2026-03-14T10:02:13.0000000Z"));
+}
+
+/// The demo with three more quiet hosts, a single-event finding and a minor half-open peak.
+fn noisy_demo() -> Analysis {
+    use halfopen::model::{EntryKind, TimelineEntry, VerdictSeverity};
+    let mut a = demo();
+    for h in ["PC-A", "PC-B", "PC-C"] {
+        a.verdicts.push(Verdict {
+            host: h.into(),
+            severity: VerdictSeverity::Ok,
+            text: "no sign of the half-open connection limit".into(),
+        });
+    }
+    let mut one = a.findings[0].clone();
+    one.host = "WKS-ONE".into();
+    one.end = one.start;
+    one.summary = format!("Event 4226 window from {} to {}", one.start, one.end);
+    a.findings.push(one);
+    let mut peak: TimelineEntry = a
+        .timeline
+        .iter()
+        .find(|e| e.kind == EntryKind::HalfOpenPeak)
+        .unwrap()
+        .clone();
+    peak.message = "10.1.1.99 peak of 1 concurrent half-open outgoing connections".into();
+    a.timeline.push(peak);
+    a
+}
+
+#[test]
+fn quiet_hosts_fold_single_events_are_moments_and_minor_peaks_are_left_out() {
+    let a = noisy_demo();
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    let ok: Vec<&str> = text.lines().filter(|l| l.contains("[ok]")).collect();
+    assert_eq!(
+        ok,
+        ["  [ok] 4 other hosts: no sign of the limit (IOMLKF35454W, PC-A, PC-B, PC-C)"]
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Event 4226 window at 2026-03-14 10:02:10.090 UTC"));
+    assert!(!flat.contains("from 2026-03-14 10:02:10.090 UTC to 2026-03-14 10:02:10.090 UTC"));
+    assert!(flat.contains("[half-open limit] WKS-ONE 2026-03-14 10:02:10.090 UTC Event"));
+    assert!(!flat.contains("peak of 1 concurrent"), "minor peak shown");
+    assert!(
+        flat.contains("TIMELINE (131 entries; 1 half-open peak far below the limit not shown)")
+    );
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert_eq!(html.matches(r#"<div class="verdict ok">"#).count(), 1);
+    assert!(!html.contains("peak of 1 concurrent"));
+    // The JSON keeps every entry and verdict as correlate made them.
+    let json = rendered(OutputFormat::Json, &a, &plain());
+    assert!(json.contains("peak of 1 concurrent half-open outgoing connections"));
+    assert!(json.contains("\"PC-A\""));
+}
+
+#[test]
+fn plurals_and_labels_read_as_plain_english() {
+    let a = demo();
+    let text = rendered(OutputFormat::Text, &a, &plain());
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("4 inputs, 0 skipped records, 1 finding ("),
+        "{flat}"
+    );
+    assert!(flat.contains("refused (RST), 1 SYN "), "{flat}");
+    assert!(!flat.contains("1 SYNs"));
+    assert!(flat.contains("10 unanswered connects in this second"));
+    for machine in [
+        "half_open_limit_reached",
+        "tcpip_4226",
+        "[half_open_limit]",
+        "×10 in",
+    ] {
+        assert!(!flat.contains(machine), "{machine} in the text report");
+    }
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    assert!(
+        html.contains(r#"data-kind="tcpip_4226""#),
+        "filters keep machine names"
+    );
+    assert!(html.contains(r#"<td class="kind">Event 4226 (limit)</td>"#));
+    assert!(html.contains("4 inputs, 0 skipped records, 1 finding, 130 timeline entries"));
+}
+
+#[test]
+fn html_has_capture_and_netstat_tables_and_times_that_do_not_wrap() {
+    let a = demo();
+    let html = rendered(OutputFormat::Html, &a, &plain());
+    let captures = &html[html.find(r#"<table id="captures">"#).unwrap()..];
+    let captures = &captures[..captures.find("</table>").unwrap()];
+    assert!(captures.contains(
+        "<td>450</td><td>123</td><td>80</td><td>2</td><td>3</td><td>2</td><td>1</td><td>40</td><td>0</td>"
+    ));
+    let netstat = &html[html.find(r#"<table id="netstat">"#).unwrap()..];
+    let netstat = &netstat[..netstat.find("</table>").unwrap()];
+    assert_eq!(netstat.matches("<tr><td").count(), 4);
+    assert!(netstat.contains(
+        r#"<td class="time">2026-03-14 10:02:40.000 UTC (--netstat-time)</td><td>19</td><td>10 (at the limit)</td><td>2412: 10</td>"#
+    ));
+    assert!(
+        html.contains(
+            "td.mono:first-child, td.time, .finding .head .mono { white-space: nowrap; }"
+        )
+    );
 }

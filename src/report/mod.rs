@@ -4,8 +4,9 @@
 //! HTML report with a chart per host ([`html`]), and the flat timeline as Timesketch JSONL
 //! ([`jsonl`]) or CSV ([`csv`]). JSONL and CSV share the columns of [`FlatEntry`]; text that
 //! more than one renderer prints the same way is formatted in [`display`]. What is critical or a
-//! warning is decided in [`crate::model::Severity`], not here. Times are UTC unless a column
-//! says otherwise (`--tz`).
+//! warning is decided in [`crate::model::Severity`], not here. Machine outputs (JSON, JSONL, CSV)
+//! keep RFC 3339 UTC and the analysis' own words; the human ones (terminal, HTML) show times in
+//! one style ([`display::human_time`], in the `--tz` zone when given) and kinds in plain English.
 
 pub mod csv;
 pub mod display;
@@ -39,8 +40,10 @@ pub struct RenderOptions {
     pub color: bool,
     /// Terminal width in columns for tables (`None`: do not constrain).
     pub width: Option<u16>,
-    /// Zone of the extra local-time column (`--tz`; CSV and text).
+    /// `--tz`: the zone of every human time (text, HTML) and of the CSV's local-time column.
     pub tz: Option<NamedTz>,
+    /// `-q`: the terminal report shows the verdicts only.
+    pub verdicts_only: bool,
 }
 
 /// The renderer of `format`, set up with the options that format uses.
@@ -50,9 +53,13 @@ pub fn renderer(format: OutputFormat, opts: &RenderOptions) -> Box<dyn Renderer>
             color: opts.color,
             width: opts.width,
             tz: opts.tz.clone(),
+            base: None,
+            verdicts_only: opts.verdicts_only,
         }),
         OutputFormat::Json => Box::new(json::Json),
-        OutputFormat::Html => Box::new(html::Html),
+        OutputFormat::Html => Box::new(html::Html {
+            tz: opts.tz.clone(),
+        }),
         OutputFormat::Jsonl => Box::new(jsonl::Jsonl),
         OutputFormat::Csv => Box::new(csv::Csv {
             tz: opts.tz.clone(),

@@ -8,8 +8,8 @@ use super::scale::{
 };
 use crate::analysis::alarm::AlarmGap;
 use crate::correlate::{Analysis, HostSummary, NetstatSummary};
-use crate::model::{EntryKind, TimelineEntry, UtcTime};
-use crate::report::display::{or_dash, source_text};
+use crate::model::{EntryKind, NamedTz, TimelineEntry, UtcTime};
+use crate::report::display::{human_duration, human_text, human_time, or_dash, source_text};
 use serde::Serialize;
 
 /// A point-like mark at `x` (and `y` where it has one); `info` is shown on hover, `entry` is
@@ -40,9 +40,12 @@ pub struct Band {
     pub h: String,
     /// The hover text.
     pub info: String,
+    /// The alarm client of a gap band (its lane), empty for density bars.
+    pub client: String,
 }
 
-/// One host's chart. Sizes and positions are SVG user units; times are RFC 3339 UTC.
+/// One host's chart. Sizes and positions are SVG user units; `from`/`to` are RFC 3339 UTC, the
+/// hover texts use the report's time style.
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
     /// The host name.
@@ -81,17 +84,23 @@ pub struct Chart {
     pub from: String,
     /// The last instant of the x axis.
     pub to: String,
-    /// What the x axis shows: `UTC, FROM → TO`.
+    /// The x axis title: `time axis in UTC, FROM → TO`.
     pub axis_caption: String,
+    /// The y axis title with its unit.
+    pub y_title: String,
+    /// The title and scale of the SYN-retransmission strip: the bin length and the busiest
+    /// bin's count (the strip's full height).
+    pub density_title: String,
     /// Event 4226 markers (at the top of the plot).
     pub marks_4226: Vec<Mark>,
     /// Where the host reached the limit (on the limit line).
     pub marks_limit: Vec<Mark>,
     /// Netstat snapshots at their SYN_SENT count.
     pub netstat_points: Vec<Mark>,
-    /// Alarm gaps over the whole plot height.
+    /// Alarm gaps, one horizontal lane per alarm client.
     pub gap_bands: Vec<Band>,
-    /// SYN retransmissions per 8-unit bin, scaled to the busiest bin.
+    /// SYN retransmissions per 8-unit bin, scaled to the busiest bin; one lane per alarm client
+    /// for gap bands.
     pub density_bars: Vec<Band>,
     /// The peak half-open count, `-` without a series.
     pub peak: String,
@@ -111,6 +120,8 @@ struct HostFacts<'a> {
     gaps: Vec<&'a AlarmGap>,
     /// Its netstat snapshots.
     netstat: Vec<&'a NetstatSummary>,
+    /// The zone of the times in hover texts (UTC when `None`).
+    tz: Option<&'a NamedTz>,
 }
 
 /// Kinds that mark a host's life (boot, shutdown), not the incident: left out of the chart's
@@ -124,7 +135,7 @@ fn charted(kind: EntryKind) -> bool {
 
 impl<'a> HostFacts<'a> {
     /// The facts of `h` in `a`.
-    fn of(a: &'a Analysis, h: &'a HostSummary) -> HostFacts<'a> {
+    fn of(a: &'a Analysis, h: &'a HostSummary, tz: Option<&'a NamedTz>) -> HostFacts<'a> {
         let is_host = |host: Option<&str>| host == Some(h.name.as_str());
         HostFacts {
             entries: a
@@ -148,6 +159,7 @@ impl<'a> HostFacts<'a> {
                 .iter()
                 .filter(|n| is_host(n.host.as_deref()))
                 .collect(),
+            tz,
         }
     }
 
@@ -194,9 +206,9 @@ impl<'a> HostFacts<'a> {
                 y: f1(y),
                 info: format!(
                     "{}  {}  {}  ({})",
-                    e.time,
+                    human_time(e.time, self.tz),
                     e.kind,
-                    e.message,
+                    human_text(&e.message, self.tz),
                     source_text(&e.source)
                 ),
                 entry: format!("e{i}"),
@@ -213,7 +225,7 @@ impl<'a> HostFacts<'a> {
                 y: f1(y_of(n.syn_sent as f64, ymax)),
                 info: format!(
                     "{}  netstat snapshot {} ({}): {} rows, {} SYN_SENT  ({} line {})",
-                    n.time,
+                    human_time(n.time, self.tz),
                     n.snapshot,
                     n.command.as_deref().unwrap_or("netstat"),
                     n.rows,
@@ -226,30 +238,43 @@ impl<'a> HostFacts<'a> {
             .collect()
     }
 
-    /// One band per alarm gap over the whole plot height (at least 1 wide).
+    /// One band per alarm gap (at least 1 wide), in one horizontal lane per alarm client so
+    /// that overlapping gaps of different clients stay visible.
     fn gap_bands(&self, scale: XScale) -> Vec<Band> {
+        let clients: std::collections::BTreeSet<String> =
+            self.gaps.iter().map(|g| g.client.to_string()).collect();
+        let lane_h = (PLOT_BOTTOM - PLOT_TOP) / clients.len().max(1) as f64;
         self.gaps
             .iter()
             .map(|g| {
                 let x0 = scale.x(g.start);
                 let x1 = scale.x(g.end);
+                let client = g.client.to_string();
+                let lane = clients.iter().position(|c| *c == client).unwrap_or(0);
                 Band {
                     x: f1(x0),
                     w: f1((x1 - x0).max(1.0)),
-                    y: f1(PLOT_TOP),
-                    h: f1(PLOT_BOTTOM - PLOT_TOP),
+                    y: f1(PLOT_TOP + lane as f64 * lane_h),
+                    h: f1(lane_h),
+                    client,
                     info: format!(
-                        "alarm gap {} → {}: client {} / provider {}, {:.1} s ({}), frame {}",
-                        g.start, g.end, g.client, g.provider, g.seconds, g.cause, g.frame
+                        "alarm gap {} → {}: client {} / provider {}, {} ({}), frame {}",
+                        human_time(g.start, self.tz),
+                        human_time(g.end, self.tz),
+                        g.client,
+                        g.provider,
+                        human_duration(g.seconds),
+                        g.cause,
+                        g.frame
                     ),
                 }
             })
             .collect()
     }
 
-    /// The SYN-retransmission density bars (bins of [`DENSITY_BIN_PX`], empty bins left out)
-    /// and the number of retransmissions.
-    fn density(&self, scale: XScale) -> (Vec<Band>, u64) {
+    /// The SYN-retransmission density bars (bins of [`DENSITY_BIN_PX`], empty bins left out),
+    /// the number of retransmissions and the count of the busiest bin.
+    fn density(&self, scale: XScale) -> (Vec<Band>, u64, u64) {
         let bins = ((PLOT_RIGHT - PLOT_LEFT) / DENSITY_BIN_PX).floor() as usize;
         let mut counts = vec![0u64; bins.max(1)];
         let mut syn_retransmissions = 0;
@@ -264,7 +289,8 @@ impl<'a> HostFacts<'a> {
             }
             syn_retransmissions += 1;
         }
-        let most = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+        let busiest = counts.iter().copied().max().unwrap_or(0);
+        let most = busiest.max(1) as f64;
         let bars = counts
             .iter()
             .enumerate()
@@ -279,13 +305,14 @@ impl<'a> HostFacts<'a> {
                     h: f1(h),
                     info: format!(
                         "{c} SYN retransmissions between {} and {}",
-                        scale.at(x),
-                        scale.at(x + DENSITY_BIN_PX)
+                        human_time(scale.at(x), self.tz),
+                        human_time(scale.at(x + DENSITY_BIN_PX), self.tz)
                     ),
+                    client: String::new(),
                 }
             })
             .collect();
-        (bars, syn_retransmissions)
+        (bars, syn_retransmissions, busiest)
     }
 }
 
@@ -305,16 +332,26 @@ fn snapshot_entry(a: &Analysis, n: &NetstatSummary) -> String {
 }
 
 impl Chart {
-    /// The chart of host `h` (the `index`th chart of the page), or `None` when it has nothing
-    /// timed to draw.
-    pub(super) fn new(a: &Analysis, h: &HostSummary, index: usize) -> Option<Chart> {
-        let facts = HostFacts::of(a, h);
+    /// The chart of host `h` (the `index`th chart of the page), or `None` when it has no
+    /// half-open series (the page names such hosts in one line instead).
+    pub(super) fn new(
+        a: &Analysis,
+        h: &HostSummary,
+        index: usize,
+        tz: Option<&NamedTz>,
+    ) -> Option<Chart> {
+        let facts = HostFacts::of(a, h, tz);
+        if facts.series.is_empty() {
+            return None;
+        }
         let scale = facts.x_scale()?;
         let limit = a.settings.half_open_limit;
         let peak = facts.series.iter().map(|p| p.1).max();
         let ymax = facts.y_max(limit, peak);
         let limit_y = y_of(f64::from(limit), ymax);
-        let (density_bars, syn_retransmissions) = facts.density(scale);
+        let (density_bars, syn_retransmissions, busiest) = facts.density(scale);
+        let bin_s =
+            (scale.t1 as f64 - scale.t0 as f64) / 1e9 * DENSITY_BIN_PX / (PLOT_RIGHT - PLOT_LEFT);
         let from = UtcTime::from_unix_nanos(scale.t0, 0);
         let to = UtcTime::from_unix_nanos(scale.t1, 0);
         let has_series = !facts.series.is_empty();
@@ -339,7 +376,16 @@ impl Chart {
             limit_label: format!("limit {limit}"),
             y_ticks: y_ticks(ymax),
             x_ticks: x_ticks(scale),
-            axis_caption: format!("UTC, {} → {}", from, to),
+            axis_caption: format!(
+                "time axis in UTC, {} → {}",
+                human_time(from, tz),
+                human_time(to, tz)
+            ),
+            y_title: "half-open connections (count)".to_string(),
+            density_title: format!(
+                "SYN retransmissions per {} (bar height: count, top = {busiest})",
+                human_duration(bin_s)
+            ),
             from: from.to_string(),
             to: to.to_string(),
             marks_4226: facts.marks(EntryKind::Tcpip4226, scale, PLOT_TOP),

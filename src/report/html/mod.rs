@@ -3,7 +3,8 @@
 //! Layout (issue 7): verdicts and findings first; then per host a chart of the half-open step
 //! line against the limit, with Event 4226 markers, SYN-retransmission density, alarm gaps as
 //! bands and netstat snapshots as points (hover shows the entry); then the timeline with filters
-//! by host, kind and source. All times are UTC (RFC 3339).
+//! by host, kind and source. Times read `2026-03-14 10:02:13.000 UTC`, or in the `--tz` zone with
+//! its offset.
 //!
 //! The geometry of every chart is computed here, in a view model ([`Page`], [`Chart`]); the
 //! minijinja template `templates/report.html` only lays it out (and escapes every text). All
@@ -25,17 +26,22 @@ pub use timeline::Row;
 
 use super::Renderer;
 use crate::correlate::Analysis;
+use crate::model::NamedTz;
 use std::io::Write;
 
 /// The template, compiled into the binary.
 const TEMPLATE: &str = include_str!("../../../templates/report.html");
 
-/// The HTML report: [`Page::new`] rendered with `templates/report.html`, UTF-8.
-pub struct Html;
+/// The HTML report: [`Page::in_zone`] rendered with `templates/report.html`, UTF-8.
+#[derive(Debug, Clone, Default)]
+pub struct Html {
+    /// Shows every time in this zone with its offset (default: UTC).
+    pub tz: Option<NamedTz>,
+}
 
 impl Renderer for Html {
     fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
-        let page = Page::new(analysis);
+        let page = Page::in_zone(analysis, self.tz.as_ref());
         let html = render_page(&page).map_err(std::io::Error::other)?;
         out.write_all(html.as_bytes())
     }

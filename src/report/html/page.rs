@@ -4,7 +4,12 @@
 use super::chart::Chart;
 use super::timeline::{self, Row};
 use crate::correlate::{Analysis, Finding, HostSummary, InputSummary};
-use crate::report::display::{culprit_text, offset_text, problem_text, seconds_text, source_text};
+use crate::model::{NamedTz, VerdictSeverity};
+use crate::report::display::{
+    clock_method_label, culprit_text, finding_label, human_duration, human_text, human_time,
+    kind_label, offset_text, plural, problem_text, quiet_hosts, source_text, time_source_label,
+    zone_note,
+};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -12,9 +17,11 @@ use std::collections::BTreeSet;
 const PROBLEMS_SHOWN: usize = 20;
 
 /// Everything the template shows. Chart coordinates are preformatted strings (one decimal);
-/// times are RFC 3339 UTC.
+/// times are in the report's one style ([`human_time`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
+    /// `all times UTC`, or the `--tz` zone the times are shown in ([`zone_note`]).
+    pub zone_note: String,
     /// `halfopen report`, then `: HOST, …` for the hosts with findings (sorted).
     pub title: String,
     /// The half-open limit the analysis used (connections).
@@ -23,8 +30,10 @@ pub struct Page {
     pub inputs_count: usize,
     /// Skipped records over all inputs.
     pub skipped: u64,
-    /// Timeline entries.
+    /// Timeline entries shown (half-open peaks far below the limit are left out).
     pub entries: usize,
+    /// `4 inputs, 0 skipped records, 1 finding, 130 timeline entries`.
+    pub counts: String,
     /// One per verdict, in the analysis' order.
     pub verdicts: Vec<VerdictView>,
     /// The analysis warnings, as sentences.
@@ -37,8 +46,14 @@ pub struct Page {
     pub inputs: Vec<InputView>,
     /// Each: source, offset in seconds (`+90.500`), anchors, method.
     pub clock_offsets: Vec<[String; 4]>,
-    /// Each: client, provider, start, end, seconds (one decimal), cause, frame.
+    /// Each: client, provider, start, end, length (`1 min 24 s`), cause, frame.
     pub alarm_gaps: Vec<[String; 7]>,
+    /// Each capture: path, packets, SYN, SYN retransmissions, SYN-ACK, RST, established,
+    /// refused, unanswered, open at the end.
+    pub captures: Vec<[String; 10]>,
+    /// Each netstat snapshot: path, number, command, time (and where it came from), rows,
+    /// SYN_SENT (and whether at the limit), SYN_SENT by PID.
+    pub netstat: Vec<[String; 7]>,
     /// One chart per host with timed facts: hosts with a finding first.
     pub charts: Vec<Chart>,
     /// Hosts with nothing to draw (no timed facts).
@@ -47,8 +62,8 @@ pub struct Page {
     pub timeline: Vec<Row>,
     /// The hosts of the timeline, sorted (empty for entries without a host).
     pub filter_hosts: Vec<String>,
-    /// The kinds of the timeline, sorted.
-    pub filter_kinds: Vec<String>,
+    /// The kinds of the timeline, sorted: (machine name, label).
+    pub filter_kinds: Vec<(String, &'static str)>,
     /// The source files of the timeline, sorted.
     pub filter_sources: Vec<String>,
 }
@@ -107,39 +122,89 @@ pub struct InputView {
 }
 
 impl Page {
-    /// The view model of `a`.
+    /// The view model of `a`, times in UTC.
     pub fn new(a: &Analysis) -> Page {
-        let (charts, hosts_without_chart) = charts(a);
-        let timeline = timeline::rows(a);
+        Page::in_zone(a, None)
+    }
+
+    /// The view model of `a`, every time in `tz` with its offset (UTC when `None`).
+    pub fn in_zone(a: &Analysis, tz: Option<&NamedTz>) -> Page {
+        let (charts, hosts_without_chart) = charts(a, tz);
+        let timeline = timeline::rows(a, tz);
         Page {
+            zone_note: zone_note(tz),
             title: title(a),
             half_open_limit: a.settings.half_open_limit,
             inputs_count: a.inputs.len(),
             skipped: a.inputs.iter().map(|i| i.skipped).sum(),
-            entries: a.timeline.len(),
-            verdicts: a
-                .verdicts
-                .iter()
-                .map(|v| VerdictView {
-                    host: v.host.clone(),
-                    severity: v.severity.to_string(),
-                    text: v.text.clone(),
-                })
-                .collect(),
+            entries: timeline.len(),
+            counts: counts(a, timeline.len()),
+            verdicts: verdicts(a, tz),
             warnings: a.warnings.clone(),
             errors: a.errors.iter().map(|e| e.error.clone()).collect(),
-            findings: a.findings.iter().map(finding_view).collect(),
+            findings: a.findings.iter().map(|f| finding_view(f, tz)).collect(),
             inputs: a.inputs.iter().map(input_view).collect(),
             clock_offsets: clock_offsets(a),
-            alarm_gaps: alarm_gaps(a),
+            alarm_gaps: alarm_gaps(a, tz),
+            captures: captures(a),
+            netstat: netstat(a, tz),
             charts,
             hosts_without_chart,
             filter_hosts: timeline::distinct(&timeline, |r| r.host.as_str()),
-            filter_kinds: timeline::distinct(&timeline, |r| r.kind.as_str()),
+            filter_kinds: timeline::kinds(&timeline),
             filter_sources: timeline::distinct(&timeline, |r| r.source.as_str()),
             timeline,
         }
     }
+}
+
+/// The header counts in plain English.
+fn counts(a: &Analysis, shown: usize) -> String {
+    let skipped: u64 = a.inputs.iter().map(|i| i.skipped).sum();
+    let mut s = format!(
+        "{}, {}, {}, {}",
+        plural(a.inputs.len() as u64, "input"),
+        plural(skipped, "skipped record"),
+        plural(a.findings.len() as u64, "finding"),
+        if shown == 1 {
+            "1 timeline entry".to_string()
+        } else {
+            format!("{shown} timeline entries")
+        }
+    );
+    let hidden = a.timeline.len() - shown;
+    if hidden > 0 {
+        s.push_str(&format!(
+            " ({} far below the limit not shown)",
+            plural(hidden as u64, "half-open peak")
+        ));
+    }
+    s
+}
+
+/// The verdicts: one per host with a sign, then the hosts with none folded into one line.
+fn verdicts(a: &Analysis, tz: Option<&NamedTz>) -> Vec<VerdictView> {
+    let (ok, rest): (Vec<_>, Vec<_>) = a
+        .verdicts
+        .iter()
+        .partition(|v| v.severity == VerdictSeverity::Ok);
+    let mut out: Vec<VerdictView> = rest
+        .iter()
+        .map(|v| VerdictView {
+            host: v.host.clone(),
+            severity: v.severity.to_string(),
+            text: human_text(&v.text, tz),
+        })
+        .collect();
+    if !ok.is_empty() {
+        let names: Vec<&str> = ok.iter().map(|v| v.host.as_str()).collect();
+        out.push(VerdictView {
+            host: String::new(),
+            severity: VerdictSeverity::Ok.to_string(),
+            text: quiet_hosts(&names, !rest.is_empty()),
+        });
+    }
+    out
 }
 
 /// The page title: `halfopen report`, with the hosts that have findings.
@@ -155,7 +220,7 @@ fn title(a: &Analysis) -> String {
 
 /// The charts (hosts with a finding first, then the others, each in the analysis' order) and
 /// the hosts without one.
-fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
+fn charts(a: &Analysis, tz: Option<&NamedTz>) -> (Vec<Chart>, Vec<String>) {
     let mut charts = Vec::new();
     let mut hosts_without_chart = Vec::new();
     let (first, rest): (Vec<&HostSummary>, Vec<&HostSummary>) = a
@@ -163,7 +228,7 @@ fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
         .iter()
         .partition(|h| a.findings.iter().any(|f| f.host == h.name));
     for h in first.into_iter().chain(rest) {
-        match Chart::new(a, h, charts.len()) {
+        match Chart::new(a, h, charts.len(), tz) {
             Some(c) => charts.push(c),
             None => hosts_without_chart.push(h.name.clone()),
         }
@@ -172,21 +237,21 @@ fn charts(a: &Analysis) -> (Vec<Chart>, Vec<String>) {
 }
 
 /// The view of one finding.
-fn finding_view(f: &Finding) -> FindingView {
+fn finding_view(f: &Finding, tz: Option<&NamedTz>) -> FindingView {
     FindingView {
-        kind: f.kind.to_string(),
+        kind: finding_label(f.kind).to_string(),
         host: f.host.clone(),
-        start: f.start.to_string(),
-        end: f.end.to_string(),
-        summary: f.summary.clone(),
+        start: human_time(f.start, tz),
+        end: human_time(f.end, tz),
+        summary: human_text(&f.summary, tz),
         evidence: f
             .evidence
             .iter()
             .map(|e| {
                 [
-                    e.time.to_string(),
-                    e.kind.to_string(),
-                    e.message.clone(),
+                    human_time(e.time, tz),
+                    kind_label(e.kind).to_string(),
+                    human_text(&e.message, tz),
                     source_text(&e.source),
                 ]
             })
@@ -228,25 +293,82 @@ fn clock_offsets(a: &Analysis) -> Vec<[String; 4]> {
                 c.source.clone(),
                 offset_text(c.offset_s),
                 c.anchors.to_string(),
-                c.method.to_string(),
+                clock_method_label(c.method).to_string(),
             ]
         })
         .collect()
 }
 
 /// The rows of the alarm gap table.
-fn alarm_gaps(a: &Analysis) -> Vec<[String; 7]> {
+fn alarm_gaps(a: &Analysis, tz: Option<&NamedTz>) -> Vec<[String; 7]> {
     a.alarm_gaps
         .iter()
         .map(|g| {
             [
                 g.client.to_string(),
                 g.provider.to_string(),
-                g.start.to_string(),
-                g.end.to_string(),
-                seconds_text(g.seconds),
+                human_time(g.start, tz),
+                human_time(g.end, tz),
+                human_duration(g.seconds),
                 g.cause.clone(),
                 g.frame.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of the capture table.
+fn captures(a: &Analysis) -> Vec<[String; 10]> {
+    a.captures
+        .iter()
+        .map(|c| {
+            let h = &c.handshakes;
+            [
+                c.path.clone(),
+                c.packets.to_string(),
+                c.tcp_syn.to_string(),
+                c.syn_retransmissions.to_string(),
+                c.syn_ack.to_string(),
+                c.rst.to_string(),
+                h.established.to_string(),
+                h.refused.to_string(),
+                h.unanswered.to_string(),
+                h.open_at_end.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of the netstat snapshot table.
+fn netstat(a: &Analysis, tz: Option<&NamedTz>) -> Vec<[String; 7]> {
+    a.netstat
+        .iter()
+        .map(|n| {
+            let limit = if n.limit_exceeded {
+                " (over the limit)"
+            } else if n.limit_reached {
+                " (at the limit)"
+            } else {
+                ""
+            };
+            let pids: Vec<String> = n
+                .syn_sent_by_pid
+                .iter()
+                .chain(&n.syn_sent_by_program)
+                .map(|(p, c)| format!("{p}: {c}"))
+                .collect();
+            [
+                n.path.clone(),
+                n.snapshot.to_string(),
+                n.command.clone().unwrap_or_default(),
+                format!(
+                    "{} ({})",
+                    human_time(n.time, tz),
+                    time_source_label(n.time_source)
+                ),
+                n.rows.to_string(),
+                format!("{}{limit}", n.syn_sent),
+                pids.join(", "),
             ]
         })
         .collect()

@@ -1,7 +1,8 @@
 //! The timeline table of the HTML report and its filter choices.
 
 use crate::correlate::Analysis;
-use crate::model::{EntryKind, Severity};
+use crate::model::{EntryKind, NamedTz, Severity};
+use crate::report::display::{human_text, human_time, kind_label, worth_showing};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -10,12 +11,14 @@ use std::collections::BTreeSet;
 pub struct Row {
     /// HTML id: `e` and the entry's index in the timeline.
     pub id: String,
-    /// RFC 3339 UTC on the common clock.
+    /// On the common clock, in the report's time style ([`human_time`]).
     pub time: String,
     /// The correlated host, empty when unknown.
     pub host: String,
-    /// The entry kind, e.g. `tcpip_4226`.
+    /// The entry kind, e.g. `tcpip_4226` (the filter's value).
     pub kind: String,
+    /// The entry kind in plain English ([`kind_label`]), e.g. `Event 4226 (limit)`.
+    pub label: &'static str,
     /// `critical`, `warning` or empty (CSS class, from [`Severity::of_entry`]).
     pub class: &'static str,
     /// The entry's message.
@@ -35,18 +38,22 @@ fn severity_class(kind: EntryKind) -> &'static str {
     }
 }
 
-/// Every timeline entry of `a` as a row, in timeline order.
-pub(super) fn rows(a: &Analysis) -> Vec<Row> {
+/// Every timeline entry of `a` worth showing ([`worth_showing`]) as a row, in timeline order;
+/// ids keep the entry's index in the whole timeline.
+pub(super) fn rows(a: &Analysis, tz: Option<&NamedTz>) -> Vec<Row> {
+    let limit = a.settings.half_open_limit;
     a.timeline
         .iter()
         .enumerate()
+        .filter(|(_, e)| worth_showing(e, limit))
         .map(|(i, e)| Row {
             id: format!("e{i}"),
-            time: e.time.to_string(),
+            time: human_time(e.time, tz),
             host: e.host.clone().unwrap_or_default(),
             kind: e.kind.to_string(),
+            label: kind_label(e.kind),
             class: severity_class(e.kind),
-            message: e.message.clone(),
+            message: human_text(&e.message, tz),
             source: e.source.path.display().to_string(),
             locator: e.source.locator.to_string(),
         })
@@ -57,4 +64,11 @@ pub(super) fn rows(a: &Analysis) -> Vec<Row> {
 pub(super) fn distinct(rows: &[Row], column: fn(&Row) -> &str) -> Vec<String> {
     let s: BTreeSet<&str> = rows.iter().map(column).collect();
     s.into_iter().map(str::to_string).collect()
+}
+
+/// The kinds of `rows`, sorted by machine name, each as (machine name, plain-English label).
+pub(super) fn kinds(rows: &[Row]) -> Vec<(String, &'static str)> {
+    let s: std::collections::BTreeMap<&str, &'static str> =
+        rows.iter().map(|r| (r.kind.as_str(), r.label)).collect();
+    s.into_iter().map(|(k, l)| (k.to_string(), l)).collect()
 }

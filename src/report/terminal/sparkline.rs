@@ -75,12 +75,13 @@ impl Terminal {
             .map(|(h, _)| h.name.chars().count())
             .max()
             .unwrap_or(0);
-        // Name, two spaces, the bars between │…│, then about 60 columns of text.
+        // Two spaces, the name, two spaces, the bars between │…│; the peak and span follow on
+        // the same line when they fit, else on the next.
         let cells = self
             .width
             .map(|w| {
                 usize::from(w)
-                    .saturating_sub(name_w + 66)
+                    .saturating_sub(name_w + 6)
                     .clamp(10, SPARK_CELLS)
             })
             .unwrap_or(SPARK_CELLS);
@@ -94,12 +95,22 @@ impl Terminal {
                 _ => continue,
             };
             let peak = series.iter().map(|p| p.1).max().unwrap_or(0);
-            let line = self.spark_line(series, cells, limit, peak);
-            writeln!(
-                out,
-                "  {:name_w$}  │{line}│ peak {peak}, {first} → {last}",
-                h.name
-            )?;
+            let tail = format!("peak {peak}, {} → {}", self.time(first), self.time(last));
+            let room = self.width.map_or(usize::MAX, usize::from);
+            let bars = if name_w + 6 + cells + 1 + tail.chars().count() <= room {
+                cells
+            } else {
+                cells
+                    .min(room.saturating_sub(name_w + 7 + tail.chars().count()))
+                    .max(10)
+            };
+            let line = self.spark_line(series, bars, limit, peak);
+            if name_w + 7 + bars + tail.chars().count() <= room {
+                writeln!(out, "  {:name_w$}  │{line}│ {tail}", h.name)?;
+            } else {
+                writeln!(out, "  {:name_w$}  │{line}│", h.name)?;
+                writeln!(out, "{}", self.wrapped(&tail, 4, 2))?;
+            }
         }
         Ok(())
     }

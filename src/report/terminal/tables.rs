@@ -2,10 +2,12 @@
 //! captures, netstat snapshots (with alarm connections), clock offsets and alarm gaps.
 
 use super::Terminal;
+use super::grid::Grid;
 use crate::correlate::{Analysis, InputSummary, NetstatSummary};
-use crate::model::{Severity, TimeSource};
-use crate::report::display::{offset_text, or_dash, problem_text, seconds_text};
-use comfy_table::Cell;
+use crate::model::Severity;
+use crate::report::display::{
+    clock_method_label, human_duration, offset_text, or_dash, problem_text, time_source_label,
+};
 use std::io::Write;
 
 /// Problems listed per input before "… and N more".
@@ -16,28 +18,34 @@ impl Terminal {
     /// [`PROBLEMS_SHOWN`] skipped records of each input.
     pub(super) fn inputs(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "INPUTS")?;
-        let mut t = self.table(&["path", "format", "records", "skipped", "note"]);
+        let mut t = Grid::new(&["path", "format", "records", "skipped", "note"])
+            .atomic(&[0, 2, 3])
+            .cuttable(0);
         for i in &a.inputs {
-            t.add_row(vec![
-                i.path.clone(),
+            t.row(vec![
+                self.path(&i.path),
                 i.format.to_string(),
                 i.records.to_string(),
                 i.skipped.to_string(),
                 input_note(i),
             ]);
         }
-        writeln!(out, "{t}")?;
+        self.write_grid(&t, out)?;
         for e in a
             .errors
             .iter()
             .filter(|e| !a.inputs.iter().any(|i| i.path == e.path))
         {
-            writeln!(out, "  error: {}", e.error)?;
+            writeln!(
+                out,
+                "{}",
+                self.wrapped(&format!("error: {}", e.error), 2, 2)
+            )?;
         }
         for i in a.inputs.iter().filter(|i| !i.problems.is_empty()) {
-            writeln!(out, "  skipped in {}:", i.path)?;
+            writeln!(out, "  skipped in {}:", self.path(&i.path))?;
             for p in i.problems.iter().take(PROBLEMS_SHOWN) {
-                writeln!(out, "    {}", problem_text(p))?;
+                writeln!(out, "{}", self.wrapped(&problem_text(p), 4, 2))?;
             }
             if i.problems.len() > PROBLEMS_SHOWN {
                 writeln!(out, "    … and {} more", i.problems.len() - PROBLEMS_SHOWN)?;
@@ -49,29 +57,31 @@ impl Terminal {
     /// HOSTS: one row per host (peak half-open and when, seconds at the limit, counts).
     pub(super) fn hosts(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "\nHOSTS")?;
-        let mut t = self.table(&[
+        let mut t = Grid::new(&[
             "host",
             "addresses",
-            "peak half-open",
-            "peak at",
-            "s at limit",
+            "peak half-open (at)",
+            "at limit",
             "4226",
             "SYN retx",
             "max SYN_SENT",
-        ]);
+        ])
+        .atomic(&[0, 3, 4, 5, 6]);
         for h in &a.hosts {
-            t.add_row(vec![
+            t.row(vec![
                 h.name.clone(),
                 h.addresses.join(" "),
-                or_dash(h.peak_half_open),
-                or_dash(h.peak_half_open_at),
-                seconds_text(h.seconds_at_limit),
+                match (h.peak_half_open, h.peak_half_open_at) {
+                    (Some(p), Some(t)) => format!("{p} at {}", self.time(t)),
+                    (p, _) => or_dash(p),
+                },
+                human_duration(h.seconds_at_limit),
                 h.events.get("4226").copied().unwrap_or(0).to_string(),
                 h.syn_retransmissions.to_string(),
                 or_dash(h.max_syn_sent),
             ]);
         }
-        writeln!(out, "{t}")
+        self.write_grid(&t, out)
     }
 
     /// CAPTURES: packet and handshake counts per capture; nothing without captures.
@@ -80,7 +90,7 @@ impl Terminal {
             return Ok(());
         }
         writeln!(out, "\nCAPTURES")?;
-        let mut t = self.table(&[
+        let mut t = Grid::new(&[
             "path",
             "packets",
             "SYN",
@@ -91,11 +101,13 @@ impl Terminal {
             "refused",
             "unanswered",
             "open at end",
-        ]);
+        ])
+        .atomic(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+        .cuttable(0);
         for c in &a.captures {
             let h = &c.handshakes;
-            t.add_row(vec![
-                c.path.clone(),
+            t.row(vec![
+                self.path(&c.path),
                 c.packets.to_string(),
                 c.tcp_syn.to_string(),
                 c.syn_retransmissions.to_string(),
@@ -107,7 +119,7 @@ impl Terminal {
                 h.open_at_end.to_string(),
             ]);
         }
-        writeln!(out, "{t}")
+        self.write_grid(&t, out)
     }
 
     /// NETSTAT SNAPSHOTS: one row per snapshot, then its alarm connections; nothing without
@@ -117,7 +129,7 @@ impl Terminal {
             return Ok(());
         }
         writeln!(out, "\nNETSTAT SNAPSHOTS")?;
-        let mut t = self.table(&[
+        let mut t = Grid::new(&[
             "path",
             "#",
             "command",
@@ -125,13 +137,17 @@ impl Terminal {
             "rows",
             "SYN_SENT",
             "SYN_SENT by PID",
-        ]);
+        ])
+        .atomic(&[0, 1, 4])
+        .cuttable(0);
         for n in &a.netstat {
-            t.add_row(netstat_row(n));
+            let mut row = netstat_row(n, self.time(n.time));
+            row[0] = self.path(&n.path);
+            t.row(row);
         }
-        writeln!(out, "{t}")?;
+        self.write_grid(&t, out)?;
         for n in &a.netstat {
-            alarm_connections(n, out)?;
+            self.alarm_connections(n, out)?;
         }
         Ok(())
     }
@@ -145,16 +161,18 @@ impl Terminal {
             out,
             "\nCLOCK OFFSETS (seconds added to each source's times)"
         )?;
-        let mut t = self.table(&["source", "offset (s)", "anchors", "method"]);
+        let mut t = Grid::new(&["source", "offset (s)", "anchors", "method"])
+            .atomic(&[0, 1, 2])
+            .cuttable(0);
         for c in &a.clock_offsets {
-            t.add_row(vec![
-                c.source.clone(),
+            t.row(vec![
+                self.path(&c.source),
                 offset_text(c.offset_s),
                 c.anchors.to_string(),
-                c.method.to_string(),
+                clock_method_label(c.method).to_string(),
             ]);
         }
-        writeln!(out, "{t}")
+        self.write_grid(&t, out)
     }
 
     /// ALARM GAPS: one row per gap, its length (seconds) painted as a warning; nothing without
@@ -164,26 +182,27 @@ impl Terminal {
             return Ok(());
         }
         writeln!(out, "\nALARM GAPS")?;
-        let mut t = self.table(&[
-            "client", "provider", "start", "end", "seconds", "cause", "frame",
-        ]);
+        let mut t = Grid::new(&[
+            "client", "provider", "start", "end", "length", "cause", "frame",
+        ])
+        .atomic(&[0, 1, 2, 3, 4, 6]);
         for g in &a.alarm_gaps {
-            t.add_row(vec![
-                Cell::new(g.client.to_string()),
-                Cell::new(g.provider.to_string()),
-                Cell::new(g.start.to_string()),
-                Cell::new(g.end.to_string()),
-                self.cell(Some(Severity::Warning), seconds_text(g.seconds)),
-                Cell::new(g.cause.clone()),
-                Cell::new(g.frame.to_string()),
+            t.row_painted(vec![
+                (g.client.to_string(), None),
+                (g.provider.to_string(), None),
+                (self.time(g.start), None),
+                (self.time(g.end), None),
+                (human_duration(g.seconds), Some(Severity::Warning)),
+                (g.cause.clone(), None),
+                (g.frame.to_string(), None),
             ]);
         }
-        writeln!(out, "{t}")
+        self.write_grid(&t, out)
     }
 }
 
 /// The NETSTAT SNAPSHOTS row of `n`.
-fn netstat_row(n: &NetstatSummary) -> Vec<String> {
+fn netstat_row(n: &NetstatSummary, time: String) -> Vec<String> {
     let mut pids: Vec<String> = n
         .syn_sent_by_pid
         .iter()
@@ -205,48 +224,42 @@ fn netstat_row(n: &NetstatSummary) -> Vec<String> {
         n.path.clone(),
         n.snapshot.to_string(),
         n.command.clone().unwrap_or_default(),
-        format!("{} ({})", n.time, time_source_name(n.time_source)),
+        format!("{time} ({})", time_source_label(n.time_source)),
         n.rows.to_string(),
         format!("{}{limit}", n.syn_sent),
         pids.join(" "),
     ]
 }
 
-/// The client–provider connections of one snapshot (every row of the provider's machine is in
-/// the JSON `alarm_connections`); nothing when it has none.
-fn alarm_connections(n: &NetstatSummary, out: &mut dyn Write) -> std::io::Result<()> {
-    let rows: Vec<_> = n.alarm_connections.iter().filter(|c| c.between).collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "  alarm connections in {} snapshot {}:",
-        n.path, n.snapshot
-    )?;
-    for c in rows {
+impl Terminal {
+    /// The client–provider connections of one snapshot (every row of the provider's machine is in
+    /// the JSON `alarm_connections`); nothing when it has none.
+    fn alarm_connections(&self, n: &NetstatSummary, out: &mut dyn Write) -> std::io::Result<()> {
+        let rows: Vec<_> = n.alarm_connections.iter().filter(|c| c.between).collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
         writeln!(
             out,
-            "    line {}: {} {} -> {} {} (alarm {} on the {} side){}",
-            c.line,
-            c.proto,
-            c.local,
-            c.foreign,
-            c.state.as_deref().unwrap_or("-"),
-            c.role,
-            c.side,
-            c.pid.map(|p| format!(", PID {p}")).unwrap_or_default()
+            "  alarm connections in {} snapshot {}:",
+            self.path(&n.path),
+            n.snapshot
         )?;
-    }
-    Ok(())
-}
-
-/// Where a snapshot's time came from, in words.
-fn time_source_name(s: TimeSource) -> &'static str {
-    match s {
-        TimeSource::File => "time stamp in the file",
-        TimeSource::Option => "--netstat-time",
-        TimeSource::Mtime => "file mtime",
+        for c in rows {
+            let line = format!(
+                "line {}: {} {} -> {} {} (alarm {} on the {} side){}",
+                c.line,
+                c.proto,
+                c.local,
+                c.foreign,
+                c.state.as_deref().unwrap_or("-"),
+                c.role,
+                c.side,
+                c.pid.map(|p| format!(", PID {p}")).unwrap_or_default()
+            );
+            writeln!(out, "{}", self.wrapped(&line, 4, 2))?;
+        }
+        Ok(())
     }
 }
 

@@ -1,11 +1,11 @@
-//! TIMELINE: every timeline entry as a table row (UTC, optionally local time, host, kind,
+//! TIMELINE: every timeline entry as a table row (time in the report's zone, host, kind,
 //! message, source), with runs of repeated capture entries folded into one row.
 
 use super::Terminal;
+use super::grid::Grid;
 use crate::correlate::Analysis;
 use crate::model::{EntryKind, Severity, TimelineEntry};
-use crate::report::display::{local_time, source_text};
-use comfy_table::Cell;
+use crate::report::display::{kind_count, kind_label, plural, worth_showing};
 use std::io::Write;
 
 /// A run of timeline entries shown as one line.
@@ -44,44 +44,61 @@ impl Terminal {
     /// TIMELINE: the heading with the entry count, then the table (kinds coloured by
     /// [`Severity::of_entry`]).
     pub(super) fn timeline(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
-        writeln!(out, "\nTIMELINE ({} entries)", a.timeline.len())?;
-        let local_header = self.tz.as_ref().map(|z| format!("local ({})", z.name));
-        let mut header = vec!["time (UTC)"];
-        if let Some(h) = &local_header {
-            header.push(h);
+        let limit = a.settings.half_open_limit;
+        let shown: Vec<TimelineEntry> = a
+            .timeline
+            .iter()
+            .filter(|e| worth_showing(e, limit))
+            .cloned()
+            .collect();
+        let hidden = a.timeline.len() - shown.len();
+        let note = if hidden > 0 {
+            format!(
+                "; {} far below the limit not shown",
+                plural(hidden as u64, "half-open peak")
+            )
+        } else {
+            String::new()
+        };
+        let entries = match a.timeline.len() {
+            1 => "1 entry".to_string(),
+            n => format!("{n} entries"),
+        };
+        writeln!(out, "\nTIMELINE ({entries}{note})")?;
+        let time_header = match &self.tz {
+            Some(z) => format!("time ({})", z.name),
+            None => "time (UTC)".to_string(),
+        };
+        let mut t =
+            Grid::new(&[&time_header, "host", "kind", "what happened (source)"]).atomic(&[0]);
+        for f in fold(&shown) {
+            t.row_painted(self.timeline_row(&f));
         }
-        header.extend(["host", "kind", "message", "source"]);
-        let mut t = self.table(&header);
-        for f in fold(&a.timeline) {
-            t.add_row(self.timeline_row(&f));
-        }
-        writeln!(out, "{t}")
+        self.write_grid(&t, out)
     }
 
     /// The cells of one (possibly folded) timeline row.
-    fn timeline_row(&self, f: &Folded<'_>) -> Vec<Cell> {
+    fn timeline_row(&self, f: &Folded<'_>) -> Vec<(String, Option<Severity>)> {
         let e = f.first;
         let message = if f.count > 1 {
             format!(
-                "{} ×{} in this second (first: {})",
-                e.kind, f.count, e.message
+                "{} in this second (first: {})",
+                kind_count(e.kind, f.count as u64),
+                e.message
             )
         } else {
             e.message.clone()
         };
-        let mut row = vec![Cell::new(e.time.to_string())];
-        if let Some(z) = &self.tz {
-            let local = local_time(e.time, &z.tz)
-                .map(|(t, off)| format!("{t} {off}"))
-                .unwrap_or_default();
-            row.push(Cell::new(local));
-        }
-        row.extend([
-            Cell::new(e.host.clone().unwrap_or_default()),
-            self.cell(Severity::of_entry(e.kind), e.kind.to_string()),
-            Cell::new(message),
-            Cell::new(source_text(&e.source)),
-        ]);
-        row
+        let source = format!(
+            "({} {})",
+            self.path(&e.source.path.display().to_string()),
+            e.source.locator
+        );
+        vec![
+            (self.time(e.time), None),
+            (e.host.clone().unwrap_or_default(), None),
+            (kind_label(e.kind).to_string(), Severity::of_entry(e.kind)),
+            (format!("{}\n{source}", self.text(&message)), None),
+        ]
     }
 }
