@@ -365,7 +365,7 @@ pub enum Completion {
 impl Completion {
     /// How `a` ended: no evidence first, then skips and unreadable inputs.
     pub fn of(a: &crate::correlate::Analysis) -> Completion {
-        if !crate::correlate::evidence_recognised(&a.inputs, &a.netstat) {
+        if !a.evidence_recognised {
             Completion::NoEvidence
         } else if !a.errors.is_empty() || a.inputs.iter().any(|i| i.skipped > 0) {
             Completion::Partial

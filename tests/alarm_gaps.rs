@@ -2,6 +2,8 @@
 //! `alarm_gaps`) on captures generated with `halfopen_testgen::pcap::write_pcap`. The rules are in
 //! `src/analysis/alarm.rs`.
 
+mod support;
+
 use halfopen::ingest::capture::flags;
 use halfopen::model::UtcTime;
 use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_pcap};
@@ -107,8 +109,7 @@ fn gaps(capture: &[u8], extra: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("alarm.pcap");
     std::fs::write(&path, capture).unwrap();
-    let out = assert_cmd::Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json"])
         .args(["--alarm-provider", PROVIDER, "--alarm-client", CLIENT])
         .args(extra)
@@ -192,8 +193,7 @@ fn without_alarm_endpoints_there_are_no_gaps() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("alarm.pcap");
     std::fs::write(&path, cap).unwrap();
-    let out = assert_cmd::Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json"])
         .arg(&path)
         .output()
@@ -208,8 +208,7 @@ fn without_alarm_endpoints_there_are_no_gaps() {
 /// handshake.
 #[test]
 fn demo_alarm_clients_lose_their_provider_from_the_reset_to_the_queued_reconnect() {
-    let out = assert_cmd::Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "analyze",

@@ -2,6 +2,8 @@
 //! summary, a rerun after an interruption redoes only the unfinished incident, and the sharded,
 //! `--stdin-paths` and GNU parallel runs merge to the same summary as one process.
 
+mod support;
+
 use assert_cmd::Command;
 use halfopen_testgen::demo::demo_files;
 use serde_json::{Value, json};
@@ -10,7 +12,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 fn halfopen() -> Command {
-    Command::cargo_bin("halfopen").expect("the halfopen binary is built by cargo test")
+    support::watched_bin()
 }
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -442,8 +444,9 @@ fn gnu_parallel_recipe_merges_to_the_single_process_summary() {
         std::env::var("PATH").unwrap_or_default()
     );
     let out = tmp.path().join("out");
-    let o = std::process::Command::new("sh")
-        .args(["-c", recipe])
+    // coreutils `timeout`: the recipe's parallel jobs are killed after the watchdog's deadline.
+    let o = std::process::Command::new("timeout")
+        .args(["-k", "5", "120", "sh", "-c", recipe])
         .current_dir(tmp.path())
         .env("PATH", path)
         .env("ARCHIVE", &arch)

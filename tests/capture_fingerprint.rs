@@ -1,11 +1,12 @@
 //! The queued-connect fingerprint (`src/analysis/halfopen.rs` module docs) on whole inputs:
 //! the demo's simulated XP SP2 queue has it, a SYN scanner (real capture) does not.
 
+mod support;
+
 use std::path::Path;
 
 fn analyze_json(args: &[&str]) -> serde_json::Value {
-    let out = assert_cmd::Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("analyze")
         .args(args)

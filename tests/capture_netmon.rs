@@ -8,6 +8,8 @@
 //! every version. A 2.1 file whose frame 5 is marked 0xFFFD (network info) and frame 6 0xFFFF
 //! (filter) shows 10 frames in tshark, the filter record as frame 5. The committed `fixtures/capture/handshakes.netmon21.cap` is the 2.1 file.
 
+mod support;
+
 use halfopen::analysis::handshake::{HandshakeReport, HandshakeSettings, HandshakeTracker};
 use halfopen::ingest::capture::{
     CaptureRead, HeadError, TcpPacket, TcpSegment, flags, read_capture, read_capture_from,
@@ -310,8 +312,7 @@ fn netmon_file_is_reported_as_netmon_by_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("site.cap");
     std::fs::write(&path, write_netmon(&scenario(), 3)).unwrap();
-    let out = assert_cmd::Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json"])
         .arg(&path)
         .output()

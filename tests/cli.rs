@@ -1,5 +1,7 @@
 //! Binary tests: exit codes, stderr naming the path, and the demo incident's story.
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
@@ -8,7 +10,7 @@ const DEMO: &str = "fixtures/demo";
 const NETSTAT_TIME: &str = "2026-03-14T10:02:40Z";
 
 fn halfopen() -> Command {
-    Command::cargo_bin("halfopen").expect("the halfopen binary is built by cargo test")
+    support::watched_bin()
 }
 
 fn demo_json() -> Value {
@@ -76,6 +78,37 @@ fn unknown_file_alone_is_no_evidence_exit_4_and_says_so() {
     assert_eq!(v["inputs"][0]["records"], 0);
     let first = v["warnings"][0].as_str().unwrap();
     assert!(first.starts_with("no evidence was recognised"), "{first}");
+    assert_eq!(v["evidence_recognised"], false);
+    let verdicts = v["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts.len(), 1, "{verdicts:?}");
+    assert_eq!(verdicts[0]["severity"], "no_evidence");
+    assert_eq!(verdicts[0]["host"], "");
+}
+
+#[test]
+fn a_folder_of_unrelated_files_has_the_no_evidence_verdict_never_nothing_found() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README"), b"# notes\nnothing here\n").unwrap();
+    std::fs::write(dir.path().join("data.bin"), [0u8, 1, 2, 3, 255, 254]).unwrap();
+    let out = halfopen()
+        .args(["analyze", "--host", "WS-ALARM01=10.1.1.10"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdicts = text
+        .split("VERDICTS\n")
+        .nth(1)
+        .and_then(|v| v.split("\n\n").next())
+        .expect("a VERDICTS section");
+    assert!(
+        verdicts.starts_with("  [no evidence] No evidence was recognised: none of the 2 inputs"),
+        "{verdicts}"
+    );
+    // A host named on the command line is not called fine when nothing was read.
+    assert!(!text.contains("no sign"), "{text}");
+    assert!(!text.contains("no host reached"), "{text}");
 }
 
 #[test]

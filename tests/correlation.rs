@@ -1,7 +1,8 @@
 //! Correlation scenarios generated in a temp folder: clock offsets (estimated and given),
 //! `limit_not_enforced`, `clock_offset` findings and the `--around` window.
 
-use assert_cmd::Command;
+mod support;
+
 use halfopen::model::UtcTime;
 use halfopen_testgen::evtx::{EventSpec, write_evtx};
 use halfopen_testgen::pcap::{SynthSegment, SynthTcp, write_pcap};
@@ -70,8 +71,7 @@ fn event_4226(computer: &str, at: i64) -> EventSpec {
 }
 
 fn analyze(dir: &Path, extra: &[&str]) -> Value {
-    let out = Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .arg("analyze")
         .args(["--format", "json"])
         .args(extra)

@@ -2,7 +2,8 @@
 //! damaged file of that format (reason and offset), never as `unknown`. Each test mutates a copy
 //! of a file of `HALFOPEN_REALDATA` into a tempdir (real data is never committed).
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,7 @@ fn mutated(src: &Path, dir: &Path, name: &str, mutate: impl FnOnce(&mut Vec<u8>)
 
 /// The JSON report's one input entry for `file`.
 fn input_of(file: &Path) -> Value {
-    let out = Command::cargo_bin("halfopen")
-        .expect("binary")
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json"])
         .arg(file)
         .output()

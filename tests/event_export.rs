@@ -1,7 +1,8 @@
 //! Event Viewer exports (issue 3): the fixtures in `fixtures/event-export/` through the binary,
 //! format detection, and that netstat text and other real inputs are not claimed as exports.
 
-use assert_cmd::Command;
+mod support;
+
 use halfopen::ingest::detect::{HEAD_LEN, detect};
 use halfopen::ingest::export::sniff_export;
 use halfopen::model::Format;
@@ -13,8 +14,7 @@ const DIR: &str = "fixtures/event-export";
 
 fn analyze(file: &str, tz: Option<&str>) -> Value {
     let path = format!("{DIR}/{file}");
-    let mut cmd =
-        Command::cargo_bin("halfopen").expect("the halfopen binary is built by cargo test");
+    let mut cmd = support::watched_bin();
     cmd.args(["analyze", &path, "--format", "json"]);
     if let Some(tz) = tz {
         cmd.args(["--event-tz", tz]);

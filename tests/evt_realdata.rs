@@ -6,7 +6,8 @@
 //! record of the three files (record number, both times, EventID, type, category, source,
 //! computer, strings, data) was compared with dissect.eventlog's output: no difference.
 
-use assert_cmd::Command;
+mod support;
+
 use halfopen::ingest::evt::read_evt;
 use halfopen::model::EventLog;
 use halfopen::model::UtcTime;
@@ -155,8 +156,7 @@ fn analyze_sysevent_shows_evt_6063_records_and_four_tcpip_4226_entries() {
         return;
     };
     let path = dir.join("plaso__SysEvent.Evt");
-    let out = Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json"])
         .arg(&path)
         .output()

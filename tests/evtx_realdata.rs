@@ -7,6 +7,8 @@
 //! reports 194 records and drops the 89 complete ones in that partial chunk silently, we read
 //! them too (283 = 194 + 89, flagged `recovered`) and report the cut record 284 as a problem.
 
+mod support;
+
 use halfopen::ingest::evtx::read_evtx;
 use halfopen::model::EventLog;
 use halfopen::model::{Locator, UtcTime};
@@ -476,8 +478,7 @@ fn reports_say_how_many_records_were_recovered() {
     };
     let file = dir.join("plaso__System2.evtx");
     let run = |format: &str| {
-        let out = assert_cmd::Command::cargo_bin("halfopen")
-            .unwrap()
+        let out = support::watched_bin()
             // Wide enough that the INPUTS note is on one line of its table cell.
             .env("COLUMNS", "400")
             .args(["analyze", "--color", "never", "--format", format])

@@ -2,13 +2,13 @@
 //! generated here): Linux `netstat -tanp` with an ISO stamp, `ss -tanp`, Windows `-abno` with a
 //! German `%date% %time%` stamp, and two `netstat -s` outputs.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::{Value, json};
 use std::path::Path;
 
 fn analyze(dir: &Path, extra: &[&str]) -> Value {
-    let mut cmd =
-        Command::cargo_bin("halfopen").expect("the halfopen binary is built by cargo test");
+    let mut cmd = support::watched_bin();
     cmd.args(["analyze", "--format", "json"])
         .args(extra)
         .arg(dir);
@@ -188,8 +188,7 @@ fn text_report_lists_alarm_connections_and_the_limit_mark() {
         ));
     }
     write(dir.path(), "netstat.txt", &text);
-    let out = Command::cargo_bin("halfopen")
-        .expect("binary")
+    let out = support::watched_bin()
         // Wide enough that no cell or line is wrapped.
         .env("COLUMNS", "400")
         .args([

@@ -1,7 +1,8 @@
 //! `halfopen analyze --format json $HALFOPEN_REALDATA` over every real file: no panic, every file
 //! listed, and the capture counts equal tshark's (shared/realdata/pcap/SOURCES.md, TShark 4.0.17).
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 
 fn realdata() -> Option<std::path::PathBuf> {
@@ -41,8 +42,7 @@ const TSHARK: &[(&str, u64, u64, u64, u64)] = &[
 #[test]
 fn whole_realdata_folder_runs_and_matches_tshark() {
     let Some(root) = realdata() else { return };
-    let out = Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json", "--threads", "2"])
         .arg(&root)
         .output()
@@ -97,8 +97,7 @@ fn whole_realdata_folder_runs_and_matches_tshark() {
 #[test]
 fn real_captures_give_no_undeserved_half_open_limit() {
     let Some(root) = realdata() else { return };
-    let out = Command::cargo_bin("halfopen")
-        .unwrap()
+    let out = support::watched_bin()
         .args(["analyze", "--format", "json"])
         .arg(root.join("pcap"))
         .output()

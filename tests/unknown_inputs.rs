@@ -1,12 +1,12 @@
 //! Issue 18 §1: every `unknown` input is a warning in the report (JSON `warnings`, terminal)
 //! naming the file and its size; an empty file is a warning too.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 
 fn run(args: &[&str], files: &[&std::path::Path]) -> std::process::Output {
-    Command::cargo_bin("halfopen")
-        .expect("binary")
+    support::watched_bin()
         .arg("analyze")
         .args(args)
         .args(files)

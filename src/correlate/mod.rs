@@ -77,7 +77,7 @@ pub fn correlate(
         &w.timeline,
     );
     drop(views);
-    let verdict_list = verdicts::verdicts(&host_list, &found);
+    let mut verdict_list = verdicts::verdicts(&host_list, &found);
     let mut errors: Vec<InputError> = list_errors
         .iter()
         .map(|e| InputError {
@@ -86,9 +86,11 @@ pub fn correlate(
         })
         .collect();
     errors.append(&mut w.errors);
-    if !evidence_recognised(&w.inputs, &w.netstat) {
+    let recognised = evidence_recognised(&w.inputs, &w.netstat);
+    if !recognised {
         w.warnings
             .insert(0, no_evidence_warning(&w.inputs, errors.len()));
+        verdict_list = vec![verdicts::no_evidence(w.inputs.len(), errors.len())];
     }
     let mut timeline = w.timeline;
     if let Some(at) = settings.around {
@@ -125,6 +127,7 @@ pub fn correlate(
         clock_offsets: clocks.list,
         verdicts: verdict_list,
         warnings: w.warnings,
+        evidence_recognised: recognised,
     }
 }
 

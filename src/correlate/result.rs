@@ -41,6 +41,10 @@ pub struct Analysis {
     pub verdicts: Vec<Verdict>,
     /// Things the reader must know about the run (e.g. local times read as UTC).
     pub warnings: Vec<String>,
+    /// False when no input gave an event record, netstat snapshot or packet (nothing read,
+    /// nothing parsed, or every input failed): the run's verdict is then "no evidence was
+    /// recognised", never "nothing found", and `analyze` exits 4.
+    pub evidence_recognised: bool,
 }
 
 /// The offset applied to one source. JSON: `{ "source", "offset_s", "anchors", "method" }`;

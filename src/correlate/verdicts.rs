@@ -6,6 +6,31 @@
 use super::result::{Finding, HostSummary, Verdict};
 use crate::model::{EntryKind, FindingKind, VerdictSeverity};
 
+/// The one verdict of a run in which no input gave an event record, netstat snapshot or packet
+/// (`inputs` given, `unreadable` of them not readable at all): host empty, severity
+/// `no_evidence`, so that "nothing was read" is never reported as "nothing was found".
+pub(crate) fn no_evidence(inputs: usize, unreadable: usize) -> Verdict {
+    let given = match inputs {
+        0 => "no input was given".to_string(),
+        1 => "the one input gave no event record, netstat snapshot or packet".to_string(),
+        n => format!("none of the {n} inputs gave an event record, netstat snapshot or packet"),
+    };
+    let unreadable = match unreadable {
+        0 => String::new(),
+        1 => " (1 could not be read)".to_string(),
+        n => format!(" ({n} could not be read)"),
+    };
+    Verdict {
+        host: String::new(),
+        severity: VerdictSeverity::NoEvidence,
+        text: format!(
+            "No evidence was recognised: {given}{unreadable}. Nothing can be said about the \
+             half-open connection limit; check that the bundle holds the exported event logs, \
+             netstat text or captures."
+        ),
+    }
+}
+
 /// One verdict per host, most severe first (then by host name): the story of its findings in one
 /// line, or that nothing was found.
 pub(crate) fn verdicts(hosts: &[HostSummary], findings: &[Finding]) -> Vec<Verdict> {

@@ -130,10 +130,13 @@ impl Confidence {
 
 word_type!(Confidence, "How well a finding is supported.");
 
-/// How alarming a host's verdict is. Ordered most severe first (`Critical < Warning < Info <
-/// Ok`), the order verdicts are listed in.
+/// How alarming a host's verdict is. Ordered most severe first (`NoEvidence < Critical <
+/// Warning < Info < Ok`), the order verdicts are listed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VerdictSeverity {
+    /// `no_evidence`: no input gave an event record, netstat snapshot or packet. The run's only
+    /// verdict, with an empty host: nothing can be said, so no host is called `ok`.
+    NoEvidence,
     /// `critical`: the half-open limit was reached.
     Critical,
     /// `warning`: port exhaustion, TIME_WAIT collisions or an alarm client gap.
@@ -146,16 +149,18 @@ pub enum VerdictSeverity {
 
 impl VerdictSeverity {
     /// Every value, in declaration order (the words of its JSON Schema).
-    pub const ALL: [VerdictSeverity; 4] = [
+    pub const ALL: [VerdictSeverity; 5] = [
+        VerdictSeverity::NoEvidence,
         VerdictSeverity::Critical,
         VerdictSeverity::Warning,
         VerdictSeverity::Info,
         VerdictSeverity::Ok,
     ];
 
-    /// The JSON word: `critical`, `warning`, `info`, `ok`.
+    /// The JSON word: `no_evidence`, `critical`, `warning`, `info`, `ok`.
     pub fn as_str(self) -> &'static str {
         match self {
+            VerdictSeverity::NoEvidence => "no_evidence",
             VerdictSeverity::Critical => "critical",
             VerdictSeverity::Warning => "warning",
             VerdictSeverity::Info => "info",

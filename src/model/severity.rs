@@ -18,12 +18,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The severity of a verdict word (`critical`, `warning`, `info`, `ok`); unknown words are
-    /// [`Severity::Info`].
+    /// The severity of a verdict word (`critical`, `warning`, `info`, `ok`; `no_evidence` is a
+    /// warning); unknown words are [`Severity::Info`].
     pub fn from_word(w: &str) -> Severity {
         match w {
             "critical" => Severity::Critical,
-            "warning" => Severity::Warning,
+            "warning" | "no_evidence" => Severity::Warning,
             "ok" => Severity::Ok,
             _ => Severity::Info,
         }

@@ -155,3 +155,11 @@ pub fn realdata(what: &str) -> Option<PathBuf> {
 
 #[allow(unused_imports)] // not every test crate writes bundles
 pub use halfopen_testgen::bundle::write_bundle;
+
+/// The built `halfopen` as an `assert_cmd` command that is killed after [`DEADLINE`]: a hung run
+/// ends with the kill signal (`code=<interrupted>` in the assertion), never waits forever.
+pub fn watched_bin() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_halfopen"));
+    c.timeout(DEADLINE);
+    c
+}

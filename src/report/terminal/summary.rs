@@ -78,9 +78,14 @@ impl Terminal {
             .partition(|v| v.severity == VerdictSeverity::Ok);
         for v in rest.iter().copied() {
             let sev = Severity::from_word(v.severity.as_str());
-            let tag = self.paint(sev, &format!("[{}]", v.severity));
+            let tag = self.paint(sev, &format!("[{}]", v.severity.as_str().replace('_', " ")));
             let text = self.text(&v.text);
             let claims = claims(&text, false);
+            if v.host.is_empty() {
+                let line = format!("{tag} {text}");
+                writeln!(out, "{}", self.wrapped(&line, 2, 4))?;
+                continue;
+            }
             if claims.len() <= 1 {
                 let line = format!("{tag} {}: {text}", v.host);
                 writeln!(out, "{}", self.wrapped(&line, 2, 2))?;
@@ -116,7 +121,9 @@ impl Terminal {
     /// fix; a "none" line when there are none.
     pub(super) fn findings(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "\nFINDINGS")?;
-        if a.findings.is_empty() {
+        if !a.evidence_recognised {
+            writeln!(out, "  none: nothing was read (see the verdict)")?;
+        } else if a.findings.is_empty() {
             writeln!(
                 out,
                 "  none: no host reached the half-open limit and no Event 4226 was found"
