@@ -614,3 +614,41 @@ fn quiet_shows_the_verdicts_only() {
     }
     assert_eq!(run(&["-q", "-f", "json"]), run(&["-f", "json"]));
 }
+
+#[test]
+fn the_same_capture_twice_is_counted_once_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = std::fs::read(format!("{DEMO}/WS-ALARM01-capture.pcap")).unwrap();
+    std::fs::write(dir.path().join("a-capture.pcap"), &pcap).unwrap();
+    std::fs::write(dir.path().join("b-copy-from-the-customer.pcap"), &pcap).unwrap();
+    let out = halfopen()
+        .args(["analyze", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let host = find(&v["hosts"], "name", "10.1.1.10");
+    assert_eq!(host["syn_retransmissions"], 80, "{host}");
+    let retx = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "syn_retransmission")
+        .count();
+    assert_eq!(retx, 80);
+    // Each file still states what it holds; the copy names the file it repeats.
+    assert_eq!(v["captures"][0]["syn_retransmissions"], 80);
+    assert_eq!(v["captures"][1]["syn_retransmissions"], 80);
+    let o = &v["captures"][1]["overlaps"][0];
+    assert!(
+        o["path"].as_str().unwrap().ends_with("a-capture.pcap"),
+        "{o}"
+    );
+    assert_eq!(o["attempts"], 43); // 123 SYNs = 43 first SYNs + 80 retransmissions
+    assert_eq!(o["syn_retransmissions"], 80);
+    let w = v["warnings"][0].as_str().unwrap();
+    assert!(w.contains("b-copy-from-the-customer.pcap overlaps"), "{w}");
+    assert!(w.contains("counted once"), "{w}");
+    assert_eq!(v["captures"][0]["overlaps"].as_array().unwrap().len(), 0);
+}

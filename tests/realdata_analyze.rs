@@ -144,3 +144,48 @@ fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The customer sent one capture twice: the pcapng and a NetMon 2.0 `.cap` made of it with
+/// editcap (SOURCES.md). tshark counts 84 SYN retransmissions in each file; the host sent 84.
+#[test]
+fn a_capture_sent_as_pcapng_and_netmon_counts_84_syn_retransmissions_once() {
+    let Some(root) = realdata() else { return };
+    let out = support::watched_bin()
+        .args(["analyze", "--format", "json"])
+        .arg(root.join("pcap/http_espn_fail.pcapng"))
+        .arg(root.join("pcap/derived/http_espn_fail.netmon2.cap"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hosts = v["hosts"].as_array().unwrap();
+    let retx: u64 = hosts
+        .iter()
+        .map(|h| h["syn_retransmissions"].as_u64().unwrap())
+        .sum();
+    assert_eq!(retx, 84, "{hosts:?}");
+    let entries = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "syn_retransmission")
+        .count();
+    assert_eq!(entries, 84);
+    for c in v["captures"].as_array().unwrap() {
+        assert_eq!(c["syn_retransmissions"], 84, "{c}");
+    }
+    let repeats: Vec<&Value> = v["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["overlaps"].as_array().unwrap().is_empty())
+        .collect();
+    assert_eq!(repeats.len(), 1);
+    assert_eq!(repeats[0]["overlaps"][0]["syn_retransmissions"], 84);
+    let note = v["warnings"].as_array().unwrap();
+    assert!(
+        note.iter()
+            .any(|w| w.as_str().unwrap().contains("counted once")),
+        "{note:?}"
+    );
+}

@@ -178,6 +178,27 @@ fn median(v: &[f64]) -> Option<f64> {
     }
 }
 
+/// One warning per capture whose clock was moved on the strength of a single anchor (one
+/// Event 4226 against the moment the capture shows the limit reached): a guess the reader must
+/// know about (issue 20 §3). An offset under 1 ms moves nothing and is not warned about.
+pub(crate) fn one_anchor_warnings(list: &[ClockOffset]) -> Vec<String> {
+    list.iter()
+        .filter(|c| {
+            c.method == ClockMethod::HalfOpenLimitVs4226
+                && c.anchors == 1
+                && c.offset_s.abs() >= 1e-3
+        })
+        .map(|c| {
+            format!(
+                "{}: its times are moved by {:+.3} s, estimated from one anchor (one Event 4226 \
+                 against the moment the capture shows the limit reached); confirm it or give \
+                 --clock-offset",
+                c.source, c.offset_s
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@
 mod clock;
 mod findings;
 mod hosts;
+mod overlap;
 pub(crate) use hosts::netstat_identity;
 mod result;
 mod settings;
@@ -26,6 +27,7 @@ mod walk;
 pub use crate::analysis::netstat_facts::{Culprit, NetstatSummary};
 pub use clock::{FLAG_OFFSET_S, MAX_ANCHOR_S};
 pub use findings::HALF_OPEN_RESOLUTION;
+pub use overlap::{CaptureOverlap, OVERLAP_TOLERANCE_S};
 pub use result::{
     Analysis, CaptureHost, CaptureSummary, ClockOffset, Evidence, Finding, HandshakeCounts,
     HostSummary, InputError, InputSummary, Settings, Verdict,
@@ -46,6 +48,7 @@ pub fn correlate(
     let ids = hosts::identify(inputs, &settings.hosts);
     let mut w = walk::walk(inputs, &ids, settings);
     let clocks = clock::estimate(&w.clocks, &w.timeline, &settings.clock_offsets);
+    w.warnings.extend(clock::one_anchor_warnings(&clocks.list));
     for e in &mut w.timeline {
         e.time = clocks.shift(&e.source.path, e.time);
     }

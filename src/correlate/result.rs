@@ -185,6 +185,9 @@ pub struct CaptureSummary {
     pub handshakes: HandshakeCounts,
     /// One entry per SYN sender.
     pub half_open: Vec<CaptureHost>,
+    /// Earlier captures (input order) that hold some of the same connect attempts; those are
+    /// counted once, from the earlier capture ([`super::overlap`]). Empty for most captures.
+    pub overlaps: Vec<super::overlap::CaptureOverlap>,
 }
 
 /// One machine, merged across sources.

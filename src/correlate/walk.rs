@@ -4,6 +4,7 @@
 
 use super::clock::{SourceClock, limit_windows};
 use super::hosts::{Hosts, Identities};
+use super::overlap::{SeenAttempts, count_repeat, overlap_warning, repeats_gap};
 use super::result::{CaptureHost, CaptureSummary, HandshakeCounts, InputError, InputSummary};
 use super::settings::CorrelateSettings;
 use crate::analysis::alarm::AlarmGap;
@@ -66,6 +67,8 @@ pub(crate) struct Walk<'a> {
     pub(crate) clocks: Vec<(&'a Path, SourceClock)>,
     /// Per host id ([`Hosts::hosts`] index).
     pub(crate) by_host: Vec<HostCaptures<'a>>,
+    /// Every connect attempt of the captures walked so far, to count repeats once.
+    seen: SeenAttempts,
 }
 
 /// Walks `inputs` once.
@@ -328,6 +331,21 @@ impl<'a> Walk<'a> {
             });
             self.netstat.push(summary);
         }
+        let guessed: Vec<UtcTime> = times
+            .iter()
+            .filter(|(_, src)| *src == TimeSource::Mtime)
+            .map(|(t, _)| *t)
+            .collect();
+        if let Some(t) = guessed.first() {
+            self.warnings.push(format!(
+                "{path_s}: {} without a time stamp placed at the file's modification time {t} \
+                 (a guess; give --netstat-time or the profile's netstat_time)",
+                match guessed.len() {
+                    1 => "1 netstat snapshot".to_string(),
+                    n => format!("{n} netstat snapshots"),
+                }
+            ));
+        }
         let rows = file.snapshots.iter().map(|s| s.rows.len() as u64).sum();
         (rows, file.problems.clone(), None)
     }
@@ -349,6 +367,9 @@ impl<'a> Walk<'a> {
         };
         let mut frames = step_moments(&c.half_open);
         let mut counts = HandshakeCounts::default();
+        let mut overlaps = Vec::new();
+        // Senders with at least one attempt not seen in an earlier capture.
+        let mut fresh_senders = BTreeSet::new();
         for at in &c.handshakes.attempts {
             match at.outcome {
                 Outcome::Established => counts.established += 1,
@@ -359,6 +380,11 @@ impl<'a> Walk<'a> {
             if let Some(slot) = frames.get_mut(&(at.src, at.first_syn)) {
                 slot.get_or_insert(at.frame);
             }
+            if let Some(earlier) = self.seen.repeat_of(at, path) {
+                count_repeat(&mut overlaps, &earlier, at);
+                continue;
+            }
+            fresh_senders.insert(at.src);
             let (shown, owner) = ids.of(at.src);
             if let Some(o) = owner {
                 let f = &mut self.by_host[o];
@@ -376,6 +402,9 @@ impl<'a> Walk<'a> {
             if let Some(name) = ids.name(shown) {
                 clock_windows.push((name, windows.clone()));
             }
+            if !overlaps.is_empty() && !fresh_senders.contains(&h.host) {
+                continue;
+            }
             half_open_entries(path, h, ids.name(shown), &frames, limit, &mut self.timeline);
             if let Some(o) = owner {
                 self.by_host[o].half_open.push(OwnedHalfOpen {
@@ -388,13 +417,25 @@ impl<'a> Walk<'a> {
         self.clocks
             .push((path, SourceClock::Capture(clock_windows)));
         let path_s = path.display().to_string();
-        self.captures
-            .push(capture_summary(&path_s, format, c, counts));
-        self.alarm_gaps.extend(c.alarm_gaps.iter().map(|g| {
+        for g in &c.read.guesses {
+            self.warnings
+                .push(format!("{path_s} ({}): {}", g.locator, g.reason));
+        }
+        if !overlaps.is_empty() {
+            let n = c.handshakes.attempts.len();
+            self.warnings.push(overlap_warning(&path_s, n, &overlaps));
+        }
+        let mut summary = capture_summary(&path_s, format, c, counts);
+        summary.overlaps = overlaps;
+        self.captures.push(summary);
+        for g in &c.alarm_gaps {
+            if repeats_gap(&self.alarm_gaps, g, &path_s) {
+                continue;
+            }
             let mut g = g.clone();
             g.path = Some(path_s.clone());
-            g
-        }));
+            self.alarm_gaps.push(g);
+        }
     }
 }
 
@@ -427,5 +468,6 @@ fn capture_summary(
                 queued_connect_fingerprint: h.queued_connect_fingerprint,
             })
             .collect(),
+        overlaps: Vec::new(),
     }
 }

@@ -246,7 +246,7 @@ pub fn read_netmon<R: Read + Seek>(
         }
     }
     if rd.used_header_time && start.is_some() {
-        st.out.problems.push(Problem::new(
+        st.out.guesses.push(Problem::new(
             Locator::Byte(8),
             "NetMon 2.x start time has no time zone: read as UTC (Wireshark reads it as local \
              time); use --clock-offset if the capturing PC ran local time",

@@ -69,8 +69,11 @@ pub struct CaptureRead {
     pub first_time: Option<UtcTime>,
     /// Latest timestamp of a timed packet (UTC): the capture end used by the handshake model.
     pub last_time: Option<UtcTime>,
-    /// What was skipped or guessed, each with its frame/byte locator.
+    /// What was skipped, each with its frame/byte locator.
     pub problems: Vec<Problem>,
+    /// What was assumed where the file does not say (e.g. the zone of a NetMon 2.x start time),
+    /// each with its byte locator: nothing was skipped, but the report warns (issue 20 §3).
+    pub guesses: Vec<Problem>,
     /// Packets decoded down to a TCP header (each one went to the callback).
     pub tcp_packets: u64,
     /// IPv4/IPv6 fragments other than the first (their TCP header is elsewhere; not reassembled).
@@ -97,6 +100,7 @@ impl CaptureRead {
             first_time: None,
             last_time: None,
             problems: Vec::new(),
+            guesses: Vec::new(),
             tcp_packets: 0,
             non_first_fragments: 0,
             names: Vec::new(),
