@@ -263,3 +263,63 @@ fn demo_alarm_clients_lose_their_provider_from_the_reset_to_the_queued_reconnect
         ]
     );
 }
+
+/// Issue 20 §5: each gap's start and end are timeline entries, and the limit's release too, so
+/// the timeline alone tells the story to its end.
+#[test]
+fn demo_timeline_has_each_gap_start_and_end_and_the_limit_release() {
+    let out = support::watched_bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--netstat-time",
+            "2026-03-14T10:02:40Z",
+            "--alarm-provider",
+            "10.1.1.10",
+            "--alarm-client",
+            "10.1.1.21",
+            "--alarm-client",
+            "10.1.1.22",
+            "fixtures/demo",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let story: Vec<(String, String, String)> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            ["alarm_gap", "alarm_gap_end", "half_open_limit_released"]
+                .contains(&e["kind"].as_str().unwrap())
+        })
+        .map(|e| {
+            (
+                e["time"].as_str().unwrap().to_string(),
+                e["host"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("2026-03-14T10:02:12.500300Z", "10.1.1.21", "alarm_gap"),
+        ("2026-03-14T10:02:12.600300Z", "10.1.1.22", "alarm_gap"),
+        ("2026-03-14T10:03:34.000600Z", "10.1.1.21", "alarm_gap_end"),
+        (
+            "2026-03-14T10:03:34.000800Z",
+            "WS-ALARM01",
+            "half_open_limit_released",
+        ),
+        ("2026-03-14T10:03:34.001000Z", "10.1.1.22", "alarm_gap_end"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(t, h, k)| (t.to_string(), h.to_string(), k.to_string()))
+        .collect();
+    assert_eq!(story, want);
+    let last = v["timeline"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["kind"], "alarm_gap_end");
+}

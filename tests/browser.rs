@@ -105,7 +105,7 @@ fn demo_report_renders_in_headless_chromium_with_no_console_errors() {
     assert!(dom.contains(r#"<pre id="console-errors"></pre>"#));
     assert!(dom.contains(r#"<path class="step""#));
     assert!(dom.contains("[half-open limit] WS-ALARM01"));
-    assert!(dom.contains(r#"<span id="f-count" class="muted">130 of 130 entries</span>"#));
+    assert!(dom.contains(r#"<span id="f-count" class="muted">131 of 131 entries</span>"#));
     chart_reads_without_the_readme(&dom);
 }
 

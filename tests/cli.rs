@@ -568,6 +568,28 @@ fn readme_command_1_piped_fits_100_columns() {
     for l in text.lines() {
         assert!(!l.trim_end().ends_with("2026-03-14"), "split time: {l}");
     }
+    // The timeline runs to the end of the incident: its last row is the second client hearing
+    // from the provider again at 10:03:34.001, after the limit's release at 10:03:34.000.
+    let timeline = &text[text.find("TIMELINE").unwrap()..];
+    // Times are held together by no-break spaces; compare with plain ones.
+    let rows: Vec<String> = timeline
+        .lines()
+        .filter(|l| l.starts_with("│ 2026-"))
+        .map(|l| l.replace('\u{a0}', " "))
+        .collect();
+    let last = rows.last().unwrap();
+    assert!(
+        last.starts_with("│ 2026-03-14 10:03:34.001 UTC ┆ 10.1.1.22 "),
+        "{last}"
+    );
+    assert!(last.contains("alarm gap ends"), "{last}");
+    assert!(
+        rows.iter().any(
+            |r| r.starts_with("│ 2026-03-14 10:03:34.000 UTC ┆ WS-ALARM01")
+                && r.contains("half-open limit")
+        ),
+        "the limit's release: {rows:#?}"
+    );
     let narrow = halfopen()
         .env("COLUMNS", "80")
         .args(["analyze", "--netstat-time", NETSTAT_TIME, DEMO])

@@ -71,7 +71,7 @@ fn demo_golden_files_for_every_format() {
 fn every_jsonl_line_carries_the_fields_timesketch_requires() {
     let a = demo();
     let rows = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
-    assert_eq!(rows.len(), 130);
+    assert_eq!(rows.len(), 131); // 130 signs + the limit's release (issue 20 §5)
     for (i, r) in rows.iter().enumerate() {
         let o = r.as_object().unwrap();
         for key in ["message", "datetime", "timestamp_desc"] {
@@ -472,7 +472,7 @@ fn quiet_hosts_fold_single_events_are_moments_and_minor_peaks_are_left_out() {
     assert!(flat.contains("[half-open limit] WKS-ONE 2026-03-14 10:02:10.090 UTC Event"));
     assert!(!flat.contains("peak of 1 concurrent"), "minor peak shown");
     assert!(
-        flat.contains("TIMELINE (131 entries; 1 half-open peak far below the limit not shown)")
+        flat.contains("TIMELINE (132 entries; 1 half-open peak far below the limit not shown)")
     );
     let html = rendered(OutputFormat::Html, &a, &plain());
     assert_eq!(html.matches(r#"<div class="verdict ok">"#).count(), 1);
@@ -509,7 +509,7 @@ fn plurals_and_labels_read_as_plain_english() {
         "filters keep machine names"
     );
     assert!(html.contains(r#"<td class="kind">Event 4226 (limit)</td>"#));
-    assert!(html.contains("4 inputs, 0 skipped records, 1 finding, 130 timeline entries"));
+    assert!(html.contains("4 inputs, 0 skipped records, 1 finding, 131 timeline entries"));
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod overlap;
 pub(crate) use hosts::netstat_identity;
 mod result;
 mod settings;
+mod story;
 mod summaries;
 mod verdicts;
 mod walk;
@@ -61,14 +62,7 @@ pub fn correlate(
             g.end = clocks.shift(Path::new(p), g.end);
         }
     }
-    w.timeline.sort_by(|x, y| {
-        (x.time, &x.source.path, &x.source.locator, x.kind).cmp(&(
-            y.time,
-            &y.source.path,
-            &y.source.locator,
-            y.kind,
-        ))
-    });
+    sort_timeline(&mut w.timeline);
     let views = summaries::host_views(&ids.hosts, &w.by_host, &w.timeline, &w.netstat);
     let host_list = summaries::host_summaries(&views, &clocks, settings.series);
     let found = findings::findings(
@@ -96,6 +90,8 @@ pub fn correlate(
         verdict_list = vec![verdicts::no_evidence(w.inputs.len(), errors.len())];
     }
     let mut timeline = w.timeline;
+    timeline.extend(story::story_entries(&found, &w.alarm_gaps, &ids.hosts));
+    sort_timeline(&mut timeline);
     if let Some(at) = settings.around {
         let half = settings.window_s;
         timeline.retain(|e| e.time.seconds_since(at).abs() <= half);
@@ -154,6 +150,18 @@ fn no_evidence_warning(inputs: &[InputSummary], errors: usize) -> String {
          readable, none gave an event record, netstat snapshot or packet",
         inputs.len()
     )
+}
+
+/// Sorts by (time, source path, locator, kind): the same order whatever the thread count.
+fn sort_timeline(t: &mut [crate::model::TimelineEntry]) {
+    t.sort_by(|x, y| {
+        (x.time, &x.source.path, &x.source.locator, x.kind).cmp(&(
+            y.time,
+            &y.source.path,
+            &y.source.locator,
+            y.kind,
+        ))
+    });
 }
 
 fn error_path(e: &IngestError) -> String {

@@ -219,13 +219,20 @@ pub enum EntryKind {
     HalfOpenPeak,
     /// A netstat snapshot (with its SYN_SENT count).
     NetstatSnapshot,
-    /// An interval in which an alarm client had no working exchange with its provider.
+    /// An interval in which an alarm client had no working exchange with its provider: its
+    /// start.
     AlarmGap,
+    /// The end of an alarm gap: the client hears from its provider again (its reconnect).
+    AlarmGapEnd,
+    /// The end of a half-open limit episode: the host is below the limit again.
+    HalfOpenLimitReleased,
+    /// The end of any other finding that lasts (port exhaustion, TIME_WAIT collisions, …).
+    FindingEnd,
 }
 
 impl EntryKind {
     /// Every kind, in declaration order (the words of its JSON Schema).
-    pub const ALL: [EntryKind; 14] = [
+    pub const ALL: [EntryKind; 17] = [
         EntryKind::Tcpip4226,
         EntryKind::Tcpip4227,
         EntryKind::Tcpip4231,
@@ -240,6 +247,9 @@ impl EntryKind {
         EntryKind::HalfOpenPeak,
         EntryKind::NetstatSnapshot,
         EntryKind::AlarmGap,
+        EntryKind::AlarmGapEnd,
+        EntryKind::HalfOpenLimitReleased,
+        EntryKind::FindingEnd,
     ];
 
     /// The machine name in JSON, JSONL and CSV (`tcpip_4226`, `syn_retransmission`, …).
@@ -259,6 +269,9 @@ impl EntryKind {
             EntryKind::HalfOpenPeak => "half_open_peak",
             EntryKind::NetstatSnapshot => "netstat_snapshot",
             EntryKind::AlarmGap => "alarm_gap",
+            EntryKind::AlarmGapEnd => "alarm_gap_end",
+            EntryKind::HalfOpenLimitReleased => "half_open_limit_released",
+            EntryKind::FindingEnd => "finding_end",
         }
     }
 }

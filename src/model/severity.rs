@@ -32,7 +32,8 @@ impl Severity {
     /// The severity of a timeline entry of `kind`, `None` for plain entries: the limit itself
     /// (4226, limit reached) and port exhaustion (4231, 4266) are critical; retries, failed
     /// connects, alarm gaps, unexpected shutdowns and TIME_WAIT collisions (4227) are warnings;
-    /// the rest (boots, clean shutdowns, peaks, netstat snapshots) is plain.
+    /// the rest (boots, clean shutdowns, peaks, netstat snapshots, the ends of gaps and episodes) is
+    /// plain.
     pub fn of_entry(kind: EntryKind) -> Option<Severity> {
         match kind {
             EntryKind::Tcpip4226
@@ -48,7 +49,10 @@ impl Severity {
             EntryKind::Boot
             | EntryKind::Shutdown
             | EntryKind::HalfOpenPeak
-            | EntryKind::NetstatSnapshot => None,
+            | EntryKind::NetstatSnapshot
+            | EntryKind::AlarmGapEnd
+            | EntryKind::HalfOpenLimitReleased
+            | EntryKind::FindingEnd => None,
         }
     }
 

@@ -256,6 +256,9 @@ pub fn kind_label(kind: EntryKind) -> &'static str {
         EntryKind::HalfOpenPeak => "half-open peak",
         EntryKind::NetstatSnapshot => "netstat snapshot",
         EntryKind::AlarmGap => "alarm gap",
+        EntryKind::AlarmGapEnd => "alarm gap ends",
+        EntryKind::HalfOpenLimitReleased => "half-open limit released",
+        EntryKind::FindingEnd => "finding ends",
     }
 }
 

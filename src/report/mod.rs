@@ -164,6 +164,9 @@ pub fn timestamp_desc(kind: EntryKind) -> &'static str {
         EntryKind::HalfOpenPeak => "Half-Open Peak",
         EntryKind::NetstatSnapshot => "Snapshot Taken",
         EntryKind::AlarmGap => "Alarm Gap Start",
+        EntryKind::AlarmGapEnd => "Alarm Gap End",
+        EntryKind::HalfOpenLimitReleased => "Half-Open Limit Released",
+        EntryKind::FindingEnd => "Finding End",
     }
 }
 
