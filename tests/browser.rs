@@ -105,7 +105,8 @@ fn demo_report_renders_in_headless_chromium_with_no_console_errors() {
     assert!(dom.contains(r#"<pre id="console-errors"></pre>"#));
     assert!(dom.contains(r#"<path class="step""#));
     assert!(dom.contains("[half-open limit] WS-ALARM01"));
-    assert!(dom.contains(r#"<span id="f-count" class="muted">131 of 131 entries</span>"#));
+    // 130 signs + the limit's release + each client's gap start and end (issue 20 §5).
+    assert!(dom.contains(r#"<span id="f-count" class="muted">135 of 135 entries</span>"#));
     chart_reads_without_the_readme(&dom);
 }
 

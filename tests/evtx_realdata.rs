@@ -266,11 +266,51 @@ fn bad_chunk_magic_keeps_the_record_without_system_data_and_locates_problems() {
             byte: 0x1820
         }
     );
+    // Our words first; the crate's message only as the detail (issue 20 §6).
     assert!(
-        zero.problems[0].reason.contains("data size"),
+        zero.problems[0]
+            .reason
+            .contains("damaged record header at chunk offset 0x820"),
         "{}",
         zero.problems[0].reason
     );
+    let detail = zero.problems[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("data size"), "{detail}");
+}
+
+/// Issue 20 §6: problems in file order, what was wrong and what was kept in our words, the
+/// `evtx` crate's message only as `detail`.
+#[test]
+fn problems_are_in_file_order_and_in_our_words() {
+    let Some(dir) = realdata("evtx problem order") else {
+        return;
+    };
+    let log = read(
+        &dir,
+        "omerbenamram-evtx__sample_with_a_bad_chunk_magic.evtx",
+    );
+    let at: Vec<u64> = log.problems.iter().filter_map(|p| p.byte()).collect();
+    assert_eq!(at, [0x3198, 0x61000, 0x73060, 0x9f038, 0xa1000]);
+    let chunk10 = log
+        .problems
+        .iter()
+        .find(|p| p.byte() == Some(0xa1000))
+        .unwrap();
+    assert_eq!(
+        chunk10.reason,
+        "chunk 10 has a damaged header (magic or tables): its records cannot be read; the other \
+         chunks are kept"
+    );
+    assert!(
+        chunk10
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("Invalid EVTX chunk header magic")),
+        "{chunk10:?}"
+    );
+    for p in &log.problems {
+        assert!(!p.reason.contains("deserialize"), "crate words: {p:?}");
+    }
 }
 
 #[test]

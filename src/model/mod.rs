@@ -108,8 +108,12 @@ pub const LOCATOR_PATTERN: &str = "^(file|byte 0x[0-9a-f]+|record [0-9]+|chunk [
 pub struct Problem {
     /// Where in the file.
     pub locator: Locator,
-    /// What was wrong and what was kept, in words.
+    /// What was wrong and what was kept, in our words.
     pub reason: String,
+    /// The parser crate's own message, when a crate reported it (JSON `detail`, left out when
+    /// there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Problem {
@@ -118,6 +122,23 @@ impl Problem {
         Problem {
             locator,
             reason: reason.into(),
+            detail: None,
+        }
+    }
+
+    /// This problem with the parser crate's message `detail`.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The file offset this problem is at, when its locator gives one (bytes).
+    pub fn byte(&self) -> Option<u64> {
+        match self.locator {
+            Locator::Byte(b) | Locator::Chunk { byte: b, .. } | Locator::Frame { byte: b, .. } => {
+                Some(b)
+            }
+            _ => None,
         }
     }
 }

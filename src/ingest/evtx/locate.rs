@@ -26,26 +26,47 @@ pub(super) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-/// The best locator the crate's error gives, and its text.
+/// The best locator the crate's error gives, what it means in our words (what was wrong and
+/// what was kept), and the crate's error chain as the detail.
 pub(super) fn problem_from_error(e: &evtx::err::EvtxError) -> Problem {
     use evtx::err::EvtxError as E;
-    let locator = match e {
-        E::FailedToParseRecord { record_id, .. } => Locator::Record(*record_id),
+    let (locator, reason) = match e {
+        E::FailedToParseRecord { record_id, .. } => (
+            Locator::Record(*record_id),
+            "damaged event data (BinXML): the record is skipped; the other records of its \
+             chunk are kept"
+                .to_string(),
+        ),
         E::FailedToReadRecordAt {
             chunk: Some(chunk),
             offset,
             ..
-        } => Locator::Chunk {
-            chunk: *chunk,
-            byte: chunk_offset(*chunk).saturating_add(*offset),
-        },
-        E::FailedToParseChunk { chunk_id, .. } => Locator::Chunk {
-            chunk: *chunk_id,
-            byte: chunk_offset(*chunk_id),
-        },
-        _ => Locator::File,
+        } => (
+            Locator::Chunk {
+                chunk: *chunk,
+                byte: chunk_offset(*chunk).saturating_add(*offset),
+            },
+            format!(
+                "damaged record header at chunk offset 0x{offset:x}: the walk through chunk \
+                 {chunk} stops here; the records before it are kept"
+            ),
+        ),
+        E::FailedToParseChunk { chunk_id, .. } => (
+            Locator::Chunk {
+                chunk: *chunk_id,
+                byte: chunk_offset(*chunk_id),
+            },
+            format!(
+                "chunk {chunk_id} has a damaged header (magic or tables): its records cannot be \
+                 read; the other chunks are kept"
+            ),
+        ),
+        _ => (
+            Locator::File,
+            "the event log could not be read further here".to_string(),
+        ),
     };
-    Problem::new(locator, error_chain(e))
+    Problem::new(locator, reason).with_detail(error_chain(e))
 }
 
 /// File offset of 0-based chunk `n` (4096 + n·65536, libyal EVTX §3).

@@ -69,22 +69,36 @@ pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
     let shared = std::sync::Arc::new(settings.clone());
     let batch = CHUNKS_PER_THREAD.saturating_mul(rayon::current_num_threads().max(1));
     let mut log = EventLog::default();
+    // (file offset, problem): every problem with the offset it is sorted by.
+    let mut placed: Vec<(u64, crate::model::Problem)> = Vec::new();
     let mut chunks = parser.chunks();
     loop {
         let todo: Vec<_> = chunks.by_ref().take(batch).collect();
         if todo.is_empty() {
             break;
         }
-        let done: Vec<EventLog> = todo
+        let done: Vec<(u64, EventLog)> = todo
             .into_par_iter()
             .map(|chunk| read_chunk(chunk, &shared))
             .collect();
-        for part in done {
+        for (start, part) in done {
             log.records.extend(part.records);
-            log.problems.extend(part.problems);
+            placed.extend(
+                part.problems
+                    .into_iter()
+                    .map(|p| (p.byte().unwrap_or(start), p)),
+            );
         }
     }
     read_cut_chunk(path, size, settings, &mut log)?;
+    placed.extend(
+        log.problems
+            .drain(..)
+            .map(|p| (p.byte().unwrap_or(size), p)),
+    );
+    // Problems in file order; a record's problem sits at the start of its chunk.
+    placed.sort_by_key(|(at, _)| *at);
+    log.problems = placed.into_iter().map(|(_, p)| p).collect();
     Ok(log)
 }
 
@@ -95,16 +109,17 @@ pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
 fn read_chunk(
     chunk: evtx::err::Result<evtx::EvtxChunkData>,
     settings: &std::sync::Arc<evtx::ParserSettings>,
-) -> EventLog {
+) -> (u64, EventLog) {
     let mut part = EventLog::default();
     let mut data = match chunk {
         Ok(d) => d,
         Err(e) => {
             part.problems.push(problem_from_error(&e));
-            return part;
+            return (0, part);
         }
     };
     let number = data.number.unwrap_or(0);
+    let start = locate::chunk_offset(number);
     let mut parsed = match data.parse(std::sync::Arc::clone(settings)) {
         Ok(c) => c,
         Err(e) => {
@@ -113,7 +128,7 @@ fn read_chunk(
                 source: Box::new(e),
             };
             part.problems.push(problem_from_error(&e));
-            return part;
+            return (start, part);
         }
     };
     let mut account = gaps::ChunkAccount::default();
@@ -135,7 +150,7 @@ fn read_chunk(
         data.header.last_event_record_id,
     );
     account.missing(number, first, last, &mut part.problems);
-    part
+    (start, part)
 }
 
 /// Maps a failure of `EvtxParser::from_read_seek` to an [`IngestError`]: I/O failures other
