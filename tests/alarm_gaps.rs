@@ -68,8 +68,9 @@ impl Cap {
     }
 }
 
+/// As the JSON report writes it: RFC 3339 UTC with nine fraction digits.
 fn time(ms: i64) -> String {
-    UtcTime::from_unix_nanos(T0 * 1_000_000_000 + ms * 1_000_000, 6).to_string()
+    UtcTime::from_unix_nanos(T0 * 1_000_000_000 + ms * 1_000_000, 9).to_string()
 }
 
 /// Exchanges every second 1–20 s, silence 51 s, a connect retried (SYNs at 71.01, 74.01,
@@ -215,7 +216,7 @@ fn demo_alarm_clients_lose_their_provider_from_the_reset_to_the_queued_reconnect
             "--format",
             "json",
             "--netstat-time",
-            "2026-03-14T10:02:40Z",
+            "2026-03-14T10:02:40.000000000Z",
         ])
         .args(["--alarm-provider", "10.1.1.10"])
         .args([
@@ -250,14 +251,14 @@ fn demo_alarm_clients_lose_their_provider_from_the_reset_to_the_queued_reconnect
         vec![
             row(
                 "10.1.1.21",
-                "2026-03-14T10:02:12.500300Z",
-                "2026-03-14T10:03:34.000600Z",
+                "2026-03-14T10:02:12.500300000Z",
+                "2026-03-14T10:03:34.000600000Z",
                 81.5003
             ),
             row(
                 "10.1.1.22",
-                "2026-03-14T10:02:12.600300Z",
-                "2026-03-14T10:03:34.001000Z",
+                "2026-03-14T10:02:12.600300000Z",
+                "2026-03-14T10:03:34.001000000Z",
                 81.4007
             ),
         ]
@@ -275,7 +276,7 @@ fn demo_timeline_has_each_gap_start_and_end_and_the_limit_release() {
             "--format",
             "json",
             "--netstat-time",
-            "2026-03-14T10:02:40Z",
+            "2026-03-14T10:02:40.000000000Z",
             "--alarm-provider",
             "10.1.1.10",
             "--alarm-client",
@@ -305,15 +306,23 @@ fn demo_timeline_has_each_gap_start_and_end_and_the_limit_release() {
         })
         .collect();
     let want = [
-        ("2026-03-14T10:02:12.500300Z", "10.1.1.21", "alarm_gap"),
-        ("2026-03-14T10:02:12.600300Z", "10.1.1.22", "alarm_gap"),
-        ("2026-03-14T10:03:34.000600Z", "10.1.1.21", "alarm_gap_end"),
+        ("2026-03-14T10:02:12.500300000Z", "10.1.1.21", "alarm_gap"),
+        ("2026-03-14T10:02:12.600300000Z", "10.1.1.22", "alarm_gap"),
         (
-            "2026-03-14T10:03:34.000800Z",
+            "2026-03-14T10:03:34.000600000Z",
+            "10.1.1.21",
+            "alarm_gap_end",
+        ),
+        (
+            "2026-03-14T10:03:34.000800000Z",
             "WS-ALARM01",
             "half_open_limit_released",
         ),
-        ("2026-03-14T10:03:34.001000Z", "10.1.1.22", "alarm_gap_end"),
+        (
+            "2026-03-14T10:03:34.001000000Z",
+            "10.1.1.22",
+            "alarm_gap_end",
+        ),
     ];
     let want: Vec<(String, String, String)> = want
         .iter()

@@ -228,7 +228,7 @@ fn demo_json_tells_the_story() {
         .iter()
         .find(|s| s["path"].as_str().unwrap().ends_with("netstat-ano.txt") && s["snapshot"] == 1)
         .unwrap();
-    assert_eq!(ano["time"], "2026-03-14T10:02:40Z");
+    assert_eq!(ano["time"], "2026-03-14T10:02:40.000000000Z");
     assert_eq!(ano["time_source"], "option");
     assert_eq!(ano["rows"], 19);
     assert_eq!(ano["by_state"]["SYN_SENT"], 10);
@@ -240,7 +240,7 @@ fn demo_json_tells_the_story() {
     let h = find(&v["hosts"], "name", "WS-ALARM01");
     assert_eq!(h["addresses"], serde_json::json!(["10.1.1.10"]));
     assert_eq!(h["peak_half_open"], 10);
-    assert_eq!(h["peak_half_open_at"], "2026-03-14T10:02:10.090000Z");
+    assert_eq!(h["peak_half_open_at"], "2026-03-14T10:02:10.090000000Z");
     assert_eq!(h["events"]["4226"], 1);
     assert_eq!(h["events"]["6005"], 1);
     assert_eq!(h["events"]["6006"], 1);
@@ -250,7 +250,7 @@ fn demo_json_tells_the_story() {
     assert_eq!(v["findings"].as_array().unwrap().len(), 1);
     assert_eq!(f["kind"], "half_open_limit");
     assert_eq!(f["host"], "WS-ALARM01");
-    assert_eq!(f["start"], "2026-03-14T10:02:10.090000Z");
+    assert_eq!(f["start"], "2026-03-14T10:02:10.090000000Z");
     assert_eq!(f["events_4226"], 1);
     assert_eq!(f["peak_half_open"], 10);
     assert_eq!(f["syn_retransmissions"], 80);
@@ -263,7 +263,7 @@ fn demo_json_tells_the_story() {
     );
     assert!(summary.contains("PID 2412"), "{summary}");
     // The window runs to the end of the fourth wave: 4 × 21 s after 10:02:10.09 (give-up time).
-    assert_eq!(f["end"], "2026-03-14T10:03:34.000800Z");
+    assert_eq!(f["end"], "2026-03-14T10:03:34.000800000Z");
     assert_eq!(f["confidence"], "high");
     // The evidence points at the SYN that filled the 10th slot (tshark: frame 272, 10.1.1.10 →
     // 10.1.2.10 SYN at 10:02:10.09).
@@ -303,7 +303,7 @@ fn demo_json_tells_the_story() {
     let tl = v["timeline"].as_array().unwrap();
     let times: Vec<&str> = tl.iter().map(|e| e["time"].as_str().unwrap()).collect();
     let e4226 = tl.iter().find(|e| e["kind"] == "tcpip_4226").unwrap();
-    assert_eq!(e4226["time"], "2026-03-14T10:02:13.0000000Z");
+    assert_eq!(e4226["time"], "2026-03-14T10:02:13.000000000Z");
     assert_eq!(e4226["host"], "WS-ALARM01");
     assert_eq!(e4226["source"]["locator"], "record 1205");
     assert_eq!(

@@ -136,7 +136,7 @@ fn capture_clock_97_s_ahead_is_estimated_from_4226_against_the_limit_moment() {
         .map(|e| e["time"].as_str().unwrap())
         .collect();
     assert_eq!(unanswered.len(), 10);
-    assert_eq!(unanswered[0], "2026-03-14T10:00:00.991000Z");
+    assert_eq!(unanswered[0], "2026-03-14T10:00:00.991000000Z");
 
     // The offset above 60 s is a finding of its own; the limit finding joins both sources.
     let findings = v["findings"].as_array().unwrap();
@@ -145,7 +145,7 @@ fn capture_clock_97_s_ahead_is_estimated_from_4226_against_the_limit_moment() {
         .find(|f| f["kind"] == "half_open_limit")
         .unwrap();
     assert_eq!(limit["host"], "WS-ALARM01");
-    assert_eq!(limit["start"], "2026-03-14T10:00:01.0000000Z");
+    assert_eq!(limit["start"], "2026-03-14T10:00:01.000000000Z");
     assert_eq!(limit["confidence"], "high");
     let clock = findings
         .iter()
@@ -178,7 +178,7 @@ fn clock_offset_option_overrides_the_estimate() {
         .iter()
         .find(|e| e["kind"] == "connect_unanswered")
         .unwrap();
-    assert_eq!(first["time"], "2026-03-14T09:59:54.500000Z");
+    assert_eq!(first["time"], "2026-03-14T09:59:54.500000000Z");
     // Under 60 s: no clock finding.
     assert!(
         !v["findings"]
@@ -205,7 +205,7 @@ fn more_than_the_limit_without_4226_is_limit_not_enforced() {
     assert_eq!(f["host"], "10.2.2.2");
     assert_eq!(f["peak_half_open"], 15);
     assert_eq!(f["confidence"], "medium");
-    assert_eq!(f["start"], "2026-03-14T10:00:00.014000Z");
+    assert_eq!(f["start"], "2026-03-14T10:00:00.014000000Z");
     assert!(
         f["resolution"]
             .as_str()
@@ -253,7 +253,7 @@ fn demo_alarm_gaps_are_explained_by_the_providers_limit() {
         Path::new(demo),
         &[
             "--netstat-time",
-            "2026-03-14T10:02:40Z",
+            "2026-03-14T10:02:40.000000000Z",
             "--alarm-provider",
             "10.1.1.10",
             "--alarm-client",
@@ -273,7 +273,7 @@ fn demo_alarm_gaps_are_explained_by_the_providers_limit() {
     assert_eq!(gaps[0]["provider"], "10.1.1.10");
     assert_eq!(gaps[0]["explained"], true);
     assert_eq!(gaps[0]["cause"], "reset");
-    assert_eq!(gaps[0]["start"], "2026-03-14T10:02:12.500300Z");
+    assert_eq!(gaps[0]["start"], "2026-03-14T10:02:12.500300000Z");
     assert_eq!(gaps[1]["client"], "10.1.1.22");
     assert_eq!(gaps[1]["explained"], true);
     assert!(
@@ -308,8 +308,8 @@ fn limit_reached_with_the_event_log_missing_comes_from_the_fingerprint() {
     assert_eq!(f["host"], "10.1.1.10");
     assert_eq!(f["confidence"], "medium");
     assert_eq!(f["events_4226"], 0);
-    assert_eq!(f["start"], "2026-03-14T10:02:10.090000Z");
-    assert_eq!(f["end"], "2026-03-14T10:03:34.000800Z");
+    assert_eq!(f["start"], "2026-03-14T10:02:10.090000000Z");
+    assert_eq!(f["end"], "2026-03-14T10:03:34.000800000Z");
     assert_eq!(f["syn_retransmissions"], 80);
     assert_eq!(v["verdicts"][0]["severity"], "critical");
     assert_eq!(v["hosts"][0]["queued_connect_fingerprint"], true);
@@ -337,7 +337,7 @@ fn port_exhaustion_from_4231_and_time_wait() {
         dir.path(),
         &[
             "--netstat-time",
-            "2026-03-14T10:00:40Z",
+            "2026-03-14T10:00:40.000000000Z",
             "--host",
             "WS-ALARM01=10.1.1.10",
         ],
@@ -347,8 +347,8 @@ fn port_exhaustion_from_4231_and_time_wait() {
     assert_eq!(f["kind"], "ephemeral_port_exhaustion");
     assert_eq!(f["host"], "WS-ALARM01");
     assert_eq!(f["confidence"], "high");
-    assert_eq!(f["start"], "2026-03-14T10:00:30.0000000Z");
-    assert_eq!(f["end"], "2026-03-14T10:00:40Z");
+    assert_eq!(f["start"], "2026-03-14T10:00:30.000000000Z");
+    assert_eq!(f["end"], "2026-03-14T10:00:40.000000000Z");
     assert_eq!(f["evidence"].as_array().unwrap().len(), 2);
     assert!(f["resolution"].as_str().unwrap().contains("MaxUserPort"));
     assert_eq!(v["verdicts"][0]["severity"], "warning");

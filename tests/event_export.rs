@@ -71,7 +71,7 @@ const CASES: &[Case] = &[
         format: "event-xml",
         records: 3,
         time_zone: None,
-        time_4226: "2026-03-14T10:02:13.0000000Z",
+        time_4226: "2026-03-14T10:02:13.000000000Z",
         host: Some("WS-ALARM01"),
         locator: "record 1205",
     },
@@ -81,7 +81,7 @@ const CASES: &[Case] = &[
         format: "event-csv",
         records: 4,
         time_zone: Some("Europe/Berlin"),
-        time_4226: "2026-03-14T10:02:13Z",
+        time_4226: "2026-03-14T10:02:13.000000000Z",
         host: None,
         locator: "record 3",
     },
@@ -90,7 +90,7 @@ const CASES: &[Case] = &[
         format: "event-csv",
         records: 4,
         time_zone: Some("Europe/Berlin"),
-        time_4226: "2026-03-14T10:02:13Z",
+        time_4226: "2026-03-14T10:02:13.000000000Z",
         host: None,
         locator: "record 3",
     },
@@ -99,7 +99,7 @@ const CASES: &[Case] = &[
         format: "event-csv",
         records: 2,
         time_zone: Some("Europe/Berlin"),
-        time_4226: "2026-03-14T10:02:13Z",
+        time_4226: "2026-03-14T10:02:13.000000000Z",
         host: None,
         locator: "record 1",
     },
@@ -108,7 +108,7 @@ const CASES: &[Case] = &[
         format: "event-csv",
         records: 3,
         time_zone: Some("Europe/Berlin"),
-        time_4226: "2026-03-14T10:02:13Z",
+        time_4226: "2026-03-14T10:02:13.000000000Z",
         host: Some("WS-ALARM01"),
         locator: "record 1",
     },
@@ -144,9 +144,9 @@ fn boot_and_shutdown_markers_come_from_text_exports_too() {
     assert_eq!(
         kinds,
         vec![
-            ("2026-03-14T07:58:02Z", "boot"),
-            ("2026-03-14T10:02:13Z", "tcpip_4226"),
-            ("2026-03-14T10:20:09Z", "shutdown"),
+            ("2026-03-14T07:58:02.000000000Z", "boot"),
+            ("2026-03-14T10:02:13.000000000Z", "tcpip_4226"),
+            ("2026-03-14T10:20:09.000000000Z", "shutdown"),
         ]
     );
 }
@@ -155,7 +155,7 @@ fn boot_and_shutdown_markers_come_from_text_exports_too() {
 fn without_event_tz_text_times_are_read_as_utc_and_xml_times_do_not_move() {
     let j = analyze("xp-System.csv", None);
     assert_eq!(j["inputs"][0]["time_zone"], "UTC");
-    assert_eq!(entry_4226(&j).0, "2026-03-14T11:02:13Z");
+    assert_eq!(entry_4226(&j).0, "2026-03-14T11:02:13.000000000Z");
     // TimeCreated is UTC: --event-tz must not shift it.
     for tz in [None, Some("America/New_York")] {
         let j = analyze("wevtutil-System.xml", tz);

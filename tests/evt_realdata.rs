@@ -183,21 +183,31 @@ fn analyze_sysevent_shows_evt_6063_records_and_four_tcpip_4226_entries() {
     assert_eq!(
         times,
         [
-            "2011-09-16T21:16:52Z",
-            "2011-09-19T19:22:48Z",
-            "2011-09-28T07:07:26Z",
-            "2011-10-13T07:49:45Z"
+            "2011-09-16T21:16:52.000000000Z",
+            "2011-09-19T19:22:48.000000000Z",
+            "2011-09-28T07:07:26.000000000Z",
+            "2011-10-13T07:49:45.000000000Z"
         ]
     );
-    // Four 4226 days apart are four episodes of the limit on the XP host, one finding each.
+    // Four 4226 days apart are four episodes of the limit on the XP host: one finding with its
+    // four episodes and one fix (issue 20 §4).
     let findings = v["findings"].as_array().unwrap();
-    let starts: Vec<&str> = findings
+    let limit: Vec<&serde_json::Value> = findings
         .iter()
         .filter(|f| f["kind"] == "half_open_limit")
-        .map(|f| f["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(limit.len(), 1);
+    assert_eq!(limit[0]["host"], "WKS-WINXP32BIT");
+    assert_eq!(limit[0]["events_4226"], 4);
+    let starts: Vec<&str> = limit[0]["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["start"].as_str().unwrap())
         .collect();
     assert_eq!(starts, times);
-    assert!(findings.iter().all(|f| f["host"] == "WKS-WINXP32BIT"));
+    assert_eq!(limit[0]["start"], times[0]);
+    assert_eq!(limit[0]["end"], times[3]);
     assert!(
         v["verdicts"][0]["text"]
             .as_str()

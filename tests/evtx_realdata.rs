@@ -270,7 +270,7 @@ fn bad_chunk_magic_keeps_the_record_without_system_data_and_locates_problems() {
     assert!(
         zero.problems[0]
             .reason
-            .contains("damaged record header at chunk offset 0x820"),
+            .contains("damaged record header (magic or size) at chunk offset 0x820"),
         "{}",
         zero.problems[0].reason
     );

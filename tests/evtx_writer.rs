@@ -60,10 +60,12 @@ fn a_damaged_record_header_becomes_one_problem_at_its_file_offset() {
         }
     );
     assert!(
-        log.problems[0].reason.contains("record header magic"),
+        log.problems[0].reason.contains("damaged record header"),
         "{}",
         log.problems[0].reason
     );
+    let detail = log.problems[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("record header magic"), "{detail}");
 }
 
 #[test]

@@ -93,7 +93,7 @@ fn a_profile_in_the_incident_replaces_the_flags_of_readme_command_1() {
         settings["alarm_clients"],
         serde_json::json!(["10.1.1.21", "10.1.1.22"])
     );
-    assert_eq!(settings["netstat_time"], "2026-03-14T10:02:40Z");
+    assert_eq!(settings["netstat_time"], "2026-03-14T10:02:40.000000000Z");
     assert_eq!(settings["gap_s"], 30.0);
 
     // analyze on the folder reads the same profile.

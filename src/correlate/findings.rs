@@ -168,7 +168,14 @@ fn finding(kind: FindingKind, host: &str, start: UtcTime, end: UtcTime) -> Findi
         offset_s: None,
         seconds: None,
         cause: None,
+        episodes: Vec::new(),
     }
+}
+
+/// A bare finding, for the tests of other modules.
+#[cfg(test)]
+pub(crate) fn test_finding(kind: FindingKind, host: &str, start: UtcTime, end: UtcTime) -> Finding {
+    finding(kind, host, start, end)
 }
 
 fn span(times: &[UtcTime]) -> Option<(UtcTime, UtcTime)> {
@@ -276,11 +283,10 @@ fn limit_episode(
     let name = &f.host.name;
     let mut parts = Vec::new();
     if let Some(first) = ev4226.first() {
-        parts.push(format!(
-            "Event 4226 at {} ({} in all)",
-            first.time,
-            ev4226.len()
-        ));
+        parts.push(match ev4226.len() {
+            1 => format!("Event 4226 at {}", first.time),
+            n => format!("{n} Events 4226, the first at {}", first.time),
+        });
     }
     if let (Some(&(s, _)), Some(last)) = (windows.first(), windows.iter().map(|w| w.1).max()) {
         parts.push(format!(
@@ -555,7 +561,7 @@ pub(crate) fn findings(
     out.sort_by(|x, y| {
         (x.start, &x.host, x.kind.as_str()).cmp(&(y.start, &y.host, y.kind.as_str()))
     });
-    out
+    super::episodes::merge_episodes(out)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! facts), `clock::estimate`, then host summaries, findings and verdicts.
 
 mod clock;
+mod episodes;
 mod findings;
 mod hosts;
 mod overlap;
@@ -30,8 +31,8 @@ pub use clock::{FLAG_OFFSET_S, MAX_ANCHOR_S};
 pub use findings::HALF_OPEN_RESOLUTION;
 pub use overlap::{CaptureOverlap, OVERLAP_TOLERANCE_S};
 pub use result::{
-    Analysis, CaptureHost, CaptureSummary, ClockOffset, Evidence, Finding, HandshakeCounts,
-    HostSummary, InputError, InputSummary, Settings, Verdict,
+    Analysis, CaptureHost, CaptureSummary, ClockOffset, Episode, Evidence, Finding,
+    HandshakeCounts, HostSummary, InputError, InputSummary, Settings, Verdict,
 };
 pub use settings::CorrelateSettings;
 

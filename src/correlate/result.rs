@@ -281,10 +281,42 @@ pub struct Finding {
     /// `alarm_client_gap`: its cause (`no_traffic`, `connect_failed`, `connect_retried`, `reset`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    /// Its episodes, by start: one entry per `half_open_limit` episode of the host (signs more
+    /// than an hour apart), one entry for the other kinds.
+    pub episodes: Vec<Episode>,
     /// `clock_offset`: the source path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// `clock_offset`: seconds added to its raw times.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_s: Option<f64>,
+}
+
+/// One episode of a finding. JSON (`findings[].episodes[]`): `{ "start", "end", "summary",
+/// "confidence", "peak_half_open" }`, times UTC on the common clock.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Episode {
+    /// Its first sign.
+    pub start: UtcTime,
+    /// Its last sign (equal to `start` for a single event).
+    pub end: UtcTime,
+    /// What happened in it, one sentence.
+    pub summary: String,
+    /// `high`, `medium` or `low`, as for a finding.
+    pub confidence: Confidence,
+    /// The capture peak of concurrent half-open connections inside it, if a capture covers it.
+    pub peak_half_open: Option<u32>,
+}
+
+impl Episode {
+    /// The one episode a finding is made of.
+    pub(crate) fn of(f: &Finding) -> Episode {
+        Episode {
+            start: f.start,
+            end: f.end,
+            summary: f.summary.clone(),
+            confidence: f.confidence,
+            peak_half_open: f.peak_half_open,
+        }
+    }
 }

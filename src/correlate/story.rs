@@ -55,47 +55,38 @@ pub(crate) fn story_entries(
             },
         });
     }
+    for f in findings {
+        release_entries(f, &mut out);
+    }
     for f in findings.iter().filter(|f| f.end > f.start) {
-        let kind = match f.kind {
-            FindingKind::AlarmClientGap => continue,
-            FindingKind::HalfOpenLimit => EntryKind::HalfOpenLimitReleased,
-            _ => EntryKind::FindingEnd,
-        };
-        // The source of the end: the capture that showed the limit, else the latest evidence.
-        let latest = f
-            .evidence
-            .iter()
-            .filter(|e| e.time <= f.end)
-            .max_by_key(|e| e.time);
+        if matches!(
+            f.kind,
+            FindingKind::HalfOpenLimit | FindingKind::AlarmClientGap
+        ) {
+            continue;
+        }
         let Some(last) = f
             .evidence
             .iter()
-            .find(|e| e.kind == EntryKind::HalfOpenLimitReached)
-            .or(latest)
+            .filter(|e| e.time <= f.end)
+            .max_by_key(|e| e.time)
         else {
             continue;
         };
-        let message = match kind {
-            EntryKind::HalfOpenLimitReleased => format!(
-                "{} is below the half-open limit again (end of the episode that began at {})",
-                f.host, f.start
-            ),
-            _ => format!(
-                "end of the {} finding on {} (began at {})",
-                f.kind.as_str().replace('_', " "),
-                if f.host.is_empty() {
-                    "all hosts"
-                } else {
-                    &f.host
-                },
-                f.start
-            ),
+        let host = if f.host.is_empty() {
+            "all hosts"
+        } else {
+            &f.host
         };
         out.push(TimelineEntry {
             time: f.end,
             host: (!f.host.is_empty()).then(|| f.host.clone()),
-            kind,
-            message,
+            kind: EntryKind::FindingEnd,
+            message: format!(
+                "end of the {} finding on {host} (began at {})",
+                f.kind.as_str().replace('_', " "),
+                f.start
+            ),
             source: SourceRef {
                 path: last.source.path.clone(),
                 locator: Locator::File,
@@ -103,4 +94,42 @@ pub(crate) fn story_entries(
         });
     }
     out
+}
+
+/// One `half_open_limit_released` entry at the end of each episode of a `half_open_limit`
+/// finding that lasts, pointing at the capture that showed the limit (else the episode's latest
+/// evidence).
+fn release_entries(f: &Finding, out: &mut Vec<TimelineEntry>) {
+    if f.kind != FindingKind::HalfOpenLimit {
+        return;
+    }
+    for ep in f.episodes.iter().filter(|e| e.end > e.start) {
+        let inside = |t| ep.start <= t && t <= ep.end;
+        let latest = f
+            .evidence
+            .iter()
+            .filter(|e| inside(e.time))
+            .max_by_key(|e| e.time);
+        let Some(src) = f
+            .evidence
+            .iter()
+            .find(|e| e.kind == EntryKind::HalfOpenLimitReached && inside(e.time))
+            .or(latest)
+        else {
+            continue;
+        };
+        out.push(TimelineEntry {
+            time: ep.end,
+            host: Some(f.host.clone()),
+            kind: EntryKind::HalfOpenLimitReleased,
+            message: format!(
+                "{} is below the half-open limit again (end of the episode that began at {})",
+                f.host, ep.start
+            ),
+            source: SourceRef {
+                path: src.source.path.clone(),
+                locator: Locator::File,
+            },
+        });
+    }
 }

@@ -49,10 +49,7 @@ pub(crate) fn verdicts(hosts: &[HostSummary], findings: &[Finding]) -> Vec<Verdi
                                 .is_some_and(|p| h.addresses.iter().any(|a| a == p))
                     })
                     .collect();
-                (
-                    VerdictSeverity::Critical,
-                    critical_text(h, f, &mine, &gaps_from),
-                )
+                (VerdictSeverity::Critical, critical_text(h, f, &gaps_from))
             } else if let Some(f) = mine.iter().find(|f| {
                 matches!(
                     f.kind,
@@ -86,21 +83,21 @@ pub(crate) fn verdicts(hosts: &[HostSummary], findings: &[Finding]) -> Vec<Verdi
 /// The `critical` line: when (Event 4226), how many attempts outstanding with how many SYN
 /// retries, from which PID, the alarm clients that got nothing (`gaps_from`), the episodes, and
 /// the fix.
-fn critical_text(
-    h: &HostSummary,
-    f: &Finding,
-    mine: &[&Finding],
-    gaps_from: &[&Finding],
-) -> String {
+fn critical_text(h: &HostSummary, f: &Finding, gaps_from: &[&Finding]) -> String {
     let mut s = format!("On {} the half-open connection limit was reached", h.name);
     if let Some(e) = f.evidence.iter().find(|e| e.kind == EntryKind::Tcpip4226) {
         s.push_str(&format!(" at {} (Event 4226)", e.time));
     }
     s.push('.');
+    // The episode the capture covers (the whole finding when it has one episode).
+    let (from, to) = f
+        .episodes
+        .iter()
+        .find(|e| e.peak_half_open.is_some())
+        .map_or((f.start, f.end), |e| (e.start, e.end));
     if let Some(p) = f.peak_half_open {
         s.push_str(&format!(
-            " From {} to {} it had {p} connection attempts outstanding",
-            f.start, f.end
+            " From {from} to {to} it had {p} connection attempts outstanding"
         ));
         if f.syn_retransmissions > 0 {
             s.push_str(&format!(
@@ -132,11 +129,7 @@ fn critical_text(
             list.join(", ")
         ));
     }
-    let episodes: Vec<&&Finding> = mine
-        .iter()
-        .filter(|f| f.kind == FindingKind::HalfOpenLimit)
-        .collect();
-    if let (n @ 2.., Some(last)) = (episodes.len(), episodes.last()) {
+    if let (n @ 2.., Some(last)) = (f.episodes.len(), f.episodes.last()) {
         s.push_str(&format!(
             " It happened in {n} separate episodes, the last from {} to {}.",
             last.start, last.end

@@ -9,8 +9,8 @@ const FILETIME_UNIX_DIFF_S: i64 = 11_644_473_600;
 /// A UTC instant: nanoseconds since the Unix epoch, plus how many fractional digits the source
 /// had (0 = whole seconds, 6 = µs as in pcap, 7 = 100 ns as in FILETIME, 9 = ns).
 ///
-/// Ordering and equality compare the instant only. `Display` and JSON give RFC 3339 UTC with
-/// exactly `digits` fractional digits, e.g. `2026-03-14T10:02:13.1234567Z`.
+/// Ordering and equality compare the instant only. `Display` gives RFC 3339 UTC with exactly
+/// `digits` fractional digits, e.g. `2026-03-14T10:02:13.1234567Z`; JSON always nine.
 #[derive(Debug, Clone, Copy)]
 pub struct UtcTime {
     nanos: i64,
@@ -152,9 +152,11 @@ impl fmt::Display for UtcTime {
     }
 }
 
+/// JSON: RFC 3339 UTC with exactly nine fraction digits, whatever the source's precision
+/// (captures carry nanoseconds; issue 20 §1: one fixed number of digits per format).
 impl Serialize for UtcTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.collect_str(&self.with_digits(9))
     }
 }
 
@@ -168,7 +170,7 @@ impl schemars::JsonSchema for UtcTime {
         schemars::json_schema!({
             "type": "string",
             "format": "date-time",
-            "description": "RFC 3339, UTC with `Z`, in the source's own precision.",
+            "description": "RFC 3339, UTC with `Z`, always nine fraction digits (ns).",
         })
     }
 }

@@ -47,8 +47,8 @@ pub(super) fn problem_from_error(e: &evtx::err::EvtxError) -> Problem {
                 byte: chunk_offset(*chunk).saturating_add(*offset),
             },
             format!(
-                "damaged record header at chunk offset 0x{offset:x}: the walk through chunk \
-                 {chunk} stops here; the records before it are kept"
+                "damaged record header (magic or size) at chunk offset 0x{offset:x} of chunk \
+                 {chunk}: the record is skipped"
             ),
         ),
         E::FailedToParseChunk { chunk_id, .. } => (

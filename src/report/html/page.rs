@@ -40,6 +40,8 @@ pub struct Page {
     pub warnings: Vec<String>,
     /// Why inputs could not be read at all.
     pub errors: Vec<String>,
+    /// False when no input gave any evidence ([`Analysis::evidence_recognised`]).
+    pub evidence_recognised: bool,
     /// One per finding, in the analysis' order.
     pub findings: Vec<FindingView>,
     /// One per input.
@@ -100,6 +102,8 @@ pub struct FindingView {
     pub unanswered: Vec<String>,
     /// The fix, with its sources.
     pub resolution: String,
+    /// Each episode when there are several: (when, what happened).
+    pub episodes: Vec<[String; 2]>,
 }
 
 /// One input file.
@@ -142,6 +146,7 @@ impl Page {
             verdicts: verdicts(a, tz),
             warnings: a.warnings.clone(),
             errors: a.errors.iter().map(|e| e.error.clone()).collect(),
+            evidence_recognised: a.evidence_recognised,
             findings: a.findings.iter().map(|f| finding_view(f, tz)).collect(),
             inputs: a.inputs.iter().map(input_view).collect(),
             clock_offsets: clock_offsets(a),
@@ -238,7 +243,23 @@ fn charts(a: &Analysis, tz: Option<&NamedTz>) -> (Vec<Chart>, Vec<String>) {
 
 /// The view of one finding.
 fn finding_view(f: &Finding, tz: Option<&NamedTz>) -> FindingView {
+    let episodes = if f.episodes.len() > 1 {
+        f.episodes
+            .iter()
+            .map(|e| {
+                let when = if e.start == e.end {
+                    human_time(e.start, tz)
+                } else {
+                    format!("{} → {}", human_time(e.start, tz), human_time(e.end, tz))
+                };
+                [when, human_text(&e.summary, tz)]
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     FindingView {
+        episodes,
         kind: finding_label(f.kind).to_string(),
         host: f.host.clone(),
         start: human_time(f.start, tz),

@@ -154,6 +154,18 @@ impl Terminal {
         for c in claims(&self.text(&f.summary), true) {
             writeln!(out, "{}", self.wrapped(&c, 4, 2))?;
         }
+        if f.episodes.len() > 1 {
+            writeln!(out, "    episodes:")?;
+            for e in &f.episodes {
+                let when = if e.start == e.end {
+                    self.time(e.start)
+                } else {
+                    format!("{} → {}", self.time(e.start), self.time(e.end))
+                };
+                let line = format!("{when} · {}", self.text(&e.summary));
+                writeln!(out, "{}", self.wrapped(&line, 6, 2))?;
+            }
+        }
         if !f.culprits.is_empty() {
             let c: Vec<String> = f
                 .culprits
