@@ -186,7 +186,8 @@ pub struct CaptureSummary {
     /// One entry per SYN sender.
     pub half_open: Vec<CaptureHost>,
     /// Earlier captures (input order) that hold some of the same connect attempts; those are
-    /// counted once, from the earlier capture ([`super::overlap`]). Empty for most captures.
+    /// counted once, from the earlier capture (same 4-tuple, ISN and first SYN within
+    /// [`crate::correlate::OVERLAP_TOLERANCE_S`]). Empty for most captures.
     pub overlaps: Vec<super::overlap::CaptureOverlap>,
 }
 
