@@ -674,3 +674,25 @@ fn the_same_capture_twice_is_counted_once_with_a_note() {
     assert!(w.contains("counted once"), "{w}");
     assert_eq!(v["captures"][0]["overlaps"].as_array().unwrap().len(), 0);
 }
+
+/// Issue 20 §3: a guess is a warning at the top, in the JSON too, with the path as the tables
+/// show it (relative to the inputs' common folder).
+#[test]
+fn netstat_placed_at_the_file_mtime_is_a_warning() {
+    let out = halfopen()
+        .env("COLUMNS", "400")
+        .args(["analyze", DEMO])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "warning: WS-ALARM01-netstat-ano.txt: 2 netstat snapshots without a time stamp placed \
+             at the file's modification time"
+        ),
+        "{text}"
+    );
+    let v = demo_json();
+    // With --netstat-time nothing is guessed.
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}

@@ -143,6 +143,17 @@ impl Terminal {
     }
 
     /// A text from correlate with its times and durations in the report's style ([`human_text`]).
+    /// `s` with every path under the common folder written relative to it, as in the tables.
+    fn relative(&self, s: &str) -> String {
+        match &self.base {
+            Some(b) => {
+                let prefix = format!("{}{}", b.display(), std::path::MAIN_SEPARATOR);
+                s.replace(&prefix, "")
+            }
+            None => s.to_string(),
+        }
+    }
+
     fn text(&self, s: &str) -> String {
         human_text(s, self.tz.as_ref())
     }

@@ -108,7 +108,7 @@ impl Terminal {
     /// One `warning: …` line per analysis warning, then a blank line when there were any.
     pub(super) fn warnings(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         for w in &a.warnings {
-            let text = self.wrapped(&format!("warning: {}", self.text(w)), 0, 2);
+            let text = self.wrapped(&format!("warning: {}", self.text(&self.relative(w))), 0, 2);
             writeln!(out, "{}", self.paint(Severity::Warning, &text))?;
         }
         if !a.warnings.is_empty() {
