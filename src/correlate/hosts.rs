@@ -26,7 +26,7 @@ pub(crate) struct Identities {
 /// capture reveals (DNS/mDNS/LLMNR answers only by address, NetBIOS registrations and DHCP host
 /// names by address or name) join only hosts those groups already know: a resolver's answers
 /// name far servers, and their first DNS label is not an identity. They never make a host.
-pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)]) -> Identities {
+pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32) -> Identities {
     let mut reg = HostRegistry::default();
     for (name, ip) in extra {
         reg.add_group(
@@ -61,7 +61,8 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)]) -> Identiti
                 netstat_ids[k] = Some((names, addrs));
             }
             Ok(InputData::Capture(c)) => {
-                for h in &c.half_open {
+                let crowd = super::crowd::crowd(c, limit);
+                for h in c.half_open.iter().filter(|h| !crowd.contains(&h.host)) {
                     let what = format!("capture {shown} SYN sender");
                     if h.host.is_loopback() {
                         // Loopback is every machine's own: never merge it across captures.

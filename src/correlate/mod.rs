@@ -14,6 +14,7 @@
 //! facts), `clock::estimate`, then host summaries, findings and verdicts.
 
 mod clock;
+mod crowd;
 mod episodes;
 mod findings;
 mod hosts;
@@ -28,6 +29,7 @@ mod walk;
 
 pub use crate::analysis::netstat_facts::{Culprit, NetstatSummary};
 pub use clock::{FLAG_OFFSET_S, MAX_ANCHOR_S};
+pub use crowd::CROWD_SENDERS;
 pub use findings::HALF_OPEN_RESOLUTION;
 pub use overlap::{CaptureOverlap, OVERLAP_TOLERANCE_S};
 pub use result::{
@@ -47,7 +49,7 @@ pub fn correlate(
     list_errors: &[IngestError],
     settings: &CorrelateSettings,
 ) -> Analysis {
-    let ids = hosts::identify(inputs, &settings.hosts);
+    let ids = hosts::identify(inputs, &settings.hosts, settings.half_open_limit);
     let mut w = walk::walk(inputs, &ids, settings);
     let clocks = clock::estimate(&w.clocks, &w.timeline, &settings.clock_offsets);
     w.warnings.extend(clock::one_anchor_warnings(&clocks.list));

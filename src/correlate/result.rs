@@ -183,12 +183,16 @@ pub struct CaptureSummary {
     pub rst: u64,
     /// Outcomes of the connect attempts.
     pub handshakes: HandshakeCounts,
-    /// One entry per SYN sender.
+    /// One entry per SYN sender (but see `crowd_senders`).
     pub half_open: Vec<CaptureHost>,
     /// Earlier captures (input order) that hold some of the same connect attempts; those are
     /// counted once, from the earlier capture (same 4-tuple, ISN and first SYN within
     /// [`crate::correlate::OVERLAP_TOLERANCE_S`]). Empty for most captures.
     pub overlaps: Vec<super::overlap::CaptureOverlap>,
+    /// SYN senders counted but not listed: a capture with more than
+    /// [`crate::correlate::CROWD_SENDERS`] senders (a scan or flood) lists in `half_open` only
+    /// those that came near the limit; the others are this count (0 for most captures).
+    pub crowd_senders: u64,
 }
 
 /// One machine, merged across sources.

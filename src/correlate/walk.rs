@@ -370,6 +370,8 @@ impl<'a> Walk<'a> {
         let mut overlaps = Vec::new();
         // Senders with at least one attempt not seen in an earlier capture.
         let mut fresh_senders = BTreeSet::new();
+        let crowd = super::crowd::crowd(c, limit);
+        let mut tally = super::crowd::CrowdTally::default();
         for at in &c.handshakes.attempts {
             match at.outcome {
                 Outcome::Established => counts.established += 1,
@@ -384,6 +386,10 @@ impl<'a> Walk<'a> {
                 count_repeat(&mut overlaps, &earlier, at);
                 continue;
             }
+            if crowd.contains(&at.src) {
+                tally.add(at);
+                continue;
+            }
             fresh_senders.insert(at.src);
             let (shown, owner) = ids.of(at.src);
             if let Some(o) = owner {
@@ -395,8 +401,9 @@ impl<'a> Walk<'a> {
             }
             attempt_entries(path, at, ids.name(shown), &mut self.timeline);
         }
+        self.timeline.extend(tally.entry(path));
         let mut clock_windows = Vec::new();
-        for h in &c.half_open {
+        for h in c.half_open.iter().filter(|h| !crowd.contains(&h.host)) {
             let (shown, owner) = ids.of(h.host);
             let windows = limit_windows(&h.series, limit);
             if let Some(name) = ids.name(shown) {
@@ -425,8 +432,9 @@ impl<'a> Walk<'a> {
             let n = c.handshakes.attempts.len();
             self.warnings.push(overlap_warning(&path_s, n, &overlaps));
         }
-        let mut summary = capture_summary(&path_s, format, c, counts);
+        let mut summary = capture_summary(&path_s, format, c, counts, &crowd);
         summary.overlaps = overlaps;
+        summary.crowd_senders = tally.senders();
         self.captures.push(summary);
         for g in &c.alarm_gaps {
             if repeats_gap(&self.alarm_gaps, g, &path_s) {
@@ -444,6 +452,7 @@ fn capture_summary(
     format: Format,
     c: &CaptureData,
     handshakes: HandshakeCounts,
+    crowd: &std::collections::HashSet<IpAddr>,
 ) -> CaptureSummary {
     CaptureSummary {
         path: path.to_string(),
@@ -459,6 +468,7 @@ fn capture_summary(
         half_open: c
             .half_open
             .iter()
+            .filter(|h| !crowd.contains(&h.host))
             .map(|h| CaptureHost {
                 address: h.host,
                 peak_half_open: h.peak,
@@ -469,5 +479,6 @@ fn capture_summary(
             })
             .collect(),
         overlaps: Vec::new(),
+        crowd_senders: 0,
     }
 }
