@@ -337,6 +337,41 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_empty_records_are_one_problem_each_not_packets_to_decode() {
+        let frame = syn_frame();
+        let mut recs: Vec<(u32, &[u8])> = vec![(frame.len() as u32, &frame)];
+        recs.extend([(0, &[][..]); 1000]);
+        recs.push((frame.len() as u32, &frame));
+        recs.push((0, &[]));
+        let f = legacy_le(&recs);
+        let (r, got) = read_bytes(&f);
+        let r = r.unwrap();
+        // Frames keep Wireshark's numbering; only the two SYNs are decoded.
+        assert_eq!((r.packets, got.len()), (1003, 2));
+        assert_eq!(got[1].frame, 1002);
+        assert_eq!(
+            r.problems,
+            vec![
+                Problem::new(
+                    Locator::Frame {
+                        number: 2,
+                        byte: 24 + 16 + 54
+                    },
+                    "1000 consecutive records with no captured bytes (frames 2–1001; a \
+                     zero-filled stretch?): nothing to decode"
+                ),
+                Problem::new(
+                    Locator::Frame {
+                        number: 1003,
+                        byte: 24 + 16 + 54 + 1000 * 16 + 16 + 54
+                    },
+                    "record with no captured bytes: nothing to decode"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn legacy_record_length_beyond_the_window_is_a_problem_not_a_hang() {
         let frame = syn_frame();
         let f = legacy_le(&[(frame.len() as u32, &frame), (0x7fff_ffff, &frame)]);

@@ -252,6 +252,7 @@ pub fn read_netmon<R: Read + Seek>(
              time); use --clock-offset if the capturing PC ran local time",
         ));
     }
+    st.finish();
     Ok(st.out)
 }
 

@@ -22,6 +22,8 @@ pub(super) struct State<'a> {
     names_buf: Vec<names::Found>,
     /// Kinds whose first unparseable datagram was made a problem (DNS, NetBIOS, DHCP).
     names_reported: [bool; 3],
+    /// The current run of records with no captured bytes: (first frame, its byte, last frame).
+    empty_run: Option<(u64, u64, u64)>,
 }
 
 impl<'a> State<'a> {
@@ -34,6 +36,7 @@ impl<'a> State<'a> {
             names_seen: HashSet::new(),
             names_buf: Vec::new(),
             names_reported: [false; 3],
+            empty_run: None,
         }
     }
 }
@@ -61,6 +64,31 @@ impl State<'_> {
         ));
     }
 
+    /// Ends the read: a pending run of empty records becomes its problem. Call once, before
+    /// handing `out` back.
+    pub(super) fn finish(&mut self) {
+        self.flush_empty_run();
+    }
+
+    /// One problem for a run of consecutive records that captured no bytes (e.g. a zero-filled
+    /// stretch read as 16-byte pcap record headers): nonsense, not packets, and one problem per
+    /// run however long, so 2 GiB of zeros is one line and not 134 million.
+    fn flush_empty_run(&mut self) {
+        let Some((first, byte, last)) = self.empty_run.take() else {
+            return;
+        };
+        let n = last - first + 1;
+        let why = if n == 1 {
+            "record with no captured bytes: nothing to decode".to_string()
+        } else {
+            format!(
+                "{n} consecutive records with no captured bytes (frames {first}–{last}; a \
+                 zero-filled stretch?): nothing to decode"
+            )
+        };
+        self.problem(first, byte, why);
+    }
+
     /// Decodes one packet record (already counted as frame `frame`).
     pub(super) fn packet(
         &mut self,
@@ -71,6 +99,17 @@ impl State<'_> {
         linktype: i32,
         data: &[u8],
     ) {
+        if data.is_empty() {
+            match &mut self.empty_run {
+                Some((_, _, last)) if *last + 1 == frame => *last = frame,
+                _ => {
+                    self.flush_empty_run();
+                    self.empty_run = Some((frame, byte, frame));
+                }
+            }
+            return;
+        }
+        self.flush_empty_run();
         if timed {
             self.saw_time(time);
         }

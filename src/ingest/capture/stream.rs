@@ -122,6 +122,7 @@ pub(super) fn read_stream<R: Read + Send>(
     if !b.seen_header {
         return Err(bad("file header not readable"));
     }
+    b.st.finish();
     Ok(b.st.out)
 }
 
