@@ -33,7 +33,7 @@ pub use crowd::CROWD_SENDERS;
 pub use findings::HALF_OPEN_RESOLUTION;
 pub use overlap::{CaptureOverlap, OVERLAP_TOLERANCE_S};
 pub use result::{
-    Analysis, CaptureHost, CaptureSummary, ClockOffset, Episode, Evidence, Finding,
+    Analysis, CaptureHost, CaptureSummary, ClockOffset, ConnectionFact, Episode, Evidence, Finding,
     HandshakeCounts, HostSummary, InputError, InputSummary, Settings, Verdict,
 };
 pub use settings::CorrelateSettings;
@@ -59,6 +59,16 @@ pub fn correlate(
     for n in &mut w.netstat {
         n.time = clocks.shift(Path::new(&n.path), n.time);
     }
+    for c in &mut w.connections {
+        c.time = clocks.shift(&c.source.path, c.time);
+    }
+    w.connections.sort_by(|x, y| {
+        (x.time, &x.source.path, &x.source.locator).cmp(&(
+            y.time,
+            &y.source.path,
+            &y.source.locator,
+        ))
+    });
     for g in &mut w.alarm_gaps {
         if let Some(p) = &g.path {
             g.start = clocks.shift(Path::new(p), g.start);
@@ -130,6 +140,7 @@ pub fn correlate(
         verdicts: verdict_list,
         warnings: w.warnings,
         evidence_recognised: recognised,
+        connections: w.connections,
     }
 }
 

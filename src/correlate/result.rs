@@ -41,6 +41,8 @@ pub struct Analysis {
     pub verdicts: Vec<Verdict>,
     /// Things the reader must know about the run (e.g. local times read as UTC).
     pub warnings: Vec<String>,
+    /// Connections seen by event logs (Sysmon 3, Security 5156/5157), by time.
+    pub connections: Vec<ConnectionFact>,
     /// False when no input gave an event record, netstat snapshot or packet (nothing read,
     /// nothing parsed, or every input failed): the run's verdict is then "no evidence was
     /// recognised", never "nothing found", and `analyze` exits 4.
@@ -324,4 +326,38 @@ impl Episode {
             peak_half_open: f.peak_half_open,
         }
     }
+}
+
+/// One connection an event log saw ([`crate::analysis::connections`]). JSON
+/// (`connections[]`): `{ "time", "host", "event", "pid", "image", "protocol", "src", "sport",
+/// "dst", "dport", "direction", "allowed", "source": { "path", "locator" } }`; `time` UTC on the
+/// common clock; `direction` is `outbound`, `inbound` or null.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ConnectionFact {
+    /// When it was seen.
+    pub time: UtcTime,
+    /// The host whose log holds it (the record's `Computer`), if known.
+    pub host: Option<String>,
+    /// `sysmon_3`, `security_5156` or `security_5157`.
+    pub event: String,
+    /// Process id.
+    pub pid: Option<u32>,
+    /// Process image path, as the event gives it.
+    pub image: Option<String>,
+    /// `tcp`, `udp`, `icmp`, `icmpv6` or the protocol number.
+    pub protocol: String,
+    /// Source address.
+    pub src: Option<String>,
+    /// Source port.
+    pub sport: Option<u16>,
+    /// Destination address.
+    pub dst: Option<String>,
+    /// Destination port.
+    pub dport: Option<u16>,
+    /// `outbound`, `inbound`, or null when the event does not say.
+    pub direction: Option<String>,
+    /// False when the Windows Filtering Platform blocked it (5157).
+    pub allowed: bool,
+    /// The record it comes from.
+    pub source: SourceRef,
 }

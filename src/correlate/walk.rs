@@ -5,7 +5,9 @@
 use super::clock::{SourceClock, limit_windows};
 use super::hosts::{Hosts, Identities};
 use super::overlap::{SeenAttempts, count_repeat, overlap_warning, repeats_gap};
-use super::result::{CaptureHost, CaptureSummary, HandshakeCounts, InputError, InputSummary};
+use super::result::{
+    CaptureHost, CaptureSummary, ConnectionFact, HandshakeCounts, InputError, InputSummary,
+};
 use super::settings::CorrelateSettings;
 use crate::analysis::alarm::AlarmGap;
 use crate::analysis::events::classify_record;
@@ -69,6 +71,8 @@ pub(crate) struct Walk<'a> {
     pub(crate) by_host: Vec<HostCaptures<'a>>,
     /// Every connect attempt of the captures walked so far, to count repeats once.
     seen: SeenAttempts,
+    /// Connections the event logs saw (raw times).
+    pub(crate) connections: Vec<ConnectionFact>,
 }
 
 /// Walks `inputs` once.
@@ -96,6 +100,7 @@ pub(crate) fn walk<'a>(
             Ok(InputData::EventLog(log)) => {
                 w.clocks.push((&input.path, SourceClock::EventLog));
                 event_log_entries(&input.path, log, &ids.hosts, &mut w.timeline);
+                connection_facts(&input.path, log, &ids.hosts, &mut w);
                 recovered = log.records.iter().filter(|r| r.recovered).count() as u64;
                 time_zone = log.time_zone.clone();
                 // XML exports carry UTC (SystemTime); only the text exports are local time.
@@ -165,6 +170,45 @@ fn event_log_entries(
                 },
             });
         }
+    }
+}
+
+/// The connection events of an event log (Sysmon 3, Security 5156/5157): one fact and one
+/// timeline entry each.
+fn connection_facts(path: &Arc<Path>, log: &EventLog, hosts: &Hosts, w: &mut Walk<'_>) {
+    for r in &log.records {
+        let Some(c) = crate::analysis::connections::connection_of(r) else {
+            continue;
+        };
+        let host = hosts.host_of_name(&r.computer);
+        let source = SourceRef {
+            path: path.clone(),
+            locator: Locator::Record(r.record_id),
+        };
+        w.timeline.push(TimelineEntry {
+            time: c.time,
+            host: host.clone(),
+            kind: EntryKind::Connection,
+            message: c.message(),
+            source: source.clone(),
+        });
+        w.connections.push(ConnectionFact {
+            time: c.time,
+            host,
+            event: c.event.to_string(),
+            pid: c.pid,
+            image: c.image,
+            protocol: c.protocol,
+            src: c.src.map(|a| a.to_string()),
+            sport: c.sport,
+            dst: c.dst.map(|a| a.to_string()),
+            dport: c.dport,
+            direction: c
+                .outbound
+                .map(|o| if o { "outbound" } else { "inbound" }.to_string()),
+            allowed: c.allowed,
+            source,
+        });
     }
 }
 

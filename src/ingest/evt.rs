@@ -555,6 +555,7 @@ fn decode_record(b: &[u8]) -> (EventRecord, Vec<String>) {
         computer,
         channel: String::new(),
         data,
+        named: Vec::new(),
         binary,
         recovered: false,
     };
@@ -763,6 +764,7 @@ mod tests {
                 computer: "WKS-WINXP32BIT".into(),
                 channel: String::new(),
                 data: vec!["a".into(), "bé".into()],
+                named: Vec::new(),
                 binary: Some(vec![0xde, 0xad]),
                 recovered: false,
             }]

@@ -39,6 +39,10 @@ pub struct EventRecord {
     pub channel: String,
     /// The unnamed `<Data>` strings of `<EventData>`, in order (message inserts).
     pub data: Vec<String>,
+    /// The named `<Data Name="…">` values of `<EventData>` as (name, text), kept only for the
+    /// connection events ([`is_connection_event`]: Sysmon 3, Security 5156/5157); empty
+    /// for every other record, so that memory does not grow with them.
+    pub named: Vec<(String, String)>,
     /// `<EventData><Binary>` decoded from hex (classic providers' raw data, e.g. the 40-byte
     /// IO_ERROR_LOG_PACKET of Tcpip 4226).
     pub binary: Option<Vec<u8>>,
@@ -60,4 +64,19 @@ pub struct EventLog {
     /// The time zone in which local times were read (Event Viewer text/XML exports that carry
     /// local time, from `--event-tz`); `None` when the source stores UTC (evtx, evt).
     pub time_zone: Option<String>,
+}
+
+/// Sysmon's provider name (Event 3: network connection detected).
+pub const SYSMON_PROVIDER: &str = "Microsoft-Windows-Sysmon";
+/// The Security log's provider (Events 5156/5157: the Windows Filtering Platform permitted /
+/// blocked a connection).
+pub const SECURITY_PROVIDER: &str = "Microsoft-Windows-Security-Auditing";
+
+/// True for the event records that describe one network connection: Sysmon 3 (Sysmon's
+/// event schema, "NetworkConnect") and Security 5156 / 5157 (Microsoft's audit event reference,
+/// "The Windows Filtering Platform has permitted / blocked a connection"). Provider names
+/// compare case-insensitively. Security 5158 (a bind) and 5152 (a dropped packet) are not.
+pub fn is_connection_event(provider: &str, event_id: u16) -> bool {
+    (event_id == 3 && provider.eq_ignore_ascii_case(SYSMON_PROVIDER))
+        || (matches!(event_id, 5156 | 5157) && provider.eq_ignore_ascii_case(SECURITY_PROVIDER))
 }

@@ -9,7 +9,7 @@ mod settings;
 mod severity;
 mod time;
 
-pub use event::{EventLog, EventRecord};
+pub use event::{EventLog, EventRecord, SECURITY_PROVIDER, SYSMON_PROVIDER, is_connection_event};
 pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
 pub use settings::{AlarmEndpoint, NamedTz, SettingError};
 pub use severity::Severity;
@@ -249,11 +249,13 @@ pub enum EntryKind {
     HalfOpenLimitReleased,
     /// The end of any other finding that lasts (port exhaustion, TIME_WAIT collisions, …).
     FindingEnd,
+    /// A connection an event log saw: Sysmon 3, Security 5156 (allowed) or 5157 (blocked).
+    Connection,
 }
 
 impl EntryKind {
     /// Every kind, in declaration order (the words of its JSON Schema).
-    pub const ALL: [EntryKind; 17] = [
+    pub const ALL: [EntryKind; 18] = [
         EntryKind::Tcpip4226,
         EntryKind::Tcpip4227,
         EntryKind::Tcpip4231,
@@ -271,6 +273,7 @@ impl EntryKind {
         EntryKind::AlarmGapEnd,
         EntryKind::HalfOpenLimitReleased,
         EntryKind::FindingEnd,
+        EntryKind::Connection,
     ];
 
     /// The machine name in JSON, JSONL and CSV (`tcpip_4226`, `syn_retransmission`, …).
@@ -293,6 +296,7 @@ impl EntryKind {
             EntryKind::AlarmGapEnd => "alarm_gap_end",
             EntryKind::HalfOpenLimitReleased => "half_open_limit_released",
             EntryKind::FindingEnd => "finding_end",
+            EntryKind::Connection => "connection",
         }
     }
 }

@@ -52,7 +52,8 @@ impl Severity {
             | EntryKind::NetstatSnapshot
             | EntryKind::AlarmGapEnd
             | EntryKind::HalfOpenLimitReleased
-            | EntryKind::FindingEnd => None,
+            | EntryKind::FindingEnd
+            | EntryKind::Connection => None,
         }
     }
 

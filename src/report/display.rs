@@ -259,6 +259,7 @@ pub fn kind_label(kind: EntryKind) -> &'static str {
         EntryKind::AlarmGapEnd => "alarm gap ends",
         EntryKind::HalfOpenLimitReleased => "half-open limit released",
         EntryKind::FindingEnd => "finding ends",
+        EntryKind::Connection => "connection",
     }
 }
 

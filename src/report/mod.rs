@@ -167,6 +167,7 @@ pub fn timestamp_desc(kind: EntryKind) -> &'static str {
         EntryKind::AlarmGapEnd => "Alarm Gap End",
         EntryKind::HalfOpenLimitReleased => "Half-Open Limit Released",
         EntryKind::FindingEnd => "Finding End",
+        EntryKind::Connection => "Connection Seen",
     }
 }
 

@@ -57,6 +57,7 @@ fn record_from_json(
         computer: String::new(),
         channel: String::new(),
         data: Vec::new(),
+        named: Vec::new(),
         binary: None,
         recovered,
     };
@@ -112,6 +113,9 @@ fn record_from_json(
         if let Some(d) = ed.data {
             rec.data = d.text;
         }
+        if crate::model::is_connection_event(&rec.provider, rec.event_id) {
+            rec.named = ed.named;
+        }
         rec.binary = ed
             .binary
             .and_then(|b| b.first_text())
@@ -156,12 +160,71 @@ struct JsonSystem {
     computer: Option<Node>,
 }
 
-#[derive(Deserialize)]
+/// `EventData`: unnamed `Data` (rendered as a `Data` key holding the values) and `Binary`, and
+/// the named `<Data Name="…">` elements (rendered as keys of their own) as (name, first text).
+#[derive(Default)]
 struct JsonEventData {
-    #[serde(rename = "Data")]
     data: Option<Node>,
-    #[serde(rename = "Binary")]
     binary: Option<Node>,
+    named: Vec<(String, String)>,
+}
+
+impl<'de> Deserialize<'de> for JsonEventData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(EventDataVisitor)
+    }
+}
+
+/// Reads `EventData` leniently: an object is read key by key; null, a scalar or an array is an
+/// empty `EventData`.
+struct EventDataVisitor;
+
+impl<'de> Visitor<'de> for EventDataVisitor {
+    type Value = JsonEventData;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an EVTX EventData element")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonEventData, A::Error> {
+        let mut ed = JsonEventData::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*key {
+                "Data" => ed.data = Some(map.next_value()?),
+                "Binary" => ed.binary = Some(map.next_value()?),
+                "#attributes" | "#text" => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                name => {
+                    let n: Node = map.next_value()?;
+                    ed.named
+                        .push((name.to_owned(), n.first_text().unwrap_or_default()));
+                }
+            }
+        }
+        Ok(ed)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonEventData, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(JsonEventData::default())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<JsonEventData, E> {
+        Ok(JsonEventData::default())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<JsonEventData, E> {
+        Ok(JsonEventData::default())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<JsonEventData, E> {
+        Ok(JsonEventData::default())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<JsonEventData, E> {
+        Ok(JsonEventData::default())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<JsonEventData, E> {
+        Ok(JsonEventData::default())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<JsonEventData, E> {
+        Ok(JsonEventData::default())
+    }
 }
 
 /// One element as the crate renders it, read leniently: its text (a scalar, an array of

@@ -546,6 +546,7 @@ fn row_record(
         computer: computer.map_or("", |c| field(row, c)).to_string(),
         channel: String::new(),
         data: vec![description(row, desc_at, delim)],
+        named: Vec::new(),
         binary: None,
         recovered: false,
     })

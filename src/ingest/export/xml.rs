@@ -444,6 +444,7 @@ impl Parsed {
             computer: self.computer.unwrap_or_default(),
             channel: self.channel.unwrap_or_default(),
             data,
+            named: Vec::new(),
             binary: self.binary.as_deref().and_then(decode_hex),
             recovered: false,
         })
