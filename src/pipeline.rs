@@ -254,6 +254,12 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
         }
         Format::Netstat => read_netstat(&path, config),
         Format::Pcap | Format::Pcapng | Format::Netmon => read_capture_data(&path, config),
+        Format::Firewall => std::fs::read(&path)
+            .map_err(|e| IngestError::io(&path, e))
+            .map(|b| {
+                let tz = config.event_tz.as_ref().map(|z| &z.tz);
+                InputData::Firewall(crate::ingest::firewall::read_firewall(&b, tz))
+            }),
         _ => Ok(InputData::Unknown {
             size: std::fs::metadata(&path).map_or(head.len() as u64, |m| m.len()),
         }),

@@ -42,6 +42,8 @@ pub enum InputData {
     },
     /// A packet capture, read and tracked as it streamed.
     Capture(Box<CaptureData>),
+    /// A Windows Firewall log: its lines and what was skipped.
+    Firewall(crate::ingest::firewall::FirewallLog),
     /// Not a format halfopen reads (listed in the report and named in a warning, not an error).
     Unknown {
         /// The file's size in bytes (0: an empty file).
@@ -73,6 +75,7 @@ impl Input {
                 file.problems.len(),
             ),
             Ok(InputData::Capture(c)) => ("packets", c.read.packets, c.read.problems.len()),
+            Ok(InputData::Firewall(f)) => ("lines", f.entries.len() as u64, f.problems.len()),
             Ok(InputData::Unknown { size: 0 }) => return "empty file".to_string(),
             Ok(InputData::Unknown { size }) => {
                 return format!("not a format halfopen reads ({size} bytes)");

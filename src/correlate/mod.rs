@@ -14,6 +14,7 @@
 //! facts), `clock::estimate`, then host summaries, findings and verdicts.
 
 mod clock;
+mod connlog;
 mod crowd;
 mod episodes;
 mod findings;

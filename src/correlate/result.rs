@@ -328,7 +328,8 @@ impl Episode {
     }
 }
 
-/// One connection an event log saw ([`crate::analysis::connections`]). JSON
+/// One connection an event log or firewall log saw ([`crate::analysis::connections`],
+/// [`crate::ingest::firewall`]). JSON
 /// (`connections[]`): `{ "time", "host", "event", "pid", "image", "protocol", "src", "sport",
 /// "dst", "dport", "direction", "allowed", "source": { "path", "locator" } }`; `time` UTC on the
 /// common clock; `direction` is `outbound`, `inbound` or null.
@@ -338,7 +339,8 @@ pub struct ConnectionFact {
     pub time: UtcTime,
     /// The host whose log holds it (the record's `Computer`), if known.
     pub host: Option<String>,
-    /// `sysmon_3`, `security_5156` or `security_5157`.
+    /// `sysmon_3`, `security_5156`, `security_5157`, or `firewall_` + the firewall log's
+    /// action (`firewall_open`, `firewall_open_inbound`, `firewall_allow`, `firewall_drop`).
     pub event: String,
     /// Process id.
     pub pid: Option<u32>,

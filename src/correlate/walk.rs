@@ -100,7 +100,13 @@ pub(crate) fn walk<'a>(
             Ok(InputData::EventLog(log)) => {
                 w.clocks.push((&input.path, SourceClock::EventLog));
                 event_log_entries(&input.path, log, &ids.hosts, &mut w.timeline);
-                connection_facts(&input.path, log, &ids.hosts, &mut w);
+                super::connlog::event_log_connections(
+                    &input.path,
+                    log,
+                    &ids.hosts,
+                    &mut w.timeline,
+                    &mut w.connections,
+                );
                 recovered = log.records.iter().filter(|r| r.recovered).count() as u64;
                 time_zone = log.time_zone.clone();
                 // XML exports carry UTC (SystemTime); only the text exports are local time.
@@ -120,6 +126,23 @@ pub(crate) fn walk<'a>(
                 let limit = settings.half_open_limit;
                 w.capture(&input.path, input.format, c, &ids.hosts, limit);
                 (c.read.packets, c.read.problems.clone(), None)
+            }
+            Ok(InputData::Firewall(f)) => {
+                // Written by the host itself: its clock.
+                w.clocks.push((&input.path, SourceClock::Netstat));
+                super::connlog::firewall_connections(
+                    &input.path,
+                    f,
+                    &ids.hosts,
+                    &mut w.timeline,
+                    &mut w.connections,
+                );
+                if f.local && !settings.event_tz_given {
+                    w.warnings.push(format!(
+                        "{path_s}: local times read as UTC (no --event-tz given)"
+                    ));
+                }
+                (f.entries.len() as u64, f.problems.clone(), None)
             }
             Ok(InputData::Unknown { size }) => {
                 w.clocks.push((&input.path, SourceClock::Unknown));
@@ -170,45 +193,6 @@ fn event_log_entries(
                 },
             });
         }
-    }
-}
-
-/// The connection events of an event log (Sysmon 3, Security 5156/5157): one fact and one
-/// timeline entry each.
-fn connection_facts(path: &Arc<Path>, log: &EventLog, hosts: &Hosts, w: &mut Walk<'_>) {
-    for r in &log.records {
-        let Some(c) = crate::analysis::connections::connection_of(r) else {
-            continue;
-        };
-        let host = hosts.host_of_name(&r.computer);
-        let source = SourceRef {
-            path: path.clone(),
-            locator: Locator::Record(r.record_id),
-        };
-        w.timeline.push(TimelineEntry {
-            time: c.time,
-            host: host.clone(),
-            kind: EntryKind::Connection,
-            message: c.message(),
-            source: source.clone(),
-        });
-        w.connections.push(ConnectionFact {
-            time: c.time,
-            host,
-            event: c.event.to_string(),
-            pid: c.pid,
-            image: c.image,
-            protocol: c.protocol,
-            src: c.src.map(|a| a.to_string()),
-            sport: c.sport,
-            dst: c.dst.map(|a| a.to_string()),
-            dport: c.dport,
-            direction: c
-                .outbound
-                .map(|o| if o { "outbound" } else { "inbound" }.to_string()),
-            allowed: c.allowed,
-            source,
-        });
     }
 }
 

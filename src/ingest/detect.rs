@@ -23,6 +23,9 @@ pub fn detect(head: &[u8]) -> Format {
     if let Some(f) = super::export::sniff_export(head) {
         return f;
     }
+    if super::firewall::looks_like_firewall(head) {
+        return Format::Firewall;
+    }
     if super::netstat::looks_like_netstat(head) {
         return Format::Netstat;
     }

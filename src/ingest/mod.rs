@@ -8,6 +8,7 @@ mod error;
 pub mod evt;
 pub mod evtx;
 pub mod export;
+pub mod firewall;
 pub mod netstat;
 pub mod number;
 

@@ -167,6 +167,8 @@ pub enum Format {
     Pcapng,
     /// Microsoft Network Monitor 2.x capture (`GMBU`).
     Netmon,
+    /// Windows Firewall log (`pfirewall.log`: XP ICF, XP SP2/SP3, Vista and later).
+    Firewall,
     /// Nothing halfopen reads.
     Unknown,
 }
@@ -180,6 +182,7 @@ impl Format {
             Format::EventXml => "event-xml",
             Format::EventCsv => "event-csv",
             Format::Netmon => "netmon",
+            Format::Firewall => "firewall",
             Format::Netstat => "netstat",
             Format::Pcap => "pcap",
             Format::Pcapng => "pcapng",
