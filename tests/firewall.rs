@@ -113,3 +113,46 @@ fn local_times_without_a_zone_are_read_as_utc_with_a_warning() {
         "{w}"
     );
 }
+
+/// Issue 19 §1: without `netstat -o`, the connection logs name the process that opened the
+/// connections: the demo's event log and capture with the Windows 10 firewall log beside them.
+#[test]
+fn the_firewall_log_names_the_process_when_no_netstat_was_taken() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "fixtures/demo/WS-ALARM01-System.evtx",
+        "fixtures/demo/WS-ALARM01-capture.pcap",
+        "fixtures/firewall/win10-pfirewall.log",
+    ] {
+        let from = std::path::Path::new(root).join(f);
+        std::fs::copy(&from, dir.path().join(from.file_name().unwrap())).unwrap();
+    }
+    let out = support::watched_bin()
+        .args(["analyze", "--format", "json", "--event-tz", "Europe/Berlin"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let limit = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["host"] == "10.1.1.10")
+        .expect("the capture's host at the limit");
+    // Two ALLOW SEND TCP lines of PID 2412 around the limit; the UDP line of PID 1184 is not a
+    // connect attempt.
+    assert_eq!(
+        limit["connecting_processes"],
+        serde_json::json!([{ "pid": 2412, "image": null, "connects": 2 }])
+    );
+    let verdict = v["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["host"] == "10.1.1.10")
+        .unwrap();
+    let text = verdict["text"].as_str().unwrap();
+    assert!(text.contains("most from PID 2412."), "{text}");
+    assert!(text.contains("stop what PID 2412 is doing"), "{text}");
+}

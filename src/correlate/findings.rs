@@ -169,6 +169,7 @@ fn finding(kind: FindingKind, host: &str, start: UtcTime, end: UtcTime) -> Findi
         seconds: None,
         cause: None,
         episodes: Vec::new(),
+        connecting_processes: Vec::new(),
     }
 }
 

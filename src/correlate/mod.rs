@@ -20,6 +20,7 @@ mod episodes;
 mod findings;
 mod hosts;
 mod overlap;
+mod processes;
 pub(crate) use hosts::netstat_identity;
 mod result;
 mod settings;
@@ -33,9 +34,10 @@ pub use clock::{FLAG_OFFSET_S, MAX_ANCHOR_S};
 pub use crowd::CROWD_SENDERS;
 pub use findings::HALF_OPEN_RESOLUTION;
 pub use overlap::{CaptureOverlap, OVERLAP_TOLERANCE_S};
+pub use processes::LEAD_S;
 pub use result::{
     Analysis, CaptureHost, CaptureSummary, ClockOffset, ConnectionFact, Episode, Evidence, Finding,
-    HandshakeCounts, HostSummary, InputError, InputSummary, Settings, Verdict,
+    HandshakeCounts, HostSummary, InputError, InputSummary, ProcessConnects, Settings, Verdict,
 };
 pub use settings::CorrelateSettings;
 
@@ -79,7 +81,7 @@ pub fn correlate(
     sort_timeline(&mut w.timeline);
     let views = summaries::host_views(&ids.hosts, &w.by_host, &w.timeline, &w.netstat);
     let host_list = summaries::host_summaries(&views, &clocks, settings.series);
-    let found = findings::findings(
+    let mut found = findings::findings(
         &views,
         &ids.hosts,
         &clocks,
@@ -88,6 +90,7 @@ pub fn correlate(
         &w.timeline,
     );
     drop(views);
+    processes::attach(&mut found, &w.connections);
     let mut verdict_list = verdicts::verdicts(&host_list, &found);
     let mut errors: Vec<InputError> = list_errors
         .iter()

@@ -288,6 +288,9 @@ pub struct Finding {
     /// `alarm_client_gap`: its cause (`no_traffic`, `connect_failed`, `connect_retried`, `reset`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    /// `half_open_limit`: the processes the connection logs saw opening outbound TCP
+    /// connections on the host around it, most connects first (empty without such logs).
+    pub connecting_processes: Vec<ProcessConnects>,
     /// Its episodes, by start: one entry per `half_open_limit` episode of the host (signs more
     /// than an hour apart), one entry for the other kinds.
     pub episodes: Vec<Episode>,
@@ -362,4 +365,16 @@ pub struct ConnectionFact {
     pub allowed: bool,
     /// The record it comes from.
     pub source: SourceRef,
+}
+
+/// A process and the outbound TCP connections the connection logs saw it open. JSON
+/// (`findings[].connecting_processes[]`): `{ "pid", "image", "connects" }`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct ProcessConnects {
+    /// Process id, when the log gives it.
+    pub pid: Option<u32>,
+    /// Image path, when the log gives it.
+    pub image: Option<String>,
+    /// Outbound TCP connections seen.
+    pub connects: u64,
 }

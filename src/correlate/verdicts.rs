@@ -108,10 +108,18 @@ fn critical_text(h: &HostSummary, f: &Finding, gaps_from: &[&Finding]) -> String
         }
         if let Some(c) = f.culprits.first() {
             s.push_str(&format!(", from PID {}", c.pid));
+        } else if let Some(p) = f.connecting_processes.first() {
+            s.push_str(&format!(", most from {}", process_name(p)));
         }
         s.push('.');
     } else if let Some(c) = f.culprits.first() {
         s.push_str(&format!(" PID {} held {} SYN_SENT.", c.pid, c.syn_sent));
+    } else if let Some(p) = f.connecting_processes.first() {
+        s.push_str(&format!(
+            " The connection logs show {} opening {} outbound connections around it.",
+            process_name(p),
+            p.connects
+        ));
     }
     if !gaps_from.is_empty() {
         let list: Vec<String> = gaps_from
@@ -138,7 +146,23 @@ fn critical_text(h: &HostSummary, f: &Finding, gaps_from: &[&Finding]) -> String
     s.push_str(" Fix: run the alarm provider on a server OS, or remove the limit");
     if let Some(c) = f.culprits.first() {
         s.push_str(&format!("; stop what PID {} is doing", c.pid));
+    } else if let Some(p) = f.connecting_processes.first() {
+        s.push_str(&format!("; stop what {} is doing", process_name(p)));
     }
     s.push('.');
     s
+}
+
+/// `PID 2412 (scanner.exe)`, `PID 2412`, `scanner.exe` or `an unknown process`.
+fn process_name(p: &super::result::ProcessConnects) -> String {
+    let image = p
+        .image
+        .as_deref()
+        .map(|i| i.rsplit(['\\', '/']).next().unwrap_or(i));
+    match (p.pid, image) {
+        (Some(pid), Some(i)) => format!("PID {pid} ({i})"),
+        (Some(pid), None) => format!("PID {pid}"),
+        (None, Some(i)) => i.to_string(),
+        (None, None) => "an unknown process".to_string(),
+    }
 }
