@@ -676,9 +676,10 @@ fn the_same_capture_twice_is_counted_once_with_a_note() {
 }
 
 /// Issue 20 §3: a guess is a warning at the top, in the JSON too, with the path as the tables
-/// show it (relative to the inputs' common folder).
+/// show it (relative to the inputs' common folder). Issue 19 §3: snapshots whose SYN_SENT rows
+/// the capture saw are placed by it, and the fresh demo is one episode.
 #[test]
-fn netstat_placed_at_the_file_mtime_is_a_warning() {
+fn netstat_without_a_time_is_placed_by_the_capture_or_warned_about() {
     let out = halfopen()
         .env("COLUMNS", "400")
         .args(["analyze", DEMO])
@@ -687,11 +688,38 @@ fn netstat_placed_at_the_file_mtime_is_a_warning() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains(
-            "warning: WS-ALARM01-netstat-ano.txt: 2 netstat snapshots without a time stamp placed \
+            "warning: technote-838-netstat.txt: 2 netstat snapshots without a time stamp placed \
              at the file's modification time"
         ),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "warning: WS-ALARM01-netstat-ano.txt: the file has no time stamp; 2 snapshots are \
+             placed by the capture, the first at 2026-03-14 10:02:41.545 UTC, when its 10 \
+             SYN_SENT rows were all outstanding"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("separate episodes"), "{text}");
+    let out = halfopen()
+        .args(["analyze", "--format", "json", DEMO])
+        .output()
+        .unwrap();
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ws = find(&j["netstat"], "path", "WS-ALARM01-netstat-ano.txt");
+    assert_eq!(ws["time_source"], "evidence");
+    // Ports 1110–1119 were all SYN_SENT from 10:02:31.09 (the last first SYN) to 10:02:52.00
+    // (the first give-up, 21 s after the first SYN): the middle.
+    assert_eq!(ws["time"], "2026-03-14T10:02:41.545000000Z");
+    let limits: Vec<&Value> = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "half_open_limit")
+        .collect();
+    assert_eq!(limits.len(), 1);
+    assert_eq!(limits[0]["episodes"].as_array().unwrap().len(), 1);
     let v = demo_json();
     // With --netstat-time nothing is guessed.
     assert_eq!(v["warnings"], serde_json::json!([]));

@@ -20,6 +20,7 @@ mod episodes;
 mod findings;
 mod hosts;
 mod overlap;
+mod placing;
 mod processes;
 pub(crate) use hosts::netstat_identity;
 mod result;

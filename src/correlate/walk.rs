@@ -85,6 +85,7 @@ pub(crate) fn walk<'a>(
     w.by_host
         .resize_with(ids.hosts.hosts.len(), HostCaptures::default);
     let netstat_settings = settings.netstat();
+    let attempts = super::placing::AttemptIndex::of(inputs);
     for (k, input) in inputs.iter().enumerate() {
         let path_s = input.path.display().to_string();
         let mut recovered = 0;
@@ -120,7 +121,10 @@ pub(crate) fn walk<'a>(
             Ok(InputData::Netstat { file, times }) => {
                 w.clocks.push((&input.path, SourceClock::Netstat));
                 let host = &ids.netstat_host[k];
-                w.netstat_entries(&input.path, file, times, host, &netstat_settings)
+                let placed = attempts.place(file, times);
+                w.placed_warnings(&path_s, &placed);
+                let times: Vec<_> = placed.into_iter().map(|(t, _)| t).collect();
+                w.netstat_entries(&input.path, file, &times, host, &netstat_settings)
             }
             Ok(InputData::Capture(c)) => {
                 let limit = settings.half_open_limit;
@@ -332,6 +336,43 @@ impl CaptureHosts<'_> {
 }
 
 impl<'a> Walk<'a> {
+    /// The warnings of a netstat file's snapshot times: the ones placed by the capture (how, and
+    /// with how many rows), and the ones left at the file's mtime (a guess).
+    fn placed_warnings(&mut self, path_s: &str, placed: &[((UtcTime, TimeSource), usize)]) {
+        let by_evidence: Vec<(UtcTime, usize)> = placed
+            .iter()
+            .filter(|((_, src), _)| *src == TimeSource::Evidence)
+            .map(|((t, _), n)| (*t, *n))
+            .collect();
+        if let Some((t, n)) = by_evidence.first() {
+            let what = match by_evidence.len() {
+                1 => format!("its snapshot is placed by the capture at {t}, when its {n}"),
+                k => format!(
+                    "{k} snapshots are placed by the capture, the first at {t}, when its {n}"
+                ),
+            };
+            self.warnings.push(format!(
+                "{path_s}: the file has no time stamp; {what} SYN_SENT rows were all \
+                 outstanding (give --netstat-time to override)"
+            ));
+        }
+        let guessed: Vec<UtcTime> = placed
+            .iter()
+            .filter(|((_, src), _)| *src == TimeSource::Mtime)
+            .map(|((t, _), _)| *t)
+            .collect();
+        if let Some(t) = guessed.first() {
+            self.warnings.push(format!(
+                "{path_s}: {} without a time stamp placed at the file's modification time {t} \
+                 (a guess; give --netstat-time or the profile's netstat_time)",
+                match guessed.len() {
+                    1 => "1 netstat snapshot".to_string(),
+                    n => format!("{n} netstat snapshots"),
+                }
+            ));
+        }
+    }
+
     /// One timeline entry and one summary per snapshot; returns (rows, problems, error).
     fn netstat_entries(
         &mut self,
@@ -358,21 +399,6 @@ impl<'a> Walk<'a> {
                 },
             });
             self.netstat.push(summary);
-        }
-        let guessed: Vec<UtcTime> = times
-            .iter()
-            .filter(|(_, src)| *src == TimeSource::Mtime)
-            .map(|(t, _)| *t)
-            .collect();
-        if let Some(t) = guessed.first() {
-            self.warnings.push(format!(
-                "{path_s}: {} without a time stamp placed at the file's modification time {t} \
-                 (a guess; give --netstat-time or the profile's netstat_time)",
-                match guessed.len() {
-                    1 => "1 netstat snapshot".to_string(),
-                    n => format!("{n} netstat snapshots"),
-                }
-            ));
         }
         let rows = file.snapshots.iter().map(|s| s.rows.len() as u64).sum();
         (rows, file.problems.clone(), None)

@@ -346,7 +346,8 @@ pub struct TimelineEntry {
     pub source: SourceRef,
 }
 
-/// Where a netstat snapshot's time came from. Serialized as `file`, `option` or `mtime`.
+/// Where a netstat snapshot's time came from. Serialized as `file`, `option`, `mtime` or
+/// `evidence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeSource {
@@ -356,6 +357,9 @@ pub enum TimeSource {
     Option,
     /// The file's modification time.
     Mtime,
+    /// Placed by the evidence: the moment its SYN_SENT rows were all outstanding in a capture
+    /// (`correlate::placing`), the file having no time of its own.
+    Evidence,
 }
 
 #[cfg(test)]

@@ -269,6 +269,7 @@ pub fn time_source_label(s: TimeSource) -> &'static str {
         TimeSource::File => "time stamp in the file",
         TimeSource::Option => "--netstat-time",
         TimeSource::Mtime => "file mtime",
+        TimeSource::Evidence => "matched to a capture",
     }
 }
 
