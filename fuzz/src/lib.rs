@@ -12,6 +12,7 @@ use halfopen::ingest::detect::{damaged, detect};
 use halfopen::ingest::evt::parse_evt;
 use halfopen::ingest::evtx::read_evtx;
 use halfopen::ingest::export::{read_event_export, sniff_export};
+use halfopen::ingest::firewall::{looks_like_firewall, read_firewall};
 use halfopen::ingest::netstat::{looks_like_netstat, parse_netstat};
 use halfopen::model::Format;
 use std::path::Path;
@@ -28,6 +29,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("event_export", fuzz_event_export),
     ("netstat", fuzz_netstat),
     ("capture", fuzz_capture),
+    ("firewall", fuzz_firewall),
 ];
 
 /// Format detection, and the damaged-format check that follows an `unknown`.
@@ -70,6 +72,15 @@ pub fn fuzz_capture(data: &[u8]) {
     with_file(data, |p| {
         let _ = read_capture(p, &mut |_| {});
     });
+}
+
+/// Windows Firewall logs (`pfirewall.log`), with and without a zone for the local times.
+pub fn fuzz_firewall(data: &[u8]) {
+    let _ = looks_like_firewall(data);
+    let _ = read_firewall(data, None);
+    if let Ok(z) = halfopen::model::NamedTz::parse("+14:00") {
+        let _ = read_firewall(data, Some(&z.tz));
+    }
 }
 
 /// Writes `data` to a fresh temp file, runs `f` on it, removes it.
