@@ -724,3 +724,18 @@ fn netstat_without_a_time_is_placed_by_the_capture_or_warned_about() {
     // With --netstat-time nothing is guessed.
     assert_eq!(v["warnings"], serde_json::json!([]));
 }
+
+/// Issue 19 §5: the connect rate beside the half-open count — the demo's scanner opens 10
+/// connections in the second 10:02:10 (ports 1100–1109).
+#[test]
+fn demo_host_has_its_peak_connect_rate() {
+    let v = demo_json();
+    let ws = find(&v["hosts"], "name", "WS-ALARM01");
+    assert_eq!(ws["peak_connects_per_s"], 10);
+    assert_eq!(
+        ws["peak_connects_per_s_at"],
+        "2026-03-14T10:02:10.000000000Z"
+    );
+    let tech = find(&v["hosts"], "name", "IOMLKF35454W");
+    assert_eq!(tech["peak_connects_per_s"], Value::Null);
+}

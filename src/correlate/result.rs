@@ -212,6 +212,11 @@ pub struct HostSummary {
     pub peak_half_open_at: Option<UtcTime>,
     /// Seconds at or above the limit, summed over its captures.
     pub seconds_at_limit: f64,
+    /// Most connect attempts (first SYNs) it sent in one second of a capture — the other way
+    /// the vendor notes describe the problem ("many connects per second").
+    pub peak_connects_per_s: Option<u32>,
+    /// The start of that second (UTC, common clock).
+    pub peak_connects_per_s_at: Option<UtcTime>,
     /// SYN retransmissions it sent, summed over its captures.
     pub syn_retransmissions: u64,
     /// Counts of the timeline events per id (`"4226"`, `"6005"`, …).

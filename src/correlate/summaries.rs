@@ -82,6 +82,13 @@ fn host_summary(v: &HostView, clocks: &Clocks, with_series: bool) -> HostSummary
             series.extend(ho.series.iter().map(|&(t, n)| (clocks.shift(o.path, t), n)));
         }
     }
+    // The busiest second; ties go to the earliest (the map is unordered).
+    let rate = v
+        .captures
+        .connects_per_s
+        .iter()
+        .map(|(&(path, sec), &n)| (n, clocks.shift(path, UtcTime::from_unix_secs(sec))))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut events = BTreeMap::new();
     for e in &v.timeline {
         if let Some(id) = event_id_of(e.kind) {
@@ -95,6 +102,8 @@ fn host_summary(v: &HostView, clocks: &Clocks, with_series: bool) -> HostSummary
         peak_half_open: peak.map(|p| p.0),
         peak_half_open_at: peak.and_then(|p| p.1),
         seconds_at_limit,
+        peak_connects_per_s: rate.map(|r| r.0),
+        peak_connects_per_s_at: rate.map(|r| r.1),
         syn_retransmissions: v.captures.syn_retx,
         events,
         max_syn_sent: v.netstat.iter().map(|n| n.syn_sent).max(),

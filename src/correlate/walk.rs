@@ -46,6 +46,8 @@ pub(crate) struct HostCaptures<'a> {
     pub(crate) syn_retx: u64,
     /// Destinations of its connects never answered (or still open at the capture end).
     pub(crate) unanswered: BTreeSet<(IpAddr, u16)>,
+    /// First SYNs it sent per (capture, whole second of the raw capture clock).
+    pub(crate) connects_per_s: HashMap<(&'a Path, i64), u32>,
 }
 
 /// Everything the walk collects. Times are raw (each source's own clock).
@@ -448,6 +450,8 @@ impl<'a> Walk<'a> {
             let (shown, owner) = ids.of(at.src);
             if let Some(o) = owner {
                 let f = &mut self.by_host[o];
+                let second = at.first_syn.unix_nanos().div_euclid(1_000_000_000);
+                *f.connects_per_s.entry((&**path, second)).or_default() += 1;
                 f.syn_retx += at.retransmissions.len() as u64;
                 if matches!(at.outcome, Outcome::Unanswered | Outcome::OpenAtEnd) {
                     f.unanswered.insert((at.dst, at.dport));
