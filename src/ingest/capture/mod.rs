@@ -62,6 +62,11 @@ use std::path::Path;
 /// Bytes read fully before probing the header (`create_reader` probes a single `read()`).
 const HEAD_LEN: usize = 64 * 1024;
 
+/// Most bytes of a gzip-compressed NetMon capture inflated into memory (NetMon needs random
+/// access: its frame table is at the end). Beyond it the capture is read as cut there, with a
+/// problem: a gzip bomb (deflate inflates up to ~1032:1) cannot make halfopen allocate more.
+pub const MAX_NETMON_IN_MEMORY: u64 = 160 << 20;
+
 /// Streams a capture, calling `on_tcp` for each TCP packet in file order.
 ///
 /// Errors: [`IngestError::Io`] when the file cannot be opened or its first bytes read;
@@ -121,11 +126,40 @@ pub fn read_capture_from<R: Read + Send>(
         });
     };
     if format == Format::Netmon {
-        let mut all = head;
-        input.read_to_end(&mut all).map_err(HeadError::Io)?;
-        return read_netmon(Cursor::new(all), on_tcp);
+        return netmon_in_memory(head, input, MAX_NETMON_IN_MEMORY, on_tcp);
     }
     stream::read_stream(Cursor::new(head).chain(input), format, on_tcp)
+}
+
+/// A NetMon stream (already inflated) read into memory, at most `cap` bytes: beyond it the
+/// capture is read as cut there, with a problem at byte `cap`. The magic and version are checked
+/// on `head` first, so a bad header costs no more than `head`.
+fn netmon_in_memory<R: Read>(
+    head: Vec<u8>,
+    input: R,
+    cap: u64,
+    on_tcp: &mut dyn FnMut(&TcpPacket),
+) -> Result<CaptureRead, HeadError> {
+    netmon::check_version(&head)?;
+    let mut all = head;
+    input
+        .take(cap.saturating_sub(all.len() as u64) + 1)
+        .read_to_end(&mut all)
+        .map_err(HeadError::Io)?;
+    let over = all.len() as u64 > cap;
+    all.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+    let mut read = read_netmon(Cursor::new(all), on_tcp)?;
+    if over {
+        read.problems.push(crate::model::Problem::new(
+            crate::model::Locator::Byte(cap),
+            format!(
+                "NetMon capture larger than {} MiB once inflated (a gzip bomb?): only that much \
+                 was read, the rest is not",
+                cap >> 20
+            ),
+        ));
+    }
+    Ok(read)
 }
 
 #[cfg(test)]
@@ -369,6 +403,29 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn an_inflated_netmon_stops_at_its_cap_with_a_problem_and_a_bad_version_costs_nothing() {
+        use halfopen_testgen::pcap::{SynthTcp, write_netmon};
+        let pkts: Vec<SynthTcp> = Vec::new();
+        let mut cap = write_netmon(&pkts, 2);
+        cap.resize(3 << 20, 0);
+        let head = cap[..64].to_vec();
+        let rest = Cursor::new(cap[64..].to_vec());
+        let r = netmon_in_memory(head, rest, 2 << 20, &mut |_| {}).unwrap();
+        let last = r.problems.last().unwrap();
+        assert_eq!(last.locator, Locator::Byte(2 << 20));
+        assert!(
+            last.reason
+                .starts_with("NetMon capture larger than 2 MiB once inflated")
+        );
+        // Major version 3: refused from the first bytes, the (endless) rest is never read.
+        let mut bad = cap[..64].to_vec();
+        bad[5] = 3;
+        let endless = std::io::repeat(0);
+        let e = netmon_in_memory(bad, endless, u64::MAX, &mut |_| {}).unwrap_err();
+        assert!(matches!(e, HeadError::BadHeader { .. }));
     }
 
     #[test]

@@ -274,6 +274,24 @@ struct Header {
 }
 
 /// Reads and checks the file header of a `file_len`-byte capture.
+/// Checks the magic and major version in a capture's first bytes, before a caller inflates the
+/// rest into memory. Errors: as [`read_netmon`]'s for NetMon 1.x, a wrong magic or major version.
+pub(super) fn check_version(head: &[u8]) -> Result<(), HeadError> {
+    let bad = |reason: String| HeadError::BadHeader {
+        format: Format::Netmon,
+        reason,
+    };
+    match (head.get(0..4), head.get(5)) {
+        (Some(m), _) if m == MAGIC_1X => Err(bad(
+            "Network Monitor 1.x capture (RTSS) is not supported".into(),
+        )),
+        (Some(m), Some(&major)) if m == MAGIC_2X && major != 2 => Err(bad(format!(
+            "NetMon major version {major} is not supported"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Errors: [`HeadError::BadHeader`] for a cut header, NetMon 1.x, a wrong magic or major version.
 fn read_header<R: Read + Seek>(at: &mut At<R>, file_len: u64) -> Result<Header, HeadError> {
     let bad = |reason: String| HeadError::BadHeader {
