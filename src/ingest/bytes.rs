@@ -6,6 +6,12 @@
 //! §2.2.3, NetMon 2.x header), `be*` big-endian ("network order": IPv4/IPv6/TCP/UDP headers,
 //! DNS, NBNS and DHCP messages, RFC 791/793/1035/1002/2131).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 /// The `N` bytes at `at`, or `None` when they are not all inside `b`.
 pub fn array<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
     b.get(at..at.checked_add(N)?)?.try_into().ok()

@@ -1,6 +1,12 @@
 //! Recognises an input's format from its first bytes, and a damaged file of a known format
 //! from what is left of its structure ([`damaged`]).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::ingest::bytes::le32;
 use crate::model::Format;
 

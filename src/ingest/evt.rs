@@ -62,7 +62,7 @@ const FLAG_DIRTY: u32 = 0x1;
 
 /// Whether `head` starts with an EVT file header: size 0x30 and the `LfLe` signature at offset 4.
 pub fn looks_like_evt(head: &[u8]) -> bool {
-    head.len() >= 8 && head[0..4] == [0x30, 0, 0, 0] && &head[4..8] == b"LfLe"
+    head.get(0..4) == Some(&[0x30, 0, 0, 0][..]) && head.get(4..8) == Some(&b"LfLe"[..])
 }
 
 /// True when `head` has the `LfLe` signature at offset 4 (libyal EVT §2) whatever its header
@@ -585,7 +585,8 @@ fn utf16z(b: &[u8], at: usize, end: usize) -> (String, usize) {
     let mut units = Vec::new();
     let mut used = area.len();
     for (i, pair) in area.chunks_exact(2).enumerate() {
-        let u = u16::from_le_bytes([pair[0], pair[1]]);
+        let &[lo, hi] = pair else { break };
+        let u = u16::from_le_bytes([lo, hi]);
         if u == 0 {
             used = (i + 1) * 2;
             break;

@@ -11,6 +11,12 @@
 //! every known writer): read in `--event-tz`, else as UTC with a warning ([`FirewallLog::local`]).
 //! A line that does not fit its `#Fields:` is a [`Problem`] at its line; `-` is an empty field.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::model::{Locator, Problem, UtcTime};
 use std::net::IpAddr;
 

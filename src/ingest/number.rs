@@ -3,6 +3,12 @@
 //! as decimal (MS-EVEN6 event schema `System` types `hexInt64` / `unsignedInt`), and
 //! `<Binary>` as an even-length run of hex digits, two per byte, most significant first.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 /// A decimal or `0x`/`0X`-prefixed hexadecimal unsigned integer, surrounding whitespace
 /// ignored; `None` when it is neither or does not fit in 64 bits.
 pub fn parse_u64(s: &str) -> Option<u64> {

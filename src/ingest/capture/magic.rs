@@ -4,6 +4,12 @@
 //! (draft-ietf-opsawg-pcapng §4.1), NetMon `GMBU`/`RTSS`, and a gzip stream (RFC 1952 §2.3.1:
 //! `1f 8b`).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::netmon;
 use crate::ingest::bytes::le32;
 use crate::model::Format;
@@ -46,13 +52,13 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
         let mut inflated = [0u8; 4];
         let mut got = 0;
         let mut gz = GzDecoder::new(head);
-        while got < inflated.len() {
-            match gz.read(&mut inflated[got..]) {
+        while let Some(rest) = inflated.get_mut(got..).filter(|r| !r.is_empty()) {
+            match gz.read(rest) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => got += n,
             }
         }
-        return format_of_magic(&inflated[..got]);
+        return format_of_magic(inflated.get(..got).unwrap_or_default());
     }
     format_of_magic(head)
 }
@@ -60,8 +66,8 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
 /// Reads until `buf` is full or the stream ends (retrying `Interrupted`); the bytes read.
 pub(super) fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
+    while let Some(rest) = buf.get_mut(got..).filter(|r| !r.is_empty()) {
+        match r.read(rest) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

@@ -41,6 +41,12 @@
 //! every complete frame, and the cut is reported at its offset. NetMon 1.x (`RTSS`) and other
 //! major versions are [`HeadError::BadHeader`].
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::state::State;
 use super::types::{CaptureRead, HeadError, MAX_PACKET, TcpPacket};
 use crate::ingest::bytes::{le16, le32, le64};

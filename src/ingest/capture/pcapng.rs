@@ -4,6 +4,12 @@
 //! Computed here, not with `pcap-parser`'s helpers (they reject base-2 `if_tsresol`, wrap
 //! seconds at 2106 and read `if_tsoffset` little-endian in big-endian sections).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::ingest::bytes::i64_in;
 use crate::model::UtcTime;
 

@@ -1,6 +1,12 @@
 //! Per-read state shared by the pcap/pcapng stream reader and the NetMon reader: counts, the
 //! time range, the decode of one frame (`link`) and the host names it reveals (`names`).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::link;
 use super::names::{self, NameSource, RevealedName};
 use super::types::{CaptureRead, TcpPacket};
@@ -168,8 +174,8 @@ impl State<'_> {
                 NameSource::Netbios => (1, "NetBIOS name service"),
                 NameSource::Dhcp => (2, "DHCP"),
             };
-            if !self.names_reported[k] {
-                self.names_reported[k] = true;
+            if let Some(reported @ false) = self.names_reported.get_mut(k) {
+                *reported = true;
                 let cut = if d.cut {
                     " (datagram cut by the snap length)"
                 } else {

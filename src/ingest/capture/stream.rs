@@ -4,6 +4,12 @@
 //! (sections §4.1, interfaces §4.2, EPB §4.3, SPB §4.4, obsolete Packet Block appendix A).
 //! What happens to odd records is listed in `super`'s module docs.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::pcapng::{Iface, iface_of, pcapng_time};
 use super::state::State;
 use super::types::{CaptureRead, HeadError, MAX_PACKET, TcpPacket};

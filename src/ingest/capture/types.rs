@@ -1,6 +1,12 @@
 //! The values a capture read gives (TCP segments and packets, the per-file summary) and why a
 //! capture could not be read at all. Shapes only; the readers are in `stream`, `netmon`.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::names::RevealedName;
 use crate::model::{Format, Problem, UtcTime};
 use std::net::IpAddr;

@@ -1,6 +1,12 @@
 //! The partial last chunk of an `.evtx` file cut inside a chunk (see `super`'s module docs,
 //! research/evtx.md §1.6).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::json::push_record;
 use super::locate::{
     CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_SIZE, RECORD_HEADER_SIZE, chunk_offset, error_chain,

@@ -5,6 +5,12 @@
 //! run of lost ids becomes one [`Problem`] at the chunk and the file offset where the walk
 //! stopped.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::locate::{CHUNK_HEADER_SIZE, CHUNK_SIZE, RECORD_HEADER_SIZE, chunk_offset};
 use crate::model::{Locator, Problem};
 

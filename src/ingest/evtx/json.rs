@@ -2,6 +2,12 @@
 //! into an [`EventRecord`]: only the `System` fields and the `EventData` `Data`/`Binary` are
 //! read, leniently (shapes: see `super`'s module docs, research/evtx.md §1.3).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::ingest::number::{decode_hex, parse_u64};
 use crate::model::{EventLog, EventRecord, Locator, Problem, UtcTime};
 use serde::Deserialize;

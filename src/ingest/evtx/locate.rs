@@ -3,6 +3,12 @@
 //! holds the string and template tables, then records with a 24-byte header), and the
 //! [`Problem`] an `evtx` crate error becomes, at the best [`Locator`] the error gives.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::model::{Locator, Problem};
 
 /// Size of the EVTX file header block; the first chunk starts here (libyal EVTX §2).

@@ -22,6 +22,12 @@
 //! chunk and file offset. (Unpadded bytes also work on System2, but a chunk whose string table
 //! points past the cut is then refused whole.)
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod cut_chunk;
 mod gaps;
 mod json;

@@ -1,6 +1,12 @@
 //! Event Viewer level and XP event-type names (winmeta.xml levels, MS-EVEN6 event schema
 //! `Level`) as numbers.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 /// The level number of a level or XP event-type name as Event Viewer shows it (English and
 /// German): Critical/Kritisch → 1, Error/Fehler → 2, Warning/Warnung → 3,
 /// Information/Informationen → 4, Verbose/Ausführlich → 5 (the winmeta.xml levels), and the

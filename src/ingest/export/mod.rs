@@ -16,6 +16,12 @@
 //!
 //! [`EventRecord`]: crate::model::EventRecord
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod level;
 mod text;
 mod text_error;

@@ -35,6 +35,12 @@
 //! occurs twice in a DST fold takes the earlier (daylight) offset. An export does not say which
 //! of the two a repeated hour was, so events in that hour may be an hour early.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::level::level_from_name;
 use super::text_error::{NotTextExport, RowSkipped};
 use crate::model::{EventLog, EventRecord};

@@ -1,6 +1,12 @@
 //! Why an Event Viewer TXT/CSV export, or one of its rows, cannot be read. Positions follow the
 //! csv crate's: the 1-based line (and row number) of the record, added by the caller.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 /// Why a text file is not an Event Viewer TXT/CSV export at all (the whole file is refused).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -20,6 +20,12 @@
 //! malformed event becomes one [`Problem`] located by the line its start tag is on, and the
 //! events after it are still read.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::ingest::number::{decode_hex, parse_u64};
 use crate::model::{EventLog, EventRecord};
 use crate::model::{Locator, Problem, UtcTime};

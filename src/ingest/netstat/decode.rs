@@ -8,6 +8,12 @@
 //! heading shows, and last CP437, the US OEM code page `cmd.exe` writes with `netstat > f.txt`.
 //! CP437 and CP850 (tables from the `oem_cp` crate) map every byte, so decoding never fails.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use encoding_rs::{Encoding, GBK, IBM866, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 use oem_cp::code_table::{DECODING_TABLE_CP437, DECODING_TABLE_CP850};
 use oem_cp::decode_string_complete_table;

@@ -1,6 +1,12 @@
 //! What the Windows row grammar (`row.rs`) and the Unix one (`unix.rs`) both produce: the fields
 //! of one row, and the state words Windows netstat prints (`netstmsg.mc`, research note §2).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::types::{Endpoint, Proto};
 
 /// The fields of one parsed row (before it gets its line number and program).

@@ -32,6 +32,12 @@
 //!   end the open snapshot; all other lines (column headings, route and unix-socket lines, window
 //!   titles, blank lines) are not data and are passed over without a problem.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod decode;
 mod fields;
 mod row;

@@ -5,6 +5,12 @@
 //! `%5!u!` for the PID). Over-long fields push the rest right, and localized layouts shift the
 //! columns, so fields are split on runs of whitespace, never on column positions.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::fields::{RowError, RowFields, RowParse, canonical_state};
 use super::types::{Endpoint, Proto};
 use nom::branch::alt;

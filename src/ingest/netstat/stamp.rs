@@ -15,6 +15,12 @@
 //!
 //! Only ISO stamps with `Z` or an offset carry an offset; all others are local wall-clock time.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use jiff::civil::{Date, DateTime, Time};
 
 /// What a line says about time.

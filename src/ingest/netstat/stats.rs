@@ -8,6 +8,12 @@
 //! snake case (`Active Opens` → `active_opens`; a two-column `Messages` → `messages_received`,
 //! `messages_sent`), sections as `tcp_ipv4`, `udp_ipv6`, `ipv4`, `icmpv4`, `interface`.
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use std::collections::BTreeMap;
 
 /// Counters of one `-s`/`-e` output: section → counter → value. Values are counters since boot

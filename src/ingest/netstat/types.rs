@@ -1,6 +1,12 @@
 //! The values a netstat file gives: snapshots of connection rows, statistics counters and the
 //! time stamps written between them (shapes documented per field; no parsing here).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::stats::Sections;
 use crate::model::Problem;
 

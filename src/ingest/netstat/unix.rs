@@ -18,6 +18,12 @@
 //! States map to the Windows spelling used throughout halfopen (LISTEN → LISTENING, SYN_RECV /
 //! SYN_RCVD / SYN-RECV → SYN_RECEIVED, FIN_WAIT1 / FIN-WAIT-1 → FIN_WAIT_1, ESTAB → ESTABLISHED).
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::fields::{RowError, RowFields, RowParse};
 use super::types::{Endpoint, Proto};
 
