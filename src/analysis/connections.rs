@@ -2,11 +2,13 @@
 //! detected", Sysmon's event schema) and Security 5156 / 5157 ("The Windows Filtering Platform has
 //! permitted / blocked a connection", Microsoft's audit event reference) become one
 //! [`Connection`] each: when, which process (PID and image), the 5-tuple, the direction and
-//! whether it was allowed. Field names are the `<Data Name="…">` of those events:
+//! whether it was allowed; so does each connection line of a Windows Firewall log
+//! ([`connection_of_firewall`]). Field names are the `<Data Name="…">` of those events:
 //! Sysmon `UtcTime, ProcessId, Image, Protocol, Initiated, SourceIp, SourcePort, DestinationIp,
 //! DestinationPort`; Security `ProcessID, Application, Direction (%%14593 outbound, %%14592
 //! inbound), SourceAddress, SourcePort, DestAddress, DestPort, Protocol (IANA number)`.
 
+use crate::ingest::firewall::FirewallEntry;
 use crate::model::{EventRecord, SYSMON_PROVIDER, UtcTime, is_connection_event};
 use std::net::IpAddr;
 
@@ -16,7 +18,8 @@ use std::net::IpAddr;
 pub struct Connection {
     /// When the connection was seen (UTC): Sysmon's `UtcTime` (ms), else the event's time.
     pub time: UtcTime,
-    /// `sysmon_3`, `security_5156` or `security_5157`.
+    /// `sysmon_3`, `security_5156`, `security_5157`, or for a firewall log line
+    /// `firewall_open`, `firewall_open_inbound`, `firewall_allow`, `firewall_drop`.
     pub event: &'static str,
     /// The process id.
     pub pid: Option<u32>,
@@ -41,19 +44,13 @@ pub struct Connection {
 
 impl Connection {
     /// One line for the timeline: `Sysmon 3: PID 2312 (plink.exe) tcp 10.0.2.17:49185 ->
-    /// 10.0.2.18:80 outbound`.
+    /// 10.0.2.18:80 outbound`; a firewall line without a process: `Firewall OPEN: tcp …`.
     pub fn message(&self) -> String {
         let who = match (self.pid, self.image.as_deref()) {
-            (Some(p), Some(i)) => format!("PID {p} ({})", basename(i)),
-            (Some(p), None) => format!("PID {p}"),
-            (None, Some(i)) => basename(i).to_string(),
-            (None, None) => "unknown process".to_string(),
-        };
-        let end = |a: Option<IpAddr>, p: Option<u16>| match (a, p) {
-            (Some(IpAddr::V6(v6)), Some(p)) => format!("[{v6}]:{p}"),
-            (Some(a), Some(p)) => format!("{a}:{p}"),
-            (Some(a), None) => a.to_string(),
-            _ => "?".to_string(),
+            (Some(p), Some(i)) => format!("PID {p} ({}) ", basename(i)),
+            (Some(p), None) => format!("PID {p} "),
+            (None, Some(i)) => format!("{} ", basename(i)),
+            (None, None) => String::new(),
         };
         let dir = match self.outbound {
             Some(true) => " outbound",
@@ -62,21 +59,61 @@ impl Connection {
         };
         let event = match self.event {
             "sysmon_3" => "Sysmon 3",
+            "security_5156" => "Security 5156",
             "security_5157" => "Security 5157 (blocked)",
-            _ => "Security 5156",
+            "firewall_open" => "Firewall OPEN",
+            "firewall_open_inbound" => "Firewall OPEN-INBOUND",
+            "firewall_allow" => "Firewall ALLOW",
+            _ => "Firewall DROP",
         };
         format!(
-            "{event}: {who} {} {} -> {}{dir}",
+            "{event}: {who}{} {} -> {}{dir}",
             self.protocol,
-            end(self.src, self.sport),
-            end(self.dst, self.dport)
+            endpoint(self.src, self.sport),
+            endpoint(self.dst, self.dport)
         )
     }
 }
 
-/// The last path component of a Windows or device path.
-fn basename(p: &str) -> &str {
+/// `addr:port` (IPv6 in brackets), the address alone without a port, `?` without an address.
+pub fn endpoint(addr: Option<IpAddr>, port: Option<u16>) -> String {
+    match (addr, port) {
+        (Some(IpAddr::V6(v6)), Some(p)) => format!("[{v6}]:{p}"),
+        (Some(a), Some(p)) => format!("{a}:{p}"),
+        (Some(a), None) => a.to_string(),
+        (None, _) => "?".to_string(),
+    }
+}
+
+/// The last component of a Windows, device or Unix path (`plink.exe`).
+pub fn basename(p: &str) -> &str {
     p.rsplit(['\\', '/']).next().unwrap_or(p)
+}
+
+/// The connection a firewall log line describes: `OPEN` / `OPEN-INBOUND` (XP), `ALLOW` / `DROP`
+/// (all forms). `CLOSE` ends a connection already counted and `INFO-*` lines are no connection:
+/// `None`. Direction from the action or the `path` column ([`FirewallEntry::outbound`]).
+pub fn connection_of_firewall(e: &FirewallEntry) -> Option<Connection> {
+    let event = match e.action.as_str() {
+        "OPEN" => "firewall_open",
+        "OPEN-INBOUND" => "firewall_open_inbound",
+        "ALLOW" => "firewall_allow",
+        "DROP" => "firewall_drop",
+        _ => return None,
+    };
+    Some(Connection {
+        time: e.time,
+        event,
+        pid: e.pid,
+        image: None,
+        protocol: e.protocol.clone(),
+        src: e.src,
+        sport: e.sport,
+        dst: e.dst,
+        dport: e.dport,
+        outbound: e.outbound(),
+        allowed: e.action != "DROP",
+    })
 }
 
 /// The connection a record describes, if it is a connection event

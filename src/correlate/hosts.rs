@@ -7,7 +7,7 @@
 use crate::analysis::source::{Input, InputData};
 use crate::ingest::capture::NameSource;
 use crate::ingest::netstat::NetstatFile;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -17,6 +17,9 @@ pub(crate) struct Identities {
     pub(crate) hosts: Hosts,
     /// Per input (by index): the display name of a netstat file's host.
     pub(crate) netstat_host: Vec<Option<String>>,
+    /// Per input (by index): a capture's SYN senders that are counted, not made hosts
+    /// ([`super::crowd::crowd`]); empty for other inputs.
+    pub(crate) crowd: Vec<HashSet<IpAddr>>,
 }
 
 /// Merges the identities the inputs tell (and `--host NAME=IP`) into hosts, in one walk.
@@ -36,6 +39,7 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32)
         );
     }
     let mut netstat_ids: Vec<Option<(Vec<String>, Vec<IpAddr>)>> = vec![None; inputs.len()];
+    let mut crowd: Vec<HashSet<IpAddr>> = vec![HashSet::new(); inputs.len()];
     let mut revealed = Vec::new();
     for (k, input) in inputs.iter().enumerate() {
         let shown = input.path.display();
@@ -61,8 +65,8 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32)
                 netstat_ids[k] = Some((names, addrs));
             }
             Ok(InputData::Capture(c)) => {
-                let crowd = super::crowd::crowd(c, limit);
-                for h in c.half_open.iter().filter(|h| !crowd.contains(&h.host)) {
+                crowd[k] = super::crowd::crowd(c, limit);
+                for h in c.half_open.iter().filter(|h| !crowd[k].contains(&h.host)) {
                     let what = format!("capture {shown} SYN sender");
                     if h.host.is_loopback() {
                         // Loopback is every machine's own: never merge it across captures.
@@ -114,6 +118,7 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32)
     Identities {
         hosts,
         netstat_host,
+        crowd,
     }
 }
 

@@ -58,9 +58,17 @@ pub(crate) struct AttemptIndex {
 }
 
 impl AttemptIndex {
-    /// The index of every capture among `inputs`.
+    /// The index of every capture among `inputs`; empty (and not built) when no netstat
+    /// snapshot among them is at its file's mtime, the only ones placed.
     pub(crate) fn of(inputs: &[Input]) -> AttemptIndex {
         let mut ix = AttemptIndex::default();
+        let needed = inputs.iter().any(|i| {
+            matches!(&i.data, Ok(InputData::Netstat { times, .. })
+                if times.iter().any(|(_, src)| *src == TimeSource::Mtime))
+        });
+        if !needed {
+            return ix;
+        }
         for input in inputs {
             if let Ok(InputData::Capture(c)) = &input.data {
                 for a in &c.handshakes.attempts {

@@ -158,7 +158,7 @@ fn process_name(p: &super::result::ProcessConnects) -> String {
     let image = p
         .image
         .as_deref()
-        .map(|i| i.rsplit(['\\', '/']).next().unwrap_or(i));
+        .map(crate::analysis::connections::basename);
     match (p.pid, image) {
         (Some(pid), Some(i)) => format!("PID {pid} ({i})"),
         (Some(pid), None) => format!("PID {pid}"),

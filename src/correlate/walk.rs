@@ -130,7 +130,14 @@ pub(crate) fn walk<'a>(
             }
             Ok(InputData::Capture(c)) => {
                 let limit = settings.half_open_limit;
-                w.capture(&input.path, input.format, c, &ids.hosts, limit);
+                w.capture(
+                    &input.path,
+                    input.format,
+                    c,
+                    &ids.hosts,
+                    limit,
+                    &ids.crowd[k],
+                );
                 (c.read.packets, c.read.problems.clone(), None)
             }
             Ok(InputData::Firewall(f)) => {
@@ -204,10 +211,7 @@ fn event_log_entries(
 
 /// `addr:port`, IPv6 in brackets.
 pub(crate) fn sock(ip: IpAddr, port: u16) -> String {
-    match ip {
-        IpAddr::V4(v4) => format!("{v4}:{port}"),
-        IpAddr::V6(v6) => format!("[{v6}]:{port}"),
-    }
+    crate::analysis::connections::endpoint(Some(ip), Some(port))
 }
 
 /// The timeline entries of one connect attempt: its SYN retransmissions, and its end when
@@ -415,6 +419,7 @@ impl<'a> Walk<'a> {
         c: &'a CaptureData,
         hosts: &Hosts,
         limit: u32,
+        crowd: &std::collections::HashSet<IpAddr>,
     ) {
         let mut ids = CaptureHosts {
             hosts,
@@ -426,7 +431,6 @@ impl<'a> Walk<'a> {
         let mut overlaps = Vec::new();
         // Senders with at least one attempt not seen in an earlier capture.
         let mut fresh_senders = BTreeSet::new();
-        let crowd = super::crowd::crowd(c, limit);
         let mut tally = super::crowd::CrowdTally::default();
         for at in &c.handshakes.attempts {
             match at.outcome {
@@ -490,7 +494,7 @@ impl<'a> Walk<'a> {
             let n = c.handshakes.attempts.len();
             self.warnings.push(overlap_warning(&path_s, n, &overlaps));
         }
-        let mut summary = capture_summary(&path_s, format, c, counts, &crowd);
+        let mut summary = capture_summary(&path_s, format, c, counts, crowd);
         summary.overlaps = overlaps;
         summary.crowd_senders = tally.senders();
         self.captures.push(summary);

@@ -72,6 +72,26 @@ pub const SYSMON_PROVIDER: &str = "Microsoft-Windows-Sysmon";
 /// blocked a connection).
 pub const SECURITY_PROVIDER: &str = "Microsoft-Windows-Security-Auditing";
 
+/// The `<Data Name="…">` fields of the connection events that `analysis::connections` reads:
+/// the only named EventData values an event-log reader needs to keep.
+pub const CONNECTION_FIELDS: &[&str] = &[
+    "UtcTime",
+    "ProcessId",
+    "ProcessID",
+    "Image",
+    "Application",
+    "Protocol",
+    "Initiated",
+    "Direction",
+    "SourceIp",
+    "SourcePort",
+    "DestinationIp",
+    "DestinationPort",
+    "SourceAddress",
+    "DestAddress",
+    "DestPort",
+];
+
 /// True for the event records that describe one network connection: Sysmon 3 (Sysmon's
 /// event schema, "NetworkConnect") and Security 5156 / 5157 (Microsoft's audit event reference,
 /// "The Windows Filtering Platform has permitted / blocked a connection"). Provider names

@@ -9,7 +9,10 @@ mod settings;
 mod severity;
 mod time;
 
-pub use event::{EventLog, EventRecord, SECURITY_PROVIDER, SYSMON_PROVIDER, is_connection_event};
+pub use event::{
+    CONNECTION_FIELDS, EventLog, EventRecord, SECURITY_PROVIDER, SYSMON_PROVIDER,
+    is_connection_event,
+};
 pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
 pub use settings::{AlarmEndpoint, NamedTz, SettingError};
 pub use severity::Severity;

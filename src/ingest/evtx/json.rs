@@ -167,7 +167,8 @@ struct JsonSystem {
 }
 
 /// `EventData`: unnamed `Data` (rendered as a `Data` key holding the values) and `Binary`, and
-/// the named `<Data Name="…">` elements (rendered as keys of their own) as (name, first text).
+/// the named `<Data Name="…">` elements of [`crate::model::CONNECTION_FIELDS`] (rendered as keys
+/// of their own) as (name, first text).
 #[derive(Default)]
 struct JsonEventData {
     data: Option<Node>,
@@ -200,10 +201,15 @@ impl<'de> Visitor<'de> for EventDataVisitor {
                 "#attributes" | "#text" => {
                     map.next_value::<IgnoredAny>()?;
                 }
-                name => {
+                // Only the fields a connection event is read for are kept: every other named
+                // value of every record is skipped without allocating (the hot path).
+                name if crate::model::CONNECTION_FIELDS.contains(&name) => {
                     let n: Node = map.next_value()?;
                     ed.named
                         .push((name.to_owned(), n.first_text().unwrap_or_default()));
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
         }
