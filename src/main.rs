@@ -158,9 +158,7 @@ fn write_report(
     };
     match path {
         Some(path) => {
-            let mut buf = Vec::new();
-            render(format, analysis, &opts, &mut buf)
-                .and_then(|()| halfopen::outfile::write_atomic(path, &buf))
+            halfopen::outfile::write_atomic_with(path, |w| render(format, analysis, &opts, w))
         }
         None => {
             let stdout = std::io::stdout();

@@ -38,7 +38,7 @@
 //! inputs are sorted by path, and each reader's output is in file order.
 
 use crate::analysis::alarm::AlarmTracker;
-use crate::analysis::halfopen::half_open_by_host;
+use crate::analysis::halfopen::{QueueSettings, half_open_of};
 use crate::analysis::handshake::{HandshakeSettings, HandshakeTracker};
 pub use crate::analysis::source::{CaptureData, Input, InputData};
 use crate::config::Config;
@@ -327,6 +327,7 @@ fn mtime(path: &Path) -> Result<UtcTime, IngestError> {
 fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestError> {
     let mut tracker = HandshakeTracker::new(HandshakeSettings {
         give_up_s: config.give_up_s,
+        half_open_limit: config.half_open_limit,
     });
     let mut alarm = AlarmTracker::new(&config.alarm_settings());
     let read = read_capture(path, &mut |p: &TcpPacket| {
@@ -334,7 +335,10 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
         alarm.push(p);
     })?;
     let handshakes = tracker.finish(read.last_time);
-    let half_open = half_open_by_host(&handshakes.attempts, config.half_open_limit);
+    let half_open = half_open_of(
+        &handshakes.attempts,
+        &QueueSettings::with_limit(config.half_open_limit),
+    );
     let alarm_gaps = alarm.finish(read.last_time);
     Ok(InputData::Capture(Box::new(CaptureData {
         read,

@@ -15,7 +15,7 @@ const DEMO: &str = concat!(
 );
 
 fn read(path: &std::path::Path) -> (Format, Vec<TcpPacket>, (u64, u64, u64, u64), usize) {
-    let mut tracker = HandshakeTracker::new(HandshakeSettings { give_up_s: 21.0 });
+    let mut tracker = HandshakeTracker::new(HandshakeSettings::default());
     let mut packets = Vec::new();
     let r = read_capture(path, &mut |p: &TcpPacket| {
         tracker.push(p);

@@ -311,7 +311,7 @@ fn http_espn_fail_attempts_retry_like_macos_and_peak_at_8() {
         ten.iter()
             .all(|a| a.outcome == Outcome::Unanswered && a.half_open_until == a.last_syn())
     );
-    let hosts = half_open_by_host(&rep.attempts, 10);
+    let hosts = half_open_by_host(&rep.attempts.to_vec(), 10);
     let client = hosts
         .iter()
         .find(|h| h.host.to_string() == "172.16.16.154")
@@ -329,7 +329,7 @@ fn nowebaccess2_is_refused_with_two_retries_after_rst() {
     };
     let (_, rep) = analyse(&dir.join("nowebaccess2.pcapng"));
     assert_eq!(rep.attempts.len(), 1);
-    let a = &rep.attempts[0];
+    let a = &rep.attempts.get(0).unwrap();
     assert_eq!((a.outcome, a.retransmissions.len()), (Outcome::Refused, 2));
     let gaps: Vec<i64> = a
         .retry_pattern()

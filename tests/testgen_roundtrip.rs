@@ -306,10 +306,10 @@ fn written_attempts_read_back_with_their_outcomes() {
             Outcome::Established
         ]
     );
-    assert_eq!(rep.attempts[2].retry_pattern(), vec![3.0, 6.0]);
-    assert_eq!(rep.attempts[2].half_open_until, at(21_200));
+    assert_eq!(rep.attempts.get(2).unwrap().retry_pattern(), vec![3.0, 6.0]);
+    assert_eq!(rep.attempts.get(2).unwrap().half_open_until, at(21_200));
     assert_eq!(
-        rep.attempts[3].dst,
+        rep.attempts.get(3).unwrap().dst,
         "2001:db8::2".parse::<IpAddr>().unwrap()
     );
 }

@@ -36,7 +36,7 @@
 //! the site's value). An application that itself keeps at most 10 connects in flight and
 //! reconnects at once looks the same as the tcpip.sys queue.
 
-use super::handshake::Attempt;
+use super::handshake::{Attempt, Attempts};
 use crate::model::UtcTime;
 use std::net::IpAddr;
 
@@ -98,33 +98,49 @@ pub fn half_open_by_host(attempts: &[Attempt], limit: u32) -> Vec<HostHalfOpen> 
 
 /// [`half_open_by_host`] with explicit fingerprint rules (`settings.limit` is the limit).
 pub fn half_open_by_host_with(attempts: &[Attempt], settings: &QueueSettings) -> Vec<HostHalfOpen> {
-    // (host, time, delta): -1 sorts before +1 at equal (host, time).
-    let mut steps: Vec<(IpAddr, UtcTime, i8)> = Vec::with_capacity(attempts.len() * 2);
-    let mut hosts: Vec<IpAddr> = Vec::new();
+    let mut by_host: std::collections::BTreeMap<IpAddr, Vec<(UtcTime, UtcTime)>> =
+        std::collections::BTreeMap::new();
     for a in attempts {
-        hosts.push(a.src);
-        if a.half_open_until > a.first_syn {
-            steps.push((a.src, a.first_syn, 1));
-            steps.push((a.src, a.half_open_until, -1));
-        }
+        by_host
+            .entry(a.src)
+            .or_default()
+            .push((a.first_syn, a.half_open_until));
     }
-    hosts.sort_unstable();
-    hosts.dedup();
-    steps.sort_unstable_by_key(|&(host, time, delta)| (host, time, delta));
+    by_host_sweeps(by_host.into_iter(), settings)
+}
 
-    let mut out = Vec::with_capacity(hosts.len());
-    let mut rest = steps.as_slice();
-    for host in hosts {
-        let n = rest.iter().take_while(|s| s.0 == host).count();
-        let (mine, tail) = rest.split_at(n);
-        rest = tail;
-        out.push(sweep(host, mine, settings));
-    }
+/// [`half_open_by_host`] over a capture's compact attempts: one sender's intervals at a time,
+/// so the memory beyond the attempts themselves is one sender's steps and the series.
+pub fn half_open_of(attempts: &Attempts, settings: &QueueSettings) -> Vec<HostHalfOpen> {
+    by_host_sweeps(attempts.intervals_by_sender().into_iter(), settings)
+}
+
+/// Sweeps each (sender, half-open intervals) group; the result is sorted by sender address.
+fn by_host_sweeps(
+    groups: impl Iterator<Item = (IpAddr, Vec<(UtcTime, UtcTime)>)>,
+    settings: &QueueSettings,
+) -> Vec<HostHalfOpen> {
+    let mut steps: Vec<(UtcTime, i8)> = Vec::new();
+    let mut out: Vec<HostHalfOpen> = groups
+        .map(|(host, spans)| {
+            steps.clear();
+            for (from, until) in spans {
+                if until > from {
+                    steps.push((from, 1));
+                    steps.push((until, -1));
+                }
+            }
+            // -1 sorts before +1 at equal times: closes first.
+            steps.sort_unstable_by_key(|&(time, delta)| (time, delta));
+            sweep(host, &steps, settings)
+        })
+        .collect();
+    out.sort_by_key(|h| h.host);
     out
 }
 
 /// One host's sweep over its sorted steps.
-fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], settings: &QueueSettings) -> HostHalfOpen {
+fn sweep(host: IpAddr, steps: &[(UtcTime, i8)], settings: &QueueSettings) -> HostHalfOpen {
     let limit = settings.limit;
     let tolerance_ns = if settings.tolerance_s.is_finite() && settings.tolerance_s > 0.0 {
         (settings.tolerance_s * 1e9) as i64
@@ -147,12 +163,12 @@ fn sweep(host: IpAddr, steps: &[(IpAddr, UtcTime, i8)], settings: &QueueSettings
     let mut count: i64 = 0;
     let mut i = 0;
     while i < steps.len() {
-        let t = steps[i].1;
+        let t = steps[i].0;
         let before = count;
         let (mut opens, mut closes) = (0u32, 0u32);
-        while i < steps.len() && steps[i].1 == t {
-            count += i64::from(steps[i].2);
-            if steps[i].2 > 0 {
+        while i < steps.len() && steps[i].0 == t {
+            count += i64::from(steps[i].1);
+            if steps[i].1 > 0 {
                 opens += 1;
             } else {
                 closes += 1;

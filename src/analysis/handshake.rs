@@ -23,13 +23,13 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: one hash map keyed by the 4-tuple (to the latest attempt's index); a packet allocates
-//! only when it starts an attempt or adds a retransmission time.
+//! Cost: per attempt one 72-byte slot and 4–8 bytes of 4-tuple index ([`super::slots`]); a
+//! packet allocates only when the slot list or the retransmission list grows.
 
+use super::crowd::CrowdFold;
+use super::slots::{Addrs, Answer, NO_TIME, Retx, Slot, Tuple, TupleIndex};
 use crate::ingest::capture::{TcpPacket, flags};
 use crate::model::UtcTime;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
 /// How a connection attempt ended.
@@ -121,11 +121,52 @@ impl Attempt {
 pub struct HandshakeSettings {
     /// Seconds after the first SYN at which the sender gives up (Windows XP–7: 21 s).
     pub give_up_s: f64,
+    /// The half-open limit (XP SP2–Vista: 10, KB969710): a crowd's senders whose peak stays
+    /// below half of it are folded into counts ([`super::crowd`]).
+    pub half_open_limit: u32,
 }
 
 impl Default for HandshakeSettings {
     fn default() -> Self {
-        HandshakeSettings { give_up_s: 21.0 }
+        HandshakeSettings {
+            give_up_s: 21.0,
+            half_open_limit: 10,
+        }
+    }
+}
+
+impl HandshakeSettings {
+    /// `give_up_s` in nanoseconds (0 when it is not a positive finite number).
+    fn give_up_ns(&self) -> i64 {
+        if self.give_up_s.is_finite() && self.give_up_s > 0.0 {
+            (self.give_up_s * 1e9).min(i64::MAX as f64) as i64
+        } else {
+            0
+        }
+    }
+}
+
+/// Attempts by outcome, over every attempt of the capture (folded ones included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    /// Answered by SYN-ACK.
+    pub established: u64,
+    /// Answered by RST.
+    pub refused: u64,
+    /// Never answered, given up.
+    pub unanswered: u64,
+    /// Still waiting at the capture end.
+    pub open_at_end: u64,
+}
+
+impl OutcomeCounts {
+    fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Established => self.established += 1,
+            Outcome::Refused => self.refused += 1,
+            Outcome::Unanswered => self.unanswered += 1,
+            Outcome::OpenAtEnd => self.open_at_end += 1,
+        }
     }
 }
 
@@ -141,68 +182,44 @@ pub struct HandshakeReport {
     pub syn_ack: u64,
     /// RST packets (any direction, any state).
     pub rst: u64,
-    /// Attempts in order of their first SYN (file order).
-    pub attempts: Vec<Attempt>,
-}
-
-/// A 4-tuple in the direction of the SYN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    src: IpAddr,
-    dst: IpAddr,
-    sport: u16,
-    dport: u16,
-}
-
-/// FxHash-style hasher (rustc's): the key is small and not attacker-chosen in a way that matters
-/// for one offline run, and SipHash would dominate the per-packet cost.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    /// Attempts in order of their first SYN (file order), but for folded crowd senders; kept
+    /// compact, each [`Attempt`] is built when iterated.
+    pub attempts: Attempts,
+    /// Every attempt by outcome (folded ones included).
+    pub outcomes: OutcomeCounts,
+    /// The crowd's folded senders, when the capture is a crowd ([`super::crowd`]).
+    pub crowd: Option<CrowdFold>,
 }
 
 /// Feeds TCP packets in capture order; `finish` gives the report.
+///
+/// While the capture streams, attempts are kept compact ([`super::slots`]: 72 bytes each plus
+/// the 4-tuple index); `finish` folds a crowd's senders ([`super::crowd`]) and builds
+/// [`Attempt`]s only for the senders kept.
 #[derive(Debug, Default)]
 pub struct HandshakeTracker {
-    settings: Option<HandshakeSettings>,
-    /// 4-tuple → index of its latest attempt in `report.attempts`.
-    by_tuple: HashMap<Key, usize, BuildHasherDefault<FxHasher>>,
-    /// Per attempt: the first SYN of the attempt that superseded it on the same 4-tuple.
-    superseded_at: Vec<Option<UtcTime>>,
-    report: HandshakeReport,
+    settings: HandshakeSettings,
+    addrs: Addrs,
+    slots: Vec<Slot>,
+    retx: Retx,
+    by_tuple: TupleIndex,
+    counts: PacketCounts,
+}
+
+/// The packet counters of [`HandshakeReport`].
+#[derive(Debug, Default, Clone, Copy)]
+struct PacketCounts {
+    tcp_syn: u64,
+    syn_retransmissions: u64,
+    syn_ack: u64,
+    rst: u64,
 }
 
 impl HandshakeTracker {
-    /// A tracker with the give-up time of `settings`.
+    /// A tracker with the give-up time and limit of `settings`.
     pub fn new(settings: HandshakeSettings) -> Self {
         HandshakeTracker {
-            settings: Some(settings),
+            settings,
             ..HandshakeTracker::default()
         }
     }
@@ -213,110 +230,250 @@ impl HandshakeTracker {
         let ack = p.seg.flags & flags::ACK != 0;
         let rst = p.seg.flags & flags::RST != 0;
         if rst {
-            self.report.rst += 1;
+            self.counts.rst += 1;
         }
         if syn && !ack {
-            self.report.tcp_syn += 1;
-            let key = Key {
-                src: p.seg.src,
-                dst: p.seg.dst,
-                sport: p.seg.sport,
-                dport: p.seg.dport,
-            };
-            let current = self.by_tuple.get(&key).copied();
-            if let Some(i) = current {
-                if let Some(a) = self.report.attempts.get_mut(i) {
-                    if a.isn == p.seg.seq {
-                        if p.seg.seq != u32::MAX {
-                            self.report.syn_retransmissions += 1;
-                        }
-                        a.retransmissions.push(p.time);
-                        return;
-                    }
-                }
-                if let Some(s) = self.superseded_at.get_mut(i) {
-                    *s = Some(p.time);
-                }
-            }
-            let idx = self.report.attempts.len();
-            self.report.attempts.push(Attempt {
-                src: p.seg.src,
-                sport: p.seg.sport,
-                dst: p.seg.dst,
-                dport: p.seg.dport,
-                isn: p.seg.seq,
-                frame: p.frame,
-                first_syn: p.time,
-                retransmissions: Vec::new(),
-                outcome: Outcome::Unanswered,
-                answered_at: None,
-                half_open_until: p.time,
-                answer_frame: None,
-            });
-            self.superseded_at.push(None);
-            self.by_tuple.insert(key, idx);
+            self.counts.tcp_syn += 1;
+            self.syn(p);
             return;
         }
         if syn && ack {
-            self.report.syn_ack += 1;
+            self.counts.syn_ack += 1;
         }
         if (syn && ack) || rst {
-            // An answer comes from the peer: the reversed 4-tuple.
-            let key = Key {
-                src: p.seg.dst,
-                dst: p.seg.src,
-                sport: p.seg.dport,
-                dport: p.seg.sport,
-            };
-            let Some(&i) = self.by_tuple.get(&key) else {
-                return;
-            };
-            if let Some(a) = self.report.attempts.get_mut(i) {
-                if a.answered_at.is_none() {
-                    a.answered_at = Some(p.time);
-                    a.answer_frame = Some(p.frame);
-                    a.outcome = if syn {
-                        Outcome::Established
-                    } else {
-                        Outcome::Refused
-                    };
+            self.answer(p, syn);
+        }
+    }
+
+    fn syn(&mut self, p: &TcpPacket) {
+        let tuple = Tuple {
+            src: self.addrs.key(p.seg.src),
+            dst: self.addrs.key(p.seg.dst),
+            sport: p.seg.sport,
+            dport: p.seg.dport,
+        };
+        let time = p.time.unix_nanos();
+        if let Some(i) = self.by_tuple.get(&self.slots, tuple) {
+            if let Some(a) = self.slots.get_mut(i as usize) {
+                if a.isn == p.seg.seq {
+                    if p.seg.seq != u32::MAX {
+                        self.counts.syn_retransmissions += 1;
+                    }
+                    self.retx.push(a, p.time);
+                    return;
                 }
+                a.end = time;
+            }
+        }
+        let Ok(ix) = u32::try_from(self.slots.len()) else {
+            // 4 billion attempts in one capture: the SYN is counted in `tcp_syn` only.
+            return;
+        };
+        let mut slot = Slot::new(
+            tuple.src,
+            tuple.dst,
+            (tuple.sport, tuple.dport),
+            p.seg.seq,
+            p.frame,
+        );
+        slot.first_syn = time;
+        slot.digits = p.time.digits();
+        self.slots.push(slot);
+        self.by_tuple.set(&self.slots, ix);
+    }
+
+    /// A SYN-ACK (`syn`) or RST: it answers the attempt of the reversed 4-tuple.
+    fn answer(&mut self, p: &TcpPacket, syn: bool) {
+        let (Some(src), Some(dst)) = (self.addrs.find(p.seg.dst), self.addrs.find(p.seg.src))
+        else {
+            return;
+        };
+        let tuple = Tuple {
+            src,
+            dst,
+            sport: p.seg.dport,
+            dport: p.seg.sport,
+        };
+        let Some(i) = self.by_tuple.get(&self.slots, tuple) else {
+            return;
+        };
+        if let Some(a) = self.slots.get_mut(i as usize) {
+            if a.answer == Answer::None {
+                a.answered_at = p.time.unix_nanos();
+                a.answer_digits = p.time.digits();
+                a.answer_frame = p.frame;
+                a.answer = if syn { Answer::SynAck } else { Answer::Rst };
             }
         }
     }
 
-    /// Closes the analysis at `capture_end` (time of the last packet) and applies the half-open
-    /// rule of the module docs to every attempt.
-    pub fn finish(self, capture_end: Option<UtcTime>) -> HandshakeReport {
-        let settings = self.settings.unwrap_or_default();
-        let give_up_ns = if settings.give_up_s.is_finite() && settings.give_up_s > 0.0 {
-            (settings.give_up_s * 1e9).min(i64::MAX as f64) as i64
-        } else {
-            0
-        };
-        let mut report = self.report;
-        for (a, sup) in report.attempts.iter_mut().zip(self.superseded_at) {
-            if let Some(at) = a.answered_at {
-                a.half_open_until = at;
-                continue;
-            }
-            let mut gives_up = a.first_syn.plus_nanos(give_up_ns).max(a.last_syn());
-            if let Some(next) = sup {
-                gives_up = gives_up.min(next);
-            }
-            match capture_end {
-                Some(end) if end < gives_up => {
-                    a.outcome = Outcome::OpenAtEnd;
-                    a.half_open_until = end.max(a.first_syn);
-                }
-                _ => {
-                    a.outcome = Outcome::Unanswered;
-                    a.half_open_until = gives_up;
-                }
-            }
+    /// Closes the analysis at `capture_end` (time of the last packet), applies the half-open
+    /// rule of the module docs to every attempt, and folds a crowd ([`super::crowd`]).
+    pub fn finish(mut self, capture_end: Option<UtcTime>) -> HandshakeReport {
+        let give_up_ns = self.settings.give_up_ns();
+        let mut outcomes = OutcomeCounts::default();
+        for s in &mut self.slots {
+            outcomes.add(settle(s, &self.retx, give_up_ns, capture_end));
         }
-        report
+        let fold = super::crowd::folded(&self.slots, self.settings.half_open_limit);
+        let (mask, mut crowd) = match fold {
+            Some((mask, senders)) => (
+                mask,
+                Some(CrowdFold {
+                    senders,
+                    ..CrowdFold::default()
+                }),
+            ),
+            None => (Vec::new(), None),
+        };
+        if let Some(c) = &mut crowd {
+            for (s, _) in self.slots.iter().zip(&mask).filter(|(_, f)| **f) {
+                c.add(s, &self.retx);
+            }
+            let mut folded = mask.iter();
+            self.slots
+                .retain(|_| !folded.next().copied().unwrap_or(false));
+        }
+        self.slots.shrink_to_fit();
+        let attempts = Attempts {
+            addrs: self.addrs,
+            slots: self.slots,
+            retx: self.retx,
+        };
+        HandshakeReport {
+            tcp_syn: self.counts.tcp_syn,
+            syn_retransmissions: self.counts.syn_retransmissions,
+            syn_ack: self.counts.syn_ack,
+            rst: self.counts.rst,
+            attempts,
+            outcomes,
+            crowd,
+        }
     }
+}
+
+/// The connect attempts of one capture, compact ([`super::slots`]); [`Attempts::iter`] builds
+/// each [`Attempt`] as it goes, so a capture's attempts are never all held in their public
+/// form at once.
+#[derive(Debug, Clone, Default)]
+pub struct Attempts {
+    addrs: Addrs,
+    slots: Vec<Slot>,
+    retx: Retx,
+}
+
+impl PartialEq for Attempts {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Attempts {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The `i`-th attempt (file order of first SYNs).
+    pub fn get(&self, i: usize) -> Option<Attempt> {
+        self.slots.get(i).map(|s| self.attempt(s))
+    }
+
+    /// Every attempt, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Attempt> + '_ {
+        self.slots.iter().map(|s| self.attempt(s))
+    }
+
+    /// Every attempt in its public form (tests and small captures).
+    pub fn to_vec(&self) -> Vec<Attempt> {
+        self.iter().collect()
+    }
+
+    /// The half-open intervals grouped by sender: per sender (any order) its address and its
+    /// (first SYN, end of half-open) pairs in first-SYN order.
+    pub(crate) fn intervals_by_sender(&self) -> Vec<(IpAddr, Vec<(UtcTime, UtcTime)>)> {
+        let mut order: Vec<u32> = (0..self.slots.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src, s.first_syn));
+        order.sort_unstable_by_key(key);
+        order
+            .chunk_by(|a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
+            .filter_map(|group| {
+                let first = self.slots.get(*group.first()? as usize)?;
+                let spans = group
+                    .iter()
+                    .filter_map(|i| self.slots.get(*i as usize))
+                    .map(|s| {
+                        let end = UtcTime::from_unix_nanos(s.end, s.answer_digits);
+                        (s.first_syn_time(), end)
+                    })
+                    .collect();
+                Some((self.addrs.ip(first.src), spans))
+            })
+            .collect()
+    }
+
+    /// The public form of a settled slot.
+    fn attempt(&self, s: &Slot) -> Attempt {
+        let answered = s
+            .answer
+            .answered()
+            .then(|| UtcTime::from_unix_nanos(s.answered_at, s.answer_digits));
+        Attempt {
+            src: self.addrs.ip(s.src),
+            sport: s.sport,
+            dst: self.addrs.ip(s.dst),
+            dport: s.dport,
+            isn: s.isn,
+            frame: s.frame,
+            first_syn: s.first_syn_time(),
+            retransmissions: self.retx.times(s),
+            outcome: outcome_of(s.answer),
+            answered_at: answered,
+            half_open_until: UtcTime::from_unix_nanos(s.end, s.answer_digits),
+            answer_frame: answered.map(|_| s.answer_frame),
+        }
+    }
+}
+
+fn outcome_of(a: Answer) -> Outcome {
+    match a {
+        Answer::SynAck => Outcome::Established,
+        Answer::Rst => Outcome::Refused,
+        Answer::OpenAtEnd => Outcome::OpenAtEnd,
+        Answer::None | Answer::GaveUp => Outcome::Unanswered,
+    }
+}
+
+/// Ends the half-open interval of `s` (module docs: the answer; else the give-up time, the
+/// last SYN or the superseding attempt's first SYN; cut at the capture end) and gives its
+/// outcome. Afterwards `s.end`/`s.answer_digits` hold the end.
+fn settle(s: &mut Slot, retx: &Retx, give_up_ns: i64, capture_end: Option<UtcTime>) -> Outcome {
+    if s.answer.answered() {
+        s.end = s.answered_at;
+        return outcome_of(s.answer);
+    }
+    let first = s.first_syn_time();
+    let mut gives_up = first
+        .plus_nanos(give_up_ns)
+        .max(retx.last(s).unwrap_or(first));
+    if s.end != NO_TIME {
+        gives_up = gives_up.min(UtcTime::from_unix_nanos(s.end, s.digits));
+    }
+    let (answer, end) = match capture_end {
+        Some(end) if end < gives_up => (Answer::OpenAtEnd, end.max(first)),
+        _ => (Answer::GaveUp, gives_up),
+    };
+    s.answer = answer;
+    s.end = end.unix_nanos();
+    s.answer_digits = end.digits();
+    outcome_of(answer)
 }
 
 #[cfg(test)]
@@ -362,7 +519,7 @@ mod tests {
             (r.tcp_syn, r.syn_retransmissions, r.syn_ack, r.rst),
             (3, 2, 0, 0)
         );
-        let a = &r.attempts[0];
+        let a = &r.attempts.get(0).unwrap();
         assert_eq!(a.outcome, Outcome::Unanswered);
         assert_eq!(a.half_open_until, t(21.0));
         assert_eq!(a.retry_pattern(), vec![3.0, 6.0]);
@@ -371,8 +528,8 @@ mod tests {
     #[test]
     fn capture_ending_before_give_up_leaves_the_attempt_open_at_end() {
         let r = run(&[pkt(1, 0.0, true, SYN, 5), pkt(2, 3.0, true, SYN, 5)], 4.0);
-        assert_eq!(r.attempts[0].outcome, Outcome::OpenAtEnd);
-        assert_eq!(r.attempts[0].half_open_until, t(4.0));
+        assert_eq!(r.attempts.get(0).unwrap().outcome, Outcome::OpenAtEnd);
+        assert_eq!(r.attempts.get(0).unwrap().half_open_until, t(4.0));
     }
 
     #[test]
@@ -388,7 +545,7 @@ mod tests {
         );
         assert_eq!((r.tcp_syn, r.syn_retransmissions, r.rst), (2, 1, 2));
         assert_eq!(r.attempts.len(), 1);
-        let a = &r.attempts[0];
+        let a = &r.attempts.get(0).unwrap();
         assert_eq!(
             (a.outcome, a.answered_at, a.half_open_until, a.answer_frame),
             (Outcome::Refused, Some(t(0.1)), t(0.1), Some(2))
@@ -408,11 +565,17 @@ mod tests {
         assert_eq!((r.tcp_syn, r.syn_retransmissions, r.syn_ack), (2, 0, 1));
         assert_eq!(r.attempts.len(), 2);
         assert_eq!(
-            (r.attempts[0].outcome, r.attempts[0].half_open_until),
+            (
+                r.attempts.get(0).unwrap().outcome,
+                r.attempts.get(0).unwrap().half_open_until
+            ),
             (Outcome::Unanswered, t(2.0))
         );
         assert_eq!(
-            (r.attempts[1].outcome, r.attempts[1].half_open_until),
+            (
+                r.attempts.get(1).unwrap().outcome,
+                r.attempts.get(1).unwrap().half_open_until
+            ),
             (Outcome::Established, t(2.1))
         );
     }
@@ -428,7 +591,7 @@ mod tests {
             50.0,
         );
         assert_eq!((r.tcp_syn, r.syn_retransmissions, r.rst), (2, 0, 1));
-        assert_eq!(r.attempts[0].outcome, Outcome::Unanswered);
+        assert_eq!(r.attempts.get(0).unwrap().outcome, Outcome::Unanswered);
     }
 
     #[test]
@@ -437,6 +600,6 @@ mod tests {
             &[pkt(1, 0.0, true, SYN, 5), pkt(2, 25.0, true, SYN, 5)],
             60.0,
         );
-        assert_eq!(r.attempts[0].half_open_until, t(25.0));
+        assert_eq!(r.attempts.get(0).unwrap().half_open_until, t(25.0));
     }
 }

@@ -2,10 +2,12 @@
 
 pub mod alarm;
 pub mod connections;
+pub mod crowd;
 pub mod events;
 pub mod halfopen;
 pub mod handshake;
 pub mod netstat_facts;
+pub(crate) mod slots;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod test_packets;

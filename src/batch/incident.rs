@@ -219,9 +219,9 @@ pub fn process_incident(inc: &Incident, settings: &BatchSettings) -> Outcome {
     let mut row = SummaryRow::from_analysis(&inc.name, &root, &analysis);
     let mut written = Vec::new();
     for (f, name) in settings.formats.iter().zip(&reports) {
-        let mut buf = Vec::new();
-        let res = render(*f, &analysis, &RenderOptions::default(), &mut buf)
-            .and_then(|()| manifest::write_atomic(&dir.join(name), &buf));
+        let res = crate::outfile::write_atomic_with(&dir.join(name), |w| {
+            render(*f, &analysis, &RenderOptions::default(), w)
+        });
         match res {
             Ok(()) => written.push(name.clone()),
             Err(e) => {

@@ -1,89 +1,142 @@
-//! SYN floods and scans from many sources (issue 18 §2): a capture with more than
-//! [`CROWD_SENDERS`] SYN senders, most of them far below the half-open limit, is a crowd. Its
-//! senders that never come near the limit (peak below half of it) become no host of their own,
-//! get no half-open entries and no per-attempt timeline entries: they are counted, and one
-//! timeline entry per capture tells how many there were. The state kept is then proportional to
-//! the hosts that matter, not to the sources in the capture. Senders near or at the limit keep
-//! everything, however many others there are. Captures with few senders are never affected.
+//! Timeline entries for attempts counted rather than listed (issue 18 §2): a crowd's folded
+//! senders (`analysis::crowd`: one entry per capture) and the attempts of one sender beyond
+//! [`MAX_LISTED_ATTEMPTS`] (one entry per sender and capture). A scan or flood then adds a
+//! bounded number of entries, however many SYNs it holds; the counts in `captures[]`, `hosts[]`
+//! and the findings still include every attempt.
 
+use crate::analysis::crowd::CrowdFold;
 use crate::analysis::handshake::{Attempt, Outcome};
-use crate::analysis::source::CaptureData;
 use crate::model::{EntryKind, Locator, SourceRef, TimelineEntry, UtcTime};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-/// More SYN senders than this in one capture make it a crowd (a scan, a flood, a worm): a
-/// workstation, its servers and its alarm clients are far fewer.
-pub const CROWD_SENDERS: usize = 64;
+pub use crate::analysis::crowd::CROWD_SENDERS;
 
-/// The senders of `c` that are counted, not listed: empty unless the capture has more than
-/// [`CROWD_SENDERS`] senders; then those whose peak of concurrent half-open connections stays
-/// below half of `limit`.
-pub(crate) fn crowd(c: &CaptureData, limit: u32) -> HashSet<IpAddr> {
-    if c.half_open.len() <= CROWD_SENDERS {
-        return HashSet::new();
-    }
-    c.half_open
-        .iter()
-        .filter(|h| h.peak.saturating_mul(2) < limit)
-        .map(|h| h.host)
-        .collect()
+/// Connect attempts of one sender in one capture that get timeline entries of their own (SYN
+/// retransmissions, never answered, refused); the rest are counted in one entry. A workstation
+/// at the limit makes tens to hundreds (the demo: 40 unreachable destinations, 80 retries);
+/// thousands are a scan.
+pub const MAX_LISTED_ATTEMPTS: u32 = 1000;
+
+/// The one timeline entry of a crowd's folded senders in capture `path`, if any attempt was
+/// folded.
+pub(crate) fn entry(f: &CrowdFold, path: &Arc<Path>) -> Option<TimelineEntry> {
+    let (first, frame) = f.first?;
+    let last = f.last.unwrap_or(first);
+    Some(TimelineEntry {
+        time: first,
+        host: None,
+        kind: EntryKind::ConnectUnanswered,
+        message: format!(
+            "{} connect attempts from {} SYN senders, each far below the half-open limit \
+             (a scan or flood), from {first} to {last}: {} never answered, {} SYN \
+             retransmissions; counted, not listed one by one",
+            f.attempts, f.senders, f.unanswered, f.syn_retransmissions
+        ),
+        source: SourceRef {
+            path: path.clone(),
+            locator: Locator::FrameNumber(frame),
+        },
+    })
 }
 
-/// What a crowd's attempts add up to.
+/// Which attempts of a capture get entries of their own: at most [`MAX_LISTED_ATTEMPTS`] per
+/// sender, in file order.
 #[derive(Default)]
-pub(crate) struct CrowdTally {
-    senders: HashSet<IpAddr>,
+pub(crate) struct Listing {
+    per_sender: HashMap<IpAddr, (u32, Option<Unlisted>)>,
+}
+
+impl Listing {
+    /// True when `at` gets its own entries; otherwise it is counted for its sender. Attempts
+    /// that make no entry (answered at once) are not counted against the cap.
+    pub(crate) fn lists(&mut self, at: &Attempt) -> bool {
+        let makes_entries = !at.retransmissions.is_empty()
+            || matches!(at.outcome, Outcome::Unanswered | Outcome::Refused);
+        if !makes_entries {
+            return true;
+        }
+        let (listed, rest) = self.per_sender.entry(at.src).or_default();
+        if *listed < MAX_LISTED_ATTEMPTS {
+            *listed += 1;
+            return true;
+        }
+        rest.get_or_insert_with(|| Unlisted::first(at)).add(at);
+        false
+    }
+
+    /// The senders with attempts not listed, by address.
+    pub(crate) fn unlisted(self) -> Vec<(IpAddr, Unlisted)> {
+        let mut out: Vec<_> = self
+            .per_sender
+            .into_iter()
+            .filter_map(|(ip, (_, rest))| Some((ip, rest?)))
+            .collect();
+        out.sort_by_key(|(ip, _)| *ip);
+        out
+    }
+}
+
+/// The attempts of one sender beyond the cap.
+pub(crate) struct Unlisted {
     attempts: u64,
     unanswered: u64,
+    refused: u64,
     syn_retx: u64,
-    first: Option<(UtcTime, u64)>,
-    last: Option<UtcTime>,
+    first: (UtcTime, u64),
+    last: UtcTime,
 }
 
-impl CrowdTally {
-    /// Counts one attempt of a crowd sender.
-    pub(crate) fn add(&mut self, at: &Attempt) {
-        self.senders.insert(at.src);
+impl Unlisted {
+    fn first(at: &Attempt) -> Unlisted {
+        Unlisted {
+            attempts: 0,
+            unanswered: 0,
+            refused: 0,
+            syn_retx: 0,
+            first: (at.first_syn, at.frame),
+            last: at.first_syn,
+        }
+    }
+
+    fn add(&mut self, at: &Attempt) {
         self.attempts += 1;
         self.syn_retx += at.retransmissions.len() as u64;
-        if matches!(at.outcome, Outcome::Unanswered | Outcome::OpenAtEnd) {
-            self.unanswered += 1;
+        match at.outcome {
+            Outcome::Unanswered => self.unanswered += 1,
+            Outcome::Refused => self.refused += 1,
+            _ => {}
         }
-        if self.first.is_none_or(|(t, _)| at.first_syn < t) {
-            self.first = Some((at.first_syn, at.frame));
+        if at.first_syn < self.first.0 {
+            self.first = (at.first_syn, at.frame);
         }
-        self.last = Some(self.last.map_or(at.first_syn, |l| l.max(at.first_syn)));
+        self.last = self.last.max(at.first_syn);
     }
 
-    /// Senders counted.
-    pub(crate) fn senders(&self) -> u64 {
-        self.senders.len() as u64
-    }
-
-    /// The one timeline entry of the crowd of capture `path`, if it had any attempt.
-    pub(crate) fn entry(&self, path: &Arc<Path>) -> Option<TimelineEntry> {
-        let (first, frame) = self.first?;
-        let last = self.last.unwrap_or(first);
-        Some(TimelineEntry {
+    /// Its timeline entry (`host`: the sender as displayed).
+    pub(crate) fn entry(&self, path: &Arc<Path>, host: Option<String>) -> TimelineEntry {
+        let (first, frame) = self.first;
+        TimelineEntry {
             time: first,
-            host: None,
+            host: host.clone(),
             kind: EntryKind::ConnectUnanswered,
             message: format!(
-                "{} connect attempts from {} SYN senders, each far below the half-open limit \
-                 (a scan or flood), from {first} to {last}: {} never answered, {} SYN \
-                 retransmissions; counted, not listed one by one",
+                "{} more connect attempts of {} from {first} to {}: {} never answered, {} \
+                 refused, {} SYN retransmissions; counted, not listed one by one (more than \
+                 {MAX_LISTED_ATTEMPTS} from one sender)",
                 self.attempts,
-                self.senders.len(),
+                host.as_deref().unwrap_or("this sender"),
+                self.last,
                 self.unanswered,
+                self.refused,
                 self.syn_retx
             ),
             source: SourceRef {
                 path: path.clone(),
                 locator: Locator::FrameNumber(frame),
             },
-        })
+        }
     }
 }

@@ -7,7 +7,7 @@
 use crate::analysis::source::{Input, InputData};
 use crate::ingest::capture::NameSource;
 use crate::ingest::netstat::NetstatFile;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -17,19 +17,17 @@ pub(crate) struct Identities {
     pub(crate) hosts: Hosts,
     /// Per input (by index): the display name of a netstat file's host.
     pub(crate) netstat_host: Vec<Option<String>>,
-    /// Per input (by index): a capture's SYN senders that are counted, not made hosts
-    /// ([`super::crowd::crowd`]); empty for other inputs.
-    pub(crate) crowd: Vec<HashSet<IpAddr>>,
 }
 
 /// Merges the identities the inputs tell (and `--host NAME=IP`) into hosts, in one walk.
 ///
 /// Groups come from an event log's `Computer` names, a netstat file's local names and addresses
-/// (one file = one machine), a capture's SYN senders (loopback scoped to the capture). Names a
+/// (one file = one machine), a capture's SYN senders (loopback scoped to the capture; a
+/// crowd's folded senders are none, `analysis::crowd`). Names a
 /// capture reveals (DNS/mDNS/LLMNR answers only by address, NetBIOS registrations and DHCP host
 /// names by address or name) join only hosts those groups already know: a resolver's answers
 /// name far servers, and their first DNS label is not an identity. They never make a host.
-pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32) -> Identities {
+pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)]) -> Identities {
     let mut reg = HostRegistry::default();
     for (name, ip) in extra {
         reg.add_group(
@@ -39,7 +37,6 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32)
         );
     }
     let mut netstat_ids: Vec<Option<(Vec<String>, Vec<IpAddr>)>> = vec![None; inputs.len()];
-    let mut crowd: Vec<HashSet<IpAddr>> = vec![HashSet::new(); inputs.len()];
     let mut revealed = Vec::new();
     for (k, input) in inputs.iter().enumerate() {
         let shown = input.path.display();
@@ -65,8 +62,7 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32)
                 netstat_ids[k] = Some((names, addrs));
             }
             Ok(InputData::Capture(c)) => {
-                crowd[k] = super::crowd::crowd(c, limit);
-                for h in c.half_open.iter().filter(|h| !crowd[k].contains(&h.host)) {
+                for h in &c.half_open {
                     let what = format!("capture {shown} SYN sender");
                     if h.host.is_loopback() {
                         // Loopback is every machine's own: never merge it across captures.
@@ -118,7 +114,6 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)], limit: u32)
     Identities {
         hosts,
         netstat_host,
-        crowd,
     }
 }
 

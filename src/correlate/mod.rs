@@ -32,7 +32,7 @@ mod walk;
 
 pub use crate::analysis::netstat_facts::{Culprit, NetstatSummary};
 pub use clock::{FLAG_OFFSET_S, MAX_ANCHOR_S};
-pub use crowd::CROWD_SENDERS;
+pub use crowd::{CROWD_SENDERS, MAX_LISTED_ATTEMPTS};
 pub use findings::HALF_OPEN_RESOLUTION;
 pub use overlap::{CaptureOverlap, OVERLAP_TOLERANCE_S};
 pub use processes::LEAD_S;
@@ -53,7 +53,7 @@ pub fn correlate(
     list_errors: &[IngestError],
     settings: &CorrelateSettings,
 ) -> Analysis {
-    let ids = hosts::identify(inputs, &settings.hosts, settings.half_open_limit);
+    let ids = hosts::identify(inputs, &settings.hosts);
     let mut w = walk::walk(inputs, &ids, settings);
     let clocks = clock::estimate(&w.clocks, &w.timeline, &settings.clock_offsets);
     w.warnings.extend(clock::one_anchor_warnings(&clocks.list));

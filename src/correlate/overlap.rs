@@ -48,17 +48,29 @@ pub(crate) struct SeenAttempts {
 }
 
 impl SeenAttempts {
-    /// Records `at` of capture `path`; returns the earlier capture that already holds it, if
-    /// any (never `path` itself).
-    pub(crate) fn repeat_of(&mut self, at: &Attempt, path: &Arc<Path>) -> Option<Arc<Path>> {
+    /// Returns the earlier capture that already holds `at` of capture `path`, if any (never
+    /// `path` itself); records `at` when `later_captures` may repeat it (the last capture's
+    /// attempts, and a single capture's, are never stored).
+    pub(crate) fn repeat_of(
+        &mut self,
+        at: &Attempt,
+        path: &Arc<Path>,
+        later_captures: bool,
+    ) -> Option<Arc<Path>> {
         let key = (at.src, at.sport, at.dst, at.dport, at.isn);
-        let list = self.seen.entry(key).or_default();
-        let earlier = list
-            .iter()
-            .find(|(t, p)| p != path && at.first_syn.seconds_since(*t).abs() <= OVERLAP_TOLERANCE_S)
+        let close = |(t, p): &&(UtcTime, Arc<Path>)| {
+            p != path && at.first_syn.seconds_since(*t).abs() <= OVERLAP_TOLERANCE_S
+        };
+        let earlier = self
+            .seen
+            .get(&key)
+            .and_then(|list| list.iter().find(close))
             .map(|(_, p)| p.clone());
-        if earlier.is_none() {
-            list.push((at.first_syn, path.clone()));
+        if earlier.is_none() && later_captures {
+            self.seen
+                .entry(key)
+                .or_default()
+                .push((at.first_syn, path.clone()));
         }
         earlier
     }
@@ -139,13 +151,13 @@ mod tests {
         let (a, b): (Arc<Path>, Arc<Path>) =
             (Path::new("a.pcapng").into(), Path::new("a.cap").into());
         let mut seen = SeenAttempts::default();
-        assert_eq!(seen.repeat_of(&attempt(7, 0), &a), None);
+        assert_eq!(seen.repeat_of(&attempt(7, 0), &a, true), None);
         // The NetMon copy: 400 ns later after the conversion.
-        assert_eq!(seen.repeat_of(&attempt(7, 400), &b), Some(a.clone()));
+        assert_eq!(seen.repeat_of(&attempt(7, 400), &b, true), Some(a.clone()));
         // Another ISN, or 2 s apart, or the same capture: not a repeat.
-        assert_eq!(seen.repeat_of(&attempt(8, 400), &b), None);
-        assert_eq!(seen.repeat_of(&attempt(7, 2_000_000_000), &b), None);
-        assert_eq!(seen.repeat_of(&attempt(7, 10), &a), None);
+        assert_eq!(seen.repeat_of(&attempt(8, 400), &b, true), None);
+        assert_eq!(seen.repeat_of(&attempt(7, 2_000_000_000), &b, true), None);
+        assert_eq!(seen.repeat_of(&attempt(7, 10), &a, true), None);
         let mut o = Vec::new();
         count_repeat(&mut o, &a, &attempt(7, 0));
         count_repeat(&mut o, &a, &attempt(9, 0));

@@ -71,7 +71,7 @@ impl AttemptIndex {
         }
         for input in inputs {
             if let Ok(InputData::Capture(c)) = &input.data {
-                for a in &c.handshakes.attempts {
+                for a in c.handshakes.attempts.iter() {
                     ix.by_tuple
                         .entry((a.sport, a.dst, a.dport))
                         .or_default()

@@ -130,13 +130,16 @@ pub(crate) fn walk<'a>(
             }
             Ok(InputData::Capture(c)) => {
                 let limit = settings.half_open_limit;
+                let later_captures = inputs[k + 1..]
+                    .iter()
+                    .any(|i| matches!(i.data, Ok(InputData::Capture(_))));
                 w.capture(
                     &input.path,
                     input.format,
                     c,
                     &ids.hosts,
                     limit,
-                    &ids.crowd[k],
+                    later_captures,
                 );
                 (c.read.packets, c.read.problems.clone(), None)
             }
@@ -419,7 +422,7 @@ impl<'a> Walk<'a> {
         c: &'a CaptureData,
         hosts: &Hosts,
         limit: u32,
-        crowd: &std::collections::HashSet<IpAddr>,
+        later_captures: bool,
     ) {
         let mut ids = CaptureHosts {
             hosts,
@@ -427,27 +430,17 @@ impl<'a> Walk<'a> {
             cache: HashMap::new(),
         };
         let mut frames = step_moments(&c.half_open);
-        let mut counts = HandshakeCounts::default();
         let mut overlaps = Vec::new();
         // Senders with at least one attempt not seen in an earlier capture.
         let mut fresh_senders = BTreeSet::new();
-        let mut tally = super::crowd::CrowdTally::default();
-        for at in &c.handshakes.attempts {
-            match at.outcome {
-                Outcome::Established => counts.established += 1,
-                Outcome::Refused => counts.refused += 1,
-                Outcome::Unanswered => counts.unanswered += 1,
-                Outcome::OpenAtEnd => counts.open_at_end += 1,
-            }
+        let mut listing = super::crowd::Listing::default();
+        for at in c.handshakes.attempts.iter() {
+            let at = &at;
             if let Some(slot) = frames.get_mut(&(at.src, at.first_syn)) {
                 slot.get_or_insert(at.frame);
             }
-            if let Some(earlier) = self.seen.repeat_of(at, path) {
+            if let Some(earlier) = self.seen.repeat_of(at, path, later_captures) {
                 count_repeat(&mut overlaps, &earlier, at);
-                continue;
-            }
-            if crowd.contains(&at.src) {
-                tally.add(at);
                 continue;
             }
             fresh_senders.insert(at.src);
@@ -461,11 +454,22 @@ impl<'a> Walk<'a> {
                     f.unanswered.insert((at.dst, at.dport));
                 }
             }
-            attempt_entries(path, at, ids.name(shown), &mut self.timeline);
+            if listing.lists(at) {
+                attempt_entries(path, at, ids.name(shown), &mut self.timeline);
+            }
         }
-        self.timeline.extend(tally.entry(path));
+        self.timeline.extend(
+            c.handshakes
+                .crowd
+                .as_ref()
+                .and_then(|f| super::crowd::entry(f, path)),
+        );
+        for (sender, tally) in listing.unlisted() {
+            let shown = ids.of(sender).0;
+            self.timeline.push(tally.entry(path, ids.name(shown)));
+        }
         let mut clock_windows = Vec::new();
-        for h in c.half_open.iter().filter(|h| !crowd.contains(&h.host)) {
+        for h in &c.half_open {
             let (shown, owner) = ids.of(h.host);
             let windows = limit_windows(&h.series, limit);
             if let Some(name) = ids.name(shown) {
@@ -494,9 +498,8 @@ impl<'a> Walk<'a> {
             let n = c.handshakes.attempts.len();
             self.warnings.push(overlap_warning(&path_s, n, &overlaps));
         }
-        let mut summary = capture_summary(&path_s, format, c, counts, crowd);
+        let mut summary = capture_summary(&path_s, format, c);
         summary.overlaps = overlaps;
-        summary.crowd_senders = tally.senders();
         self.captures.push(summary);
         for g in &c.alarm_gaps {
             if repeats_gap(&self.alarm_gaps, g, &path_s) {
@@ -509,13 +512,8 @@ impl<'a> Walk<'a> {
     }
 }
 
-fn capture_summary(
-    path: &str,
-    format: Format,
-    c: &CaptureData,
-    handshakes: HandshakeCounts,
-    crowd: &std::collections::HashSet<IpAddr>,
-) -> CaptureSummary {
+fn capture_summary(path: &str, format: Format, c: &CaptureData) -> CaptureSummary {
+    let o = c.handshakes.outcomes;
     CaptureSummary {
         path: path.to_string(),
         format,
@@ -526,11 +524,15 @@ fn capture_summary(
         syn_retransmissions: c.handshakes.syn_retransmissions,
         syn_ack: c.handshakes.syn_ack,
         rst: c.handshakes.rst,
-        handshakes,
+        handshakes: HandshakeCounts {
+            established: o.established,
+            refused: o.refused,
+            unanswered: o.unanswered,
+            open_at_end: o.open_at_end,
+        },
         half_open: c
             .half_open
             .iter()
-            .filter(|h| !crowd.contains(&h.host))
             .map(|h| CaptureHost {
                 address: h.host,
                 peak_half_open: h.peak,
@@ -541,6 +543,6 @@ fn capture_summary(
             })
             .collect(),
         overlaps: Vec::new(),
-        crowd_senders: 0,
+        crowd_senders: c.handshakes.crowd.as_ref().map_or(0, |f| f.senders),
     }
 }

@@ -134,7 +134,7 @@ impl Page {
     /// The view model of `a`, every time in `tz` with its offset (UTC when `None`).
     pub fn in_zone(a: &Analysis, tz: Option<&NamedTz>) -> Page {
         let (charts, hosts_without_chart) = charts(a, tz);
-        let timeline = timeline::rows(a, tz);
+        let (timeline, worth) = timeline::rows(a, tz);
         Page {
             zone_note: zone_note(tz),
             title: title(a),
@@ -142,7 +142,7 @@ impl Page {
             inputs_count: a.inputs.len(),
             skipped: a.inputs.iter().map(|i| i.skipped).sum(),
             entries: timeline.len(),
-            counts: counts(a, timeline.len()),
+            counts: counts(a, worth, timeline.len()),
             verdicts: verdicts(a, tz),
             warnings: a.warnings.clone(),
             errors: a.errors.iter().map(|e| e.error.clone()).collect(),
@@ -164,7 +164,10 @@ impl Page {
 }
 
 /// The header counts in plain English.
-fn counts(a: &Analysis, shown: usize) -> String {
+/// `worth`: entries worth showing; `listed`: rows in the table (at most
+/// [`timeline::MAX_HTML_ROWS`]).
+fn counts(a: &Analysis, worth: usize, listed: usize) -> String {
+    let shown = worth;
     let skipped: u64 = a.inputs.iter().map(|i| i.skipped).sum();
     let mut s = format!(
         "{}, {}, {}, {}",
@@ -182,6 +185,11 @@ fn counts(a: &Analysis, shown: usize) -> String {
         s.push_str(&format!(
             " ({} far below the limit not shown)",
             plural(hidden as u64, "half-open peak")
+        ));
+    }
+    if listed < worth {
+        s.push_str(&format!(
+            "; the table lists the first {listed}, every entry is in --format json, jsonl or csv"
         ));
     }
     s

@@ -38,14 +38,23 @@ fn severity_class(kind: EntryKind) -> &'static str {
     }
 }
 
-/// Every timeline entry of `a` worth showing ([`worth_showing`]) as a row, in timeline order;
-/// ids keep the entry's index in the whole timeline.
-pub(super) fn rows(a: &Analysis, tz: Option<&NamedTz>) -> Vec<Row> {
+/// Rows of the HTML timeline table at most; the rest are counted in the header. A scan or
+/// flood gives hundreds of thousands of entries, which would make a page no browser opens.
+pub const MAX_HTML_ROWS: usize = 5000;
+
+/// The first [`MAX_HTML_ROWS`] timeline entries of `a` worth showing ([`worth_showing`]) as
+/// rows, in timeline order (ids keep the entry's index in the whole timeline), and how many
+/// entries are worth showing in all.
+pub(super) fn rows(a: &Analysis, tz: Option<&NamedTz>) -> (Vec<Row>, usize) {
     let limit = a.settings.half_open_limit;
-    a.timeline
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| worth_showing(e, limit))
+    let worth = || {
+        a.timeline
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| worth_showing(e, limit))
+    };
+    let rows = worth()
+        .take(MAX_HTML_ROWS)
         .map(|(i, e)| Row {
             id: format!("e{i}"),
             time: human_time(e.time, tz),
@@ -57,7 +66,8 @@ pub(super) fn rows(a: &Analysis, tz: Option<&NamedTz>) -> Vec<Row> {
             source: e.source.path.display().to_string(),
             locator: e.source.locator.to_string(),
         })
-        .collect()
+        .collect();
+    (rows, worth().count())
 }
 
 /// The distinct values of one column of `rows`, sorted: the choices of a filter.

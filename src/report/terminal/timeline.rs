@@ -8,6 +8,10 @@ use crate::model::{EntryKind, Severity, TimelineEntry};
 use crate::report::display::{kind_count, kind_label, plural, worth_showing};
 use std::io::Write;
 
+/// Rows of the terminal TIMELINE at most (after folding); the rest are counted in one line. A
+/// scan or flood gives hundreds of thousands of entries, which no one reads in a terminal.
+pub const MAX_TIMELINE_ROWS: usize = 2000;
+
 /// A run of timeline entries shown as one line.
 struct Folded<'a> {
     /// The first entry of the run (its time, host, kind and message are shown).
@@ -18,7 +22,7 @@ struct Folded<'a> {
 
 /// Folds consecutive repeats (same host, same kind, same whole second) of the capture-derived
 /// kinds that come by the hundred (SYN retransmissions, unanswered and refused connects).
-fn fold(entries: &[TimelineEntry]) -> Vec<Folded<'_>> {
+fn fold<'a>(entries: &[&'a TimelineEntry]) -> Vec<Folded<'a>> {
     let foldable = |k: EntryKind| {
         matches!(
             k,
@@ -27,7 +31,7 @@ fn fold(entries: &[TimelineEntry]) -> Vec<Folded<'_>> {
     };
     let second = |e: &TimelineEntry| e.time.unix_nanos().div_euclid(1_000_000_000);
     let mut out: Vec<Folded> = Vec::new();
-    for e in entries {
+    for &e in entries {
         if let Some(last) = out.last_mut() {
             let l = last.first;
             if foldable(e.kind) && l.kind == e.kind && l.host == e.host && second(l) == second(e) {
@@ -45,11 +49,10 @@ impl Terminal {
     /// [`Severity::of_entry`]).
     pub(super) fn timeline(&self, a: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
         let limit = a.settings.half_open_limit;
-        let shown: Vec<TimelineEntry> = a
+        let shown: Vec<&TimelineEntry> = a
             .timeline
             .iter()
             .filter(|e| worth_showing(e, limit))
-            .cloned()
             .collect();
         let hidden = a.timeline.len() - shown.len();
         let note = if hidden > 0 {
@@ -71,10 +74,21 @@ impl Terminal {
         };
         let mut t =
             Grid::new(&[&time_header, "host", "kind", "what happened (source)"]).atomic(&[0]);
-        for f in fold(&shown) {
-            t.row_painted(self.timeline_row(&f));
+        let rows = fold(&shown);
+        for f in rows.iter().take(MAX_TIMELINE_ROWS) {
+            t.row_painted(self.timeline_row(f));
         }
-        self.write_grid(&t, out)
+        self.write_grid(&t, out)?;
+        if let Some(next) = rows.get(MAX_TIMELINE_ROWS) {
+            let rest: usize = rows.iter().skip(MAX_TIMELINE_ROWS).map(|f| f.count).sum();
+            writeln!(
+                out,
+                "… {rest} more timeline entries not shown (from {}): every entry is in \
+                 --format json, jsonl or csv; --around TIME --window S shows one stretch",
+                self.time(next.first.time)
+            )?;
+        }
+        Ok(())
     }
 
     /// The cells of one (possibly folded) timeline row.
