@@ -57,11 +57,17 @@ fn capture(sources: u32) -> Vec<u8> {
 }
 
 fn analyze(cap: &[u8]) -> Value {
+    serde_json::from_slice(&run(cap, "json")).unwrap()
+}
+
+/// The report of `cap` (as `flood.pcap`) in `format` (exit 0 asserted).
+fn run(cap: &[u8], format: &str) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("flood.pcap");
     std::fs::write(&path, cap).unwrap();
     let out = support::watched_bin()
-        .args(["analyze", "--format", "json"])
+        .env("COLUMNS", "200")
+        .args(["analyze", "--format", format])
         .arg(&path)
         .output()
         .unwrap();
@@ -71,7 +77,7 @@ fn analyze(cap: &[u8]) -> Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
 }
 
 #[test]
@@ -126,4 +132,70 @@ fn a_capture_with_64_senders_lists_every_one() {
     assert_eq!(c["crowd_senders"], 0);
     assert_eq!(c["half_open"].as_array().unwrap().len(), 64);
     assert_eq!(v["hosts"].as_array().unwrap().len(), 64);
+}
+
+/// `senders` scanners (10.7.0.1, 10.7.0.2, …), each with `per_sender` unanswered SYNs 10 ms
+/// apart to distinct ports, interleaved; a plain ACK 60 s later ends the capture.
+fn scanners(senders: u8, per_sender: u32) -> Vec<u8> {
+    let target = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 1));
+    let mut p = Vec::new();
+    for i in 0..per_sender {
+        for k in 0..senders {
+            let src = IpAddr::V4(Ipv4Addr::new(10, 7, 0, k + 1));
+            let mut s = syn(i64::from(i) * 10 + i64::from(k), src, 50_000, target, i + 1);
+            s.seg.dport = (i % 60_000) as u16 + 1;
+            p.push(s);
+        }
+    }
+    let mut tail = syn(i64::from(per_sender) * 10 + 60_000, target, 80, target, 1);
+    tail.seg.flags = flags::ACK;
+    p.push(tail);
+    write_pcap(&p)
+}
+
+#[test]
+fn a_scanner_gets_1000_listed_attempts_and_one_entry_counting_the_rest() {
+    let v = analyze(&scanners(3, 1_005));
+    let timeline = v["timeline"].as_array().unwrap();
+    let of = |host: &str| {
+        timeline
+            .iter()
+            .filter(|e| e["host"] == host && e["kind"] == "connect_unanswered")
+            .collect::<Vec<_>>()
+    };
+    let entries = of("10.7.0.2");
+    // 1000 attempts listed one by one, then one entry for the other 5.
+    assert_eq!(entries.len(), 1_001);
+    let rest: Vec<&str> = entries
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .filter(|m| m.contains("counted, not listed"))
+        .collect();
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    assert!(
+        rest[0].starts_with("5 more connect attempts of 10.7.0.2 from 2026-03-14T10:00:10.001"),
+        "{}",
+        rest[0]
+    );
+    assert!(rest[0].contains("5 never answered"), "{}", rest[0]);
+    // The counts still hold every attempt.
+    assert_eq!(v["captures"][0]["handshakes"]["unanswered"], 3 * 1_005);
+}
+
+#[test]
+fn terminal_and_html_timelines_stop_at_their_row_caps_and_say_how_many_more() {
+    // 6 scanners: 6000 unanswered connects + a limit-reached and a peak entry each.
+    let cap = scanners(6, 1_000);
+    let text = String::from_utf8(run(&cap, "text")).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("… 4012 more timeline entries not shown (from 2026-03-14"),
+        "{last}"
+    );
+    let html = String::from_utf8(run(&cap, "html")).unwrap();
+    assert_eq!(html.matches("<tr id=\"e").count(), 5_000);
+    assert!(
+        html.contains("6012 timeline entries; the table lists the first 5000"),
+        "header counts"
+    );
 }

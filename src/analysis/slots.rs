@@ -271,10 +271,17 @@ impl TupleIndex {
         self.buckets.len() - 1
     }
 
+    /// The home bucket of `t`: the top bits of its hash (Fibonacci hashing; the low bits of a
+    /// multiplicative hash depend only on the low bits of the key).
+    fn home(&self, t: Tuple) -> usize {
+        let bits = self.buckets.len().trailing_zeros();
+        (t.hash() >> (64 - bits)) as usize
+    }
+
     /// The bucket holding `t`, or the empty bucket where it would go.
     fn probe(&self, slots: &[Slot], t: Tuple) -> usize {
         let mask = self.mask();
-        let mut b = (t.hash() as usize) & mask;
+        let mut b = self.home(t);
         loop {
             match self.buckets.get(b).copied() {
                 Some(NO_NODE) | None => return b,
@@ -319,7 +326,7 @@ impl TupleIndex {
             let Some(t) = slots.get(ix as usize).map(Tuple::of) else {
                 continue;
             };
-            let mut b = (t.hash() as usize) & mask;
+            let mut b = self.home(t);
             while self.buckets.get(b).is_some_and(|&c| c != NO_NODE) {
                 b = (b + 1) & mask;
             }
