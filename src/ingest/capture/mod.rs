@@ -37,6 +37,7 @@
 //! [`Problem`]: crate::model::Problem
 //! [`create_reader`]: pcap_parser::create_reader
 
+mod gzip;
 mod link;
 mod magic;
 mod names;
@@ -54,6 +55,7 @@ pub use types::{CaptureRead, HeadError, TcpPacket, TcpSegment, flags};
 use crate::ingest::error::IngestError;
 use crate::model::Format;
 use flate2::read::MultiGzDecoder;
+pub use gzip::{GZIP_RATIO_FREE, MAX_GZIP_RATIO};
 use magic::{format_of_magic, is_gzip, read_full};
 use std::fs::File;
 use std::io::{Cursor, Read};
@@ -82,7 +84,11 @@ pub fn read_capture(
     let got = read_full(&mut file, &mut magic).map_err(|e| IngestError::io(path, e))?;
     let res = if is_gzip(&magic[..got]) {
         let start = Cursor::new(magic[..got].to_vec());
-        read_capture_from(MultiGzDecoder::new(start.chain(file)), on_tcp)
+        let (inflated, tripped) = gzip::guarded(start.chain(file), MultiGzDecoder::new);
+        read_capture_from(inflated, on_tcp).map(|mut read| {
+            read.problems.extend(tripped.note());
+            read
+        })
     } else if format_of_magic(&magic[..got]) == Some(Format::Netmon) {
         // NetMon needs random access (the frame table is at the end): read the file in place.
         read_netmon(std::io::BufReader::new(file), on_tcp)
