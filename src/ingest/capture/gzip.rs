@@ -9,6 +9,11 @@
 //! batch zip check (`batch::zipsafe`). Memory is never at risk (captures stream), time is: a
 //! 4 MB bomb would otherwise be read for seconds as 4 GB of nothing.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::model::{Locator, Problem};
 use std::io::Read;
 use std::sync::Arc;

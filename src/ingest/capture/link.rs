@@ -11,9 +11,14 @@
 //! TCP: RFC 9293 §3.1. UDP (RFC 768) only for the name-service ports (see [`is_name_port`]):
 //! every other UDP datagram is `NotTcp` without looking past the ports.
 
-use super::types::TcpSegment;
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+use super::types::{TcpSegment, ipv4_at};
 use crate::ingest::bytes::{be16, be32, le32};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 
 /// A UDP datagram on a name-service port, borrowing the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +119,9 @@ fn null_loop(frame: &[u8]) -> Decoded<'_> {
     } else {
         le
     };
-    let rest = &frame[4..];
+    let Some(rest) = frame.get(4..) else {
+        return Decoded::NotTcp;
+    };
     match af {
         2 => ipv4(rest),
         10 | 24 | 28 | 30 => ipv6(rest),
@@ -153,11 +160,10 @@ fn ipv4(p: &[u8]) -> Decoded<'_> {
     if frag & 0x1fff != 0 {
         return Decoded::NonFirstFragment;
     }
-    let (Some(s), Some(d)) = (p.get(12..16), p.get(16..20)) else {
+    let (Some(s), Some(d)) = (ipv4_at(p, 12), ipv4_at(p, 16)) else {
         return Decoded::Malformed("IPv4 header cut");
     };
-    let src = IpAddr::V4(Ipv4Addr::new(s[0], s[1], s[2], s[3]));
-    let dst = IpAddr::V4(Ipv4Addr::new(d[0], d[1], d[2], d[3]));
+    let (src, dst) = (IpAddr::V4(s), IpAddr::V4(d));
     let Some(seg) = p.get(ihl..) else {
         return Decoded::Malformed("IPv4 header cut");
     };
@@ -174,7 +180,7 @@ fn ipv4(p: &[u8]) -> Decoded<'_> {
 /// Kept out of [`ipv4`]'s TCP path; returns `NotTcp` unless a name port matches.
 #[cold]
 fn ipv4_udp(p: &[u8], ihl: usize, total: u16) -> Decoded<'_> {
-    let (Some(s), Some(d), Some(seg)) = (p.get(12..16), p.get(16..20), p.get(ihl..)) else {
+    let (Some(s), Some(d), Some(seg)) = (ipv4_at(p, 12), ipv4_at(p, 16), p.get(ihl..)) else {
         return Decoded::NotTcp;
     };
     let ip_len = if total == 0 {
@@ -182,8 +188,7 @@ fn ipv4_udp(p: &[u8], ihl: usize, total: u16) -> Decoded<'_> {
     } else {
         usize::from(total)
     };
-    let src = IpAddr::V4(Ipv4Addr::new(s[0], s[1], s[2], s[3]));
-    let dst = IpAddr::V4(Ipv4Addr::new(d[0], d[1], d[2], d[3]));
+    let (src, dst) = (IpAddr::V4(s), IpAddr::V4(d));
     udp(src, dst, seg, ip_len.saturating_sub(ihl))
 }
 

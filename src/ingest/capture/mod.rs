@@ -37,6 +37,12 @@
 //! [`Problem`]: crate::model::Problem
 //! [`create_reader`]: pcap_parser::create_reader
 
+// Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod gzip;
 mod link;
 mod magic;
@@ -82,18 +88,19 @@ pub fn read_capture(
     let mut file = File::open(path).map_err(|e| IngestError::io(path, e))?;
     let mut magic = [0u8; 4];
     let got = read_full(&mut file, &mut magic).map_err(|e| IngestError::io(path, e))?;
-    let res = if is_gzip(&magic[..got]) {
-        let start = Cursor::new(magic[..got].to_vec());
+    let head = magic.get(..got).unwrap_or_default();
+    let res = if is_gzip(head) {
+        let start = Cursor::new(head.to_vec());
         let (inflated, tripped) = gzip::guarded(start.chain(file), MultiGzDecoder::new);
         read_capture_from(inflated, on_tcp).map(|mut read| {
             read.problems.extend(tripped.note());
             read
         })
-    } else if format_of_magic(&magic[..got]) == Some(Format::Netmon) {
+    } else if format_of_magic(head) == Some(Format::Netmon) {
         // NetMon needs random access (the frame table is at the end): read the file in place.
         read_netmon(std::io::BufReader::new(file), on_tcp)
     } else {
-        let start = Cursor::new(magic[..got].to_vec());
+        let start = Cursor::new(head.to_vec());
         read_capture_from(start.chain(file), on_tcp)
     };
     res.map_err(|e| match e {

@@ -31,6 +31,12 @@
 //! A datagram that matched a port but cannot be parsed gives a [`Malformed`] reason; the names
 //! read before the fault are kept.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+use super::types::ipv4_at;
 use crate::ingest::bytes::be16;
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -241,9 +247,9 @@ fn dns(msg: &[u8], out: &mut Vec<Found>) -> Result<(), Malformed> {
         let in_answer = k < u32::from(an);
         match (rr.ty, rr.rdata.len()) {
             (1, 4) => {
-                let b = rr.rdata;
-                let a = IpAddr::V4(Ipv4Addr::new(b[0], b[1], b[2], b[3]));
-                addrs.push((dotted(&rr.name), a, in_answer));
+                if let Some(a) = ipv4_at(rr.rdata, 0) {
+                    addrs.push((dotted(&rr.name), IpAddr::V4(a), in_answer));
+                }
             }
             (28, 16) => {
                 let mut o = [0u8; 16];
@@ -302,12 +308,15 @@ fn netbios_name(label: &[u8]) -> Result<(String, u8), Malformed> {
         return Err("NetBIOS name label not 32 bytes long");
     }
     let mut raw = [0u8; 16];
-    for (i, pair) in label.chunks_exact(2).enumerate() {
-        let (hi, lo) = (pair[0].wrapping_sub(b'A'), pair[1].wrapping_sub(b'A'));
+    for (byte, pair) in raw.iter_mut().zip(label.chunks_exact(2)) {
+        let &[a, b] = pair else {
+            return Err("NetBIOS name label not 32 bytes long");
+        };
+        let (hi, lo) = (a.wrapping_sub(b'A'), b.wrapping_sub(b'A'));
         if hi > 15 || lo > 15 {
             return Err("NetBIOS name not first-level encoded (letters A-P)");
         }
-        raw[i] = (hi << 4) | lo;
+        *byte = (hi << 4) | lo;
     }
     let suffix = raw[15];
     let mut body = &raw[..15];
@@ -334,8 +343,10 @@ fn nb_addresses(rdata: &[u8]) -> Result<Vec<Ipv4Addr>, Malformed> {
     }
     Ok(rdata
         .chunks_exact(6)
-        .filter(|c| c[0] & 0x80 == 0)
-        .map(|c| Ipv4Addr::new(c[2], c[3], c[4], c[5]))
+        .filter_map(|c| match *c {
+            [flags, _, a, b, cc, d] if flags & 0x80 == 0 => Some(Ipv4Addr::new(a, b, cc, d)),
+            _ => None,
+        })
         .filter(|a| !a.is_unspecified())
         .collect())
 }
@@ -391,11 +402,6 @@ fn nbns(msg: &[u8], out: &mut Vec<Found>) -> Result<(), Malformed> {
 /// DHCP fixed header length up to the magic cookie (RFC 2131 §2) and the cookie (RFC 2132 §2).
 const BOOTP_LEN: usize = 236;
 const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
-
-fn ipv4_at(msg: &[u8], at: usize) -> Option<Ipv4Addr> {
-    let b = msg.get(at..at + 4)?;
-    Some(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
-}
 
 fn dhcp(msg: &[u8], out: &mut Vec<Found>) -> Result<(), Malformed> {
     let (Some(ciaddr), Some(yiaddr)) = (ipv4_at(msg, 12), ipv4_at(msg, 16)) else {
