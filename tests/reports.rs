@@ -150,6 +150,7 @@ fn clock_offsets_give_raw_time_and_offset_per_source() {
         offset_s: -90.5,
         anchors: 1,
         method: halfopen::model::ClockMethod::Option,
+        spread_s: 0.0,
     });
     let rows = jsonl_rows(&rendered(OutputFormat::Jsonl, &a, &plain()));
     let e = rows.iter().find(|r| r["kind"] == "tcpip_4226").unwrap();

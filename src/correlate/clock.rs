@@ -15,6 +15,16 @@
 //!   shift is `t4226 − reached` for the interval whose start is nearest. Anchors more than
 //!   [`MAX_ANCHOR_S`] from every start are ignored (another episode). The offset is the median
 //!   of the shifts (inference, to be checked on a lab capture; research/domain.md §4).
+//! - **`connections_vs_capture`** (preferred when present, issue 19 §4): each single connect an
+//!   event log (Sysmon 3, Security 5156/5157: the host's clock) or a firewall log (OPEN, ALLOW:
+//!   the host's clock) records against the first SYN of the same 4-tuple (source, source port,
+//!   destination, destination port) in the capture; with the port reused, the nearest attempt.
+//!   Both record the same moment (the connect call; WFP authorises at the SYN, the firewall
+//!   logs OPEN as it lets the SYN out), so each is a direct reading of the offset, to the
+//!   logging latency; anchors beyond [`MAX_ANCHOR_S`] are ignored. A time in whole seconds (a
+//!   firewall log) stands for the middle of its second (+0.5 s): the log truncates, and without
+//!   this the median would sit half a second early. The offset is the anchors' median,
+//!   `spread_s` their median absolute deviation.
 //! - **`option`**: `--clock-offset SOURCE=SECONDS` overrides everything for the inputs whose path
 //!   ends with SOURCE.
 //! - **`none`**: no anchors; assumed 0 (a capture taken on the host itself shares its clock).
@@ -22,9 +32,11 @@
 //! NTP packets and boot markers (EventLog 6005 against first traffic) are not used yet: the
 //! capture reader passes only TCP.
 
-use super::ClockOffset;
+use super::{ClockOffset, ConnectionFact};
+use crate::analysis::handshake::Attempt;
 use crate::model::{ClockMethod, EntryKind, TimelineEntry, UtcTime};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::Path;
 
 /// Anchors further than this from every at-limit interval are ignored (seconds; one day covers
@@ -78,12 +90,13 @@ fn names(path: &Path, source: &str) -> bool {
 }
 
 /// Estimates every input's offset from the readable inputs (`sources`, input order), the
-/// `--clock-offset` list `manual` (last match wins) and `timeline`, the raw entries (before any
-/// shift).
+/// `--clock-offset` list `manual` (last match wins), `timeline`, the raw entries (before any
+/// shift), and `connects`: per capture path, its connection anchors ([`connection_shifts`]).
 pub(crate) fn estimate(
     sources: &[(&Path, SourceClock)],
     timeline: &[TimelineEntry],
     manual: &[(String, f64)],
+    connects: &HashMap<&Path, Vec<f64>>,
 ) -> Clocks {
     let mut clocks = Clocks::default();
     for (path, data) in sources {
@@ -93,14 +106,26 @@ pub(crate) fn estimate(
             .rev()
             .find(|(s, _)| names(path, s))
             .map(|&(_, v)| v);
+        let mut spread_s = 0.0;
         let (offset_s, anchors, method) = match (manual, data) {
             (Some(v), _) => (v, 0, ClockMethod::Option),
             (None, SourceClock::EventLog) => (0.0, 0, ClockMethod::Reference),
             (None, SourceClock::Netstat) => (0.0, 0, ClockMethod::HostClock),
             (None, SourceClock::Capture(windows)) => {
-                let shifts = anchor_shifts(windows, timeline);
+                let by_connects = connects.get(path).filter(|v| !v.is_empty());
+                let (shifts, method) = match by_connects {
+                    Some(v) => (v.clone(), ClockMethod::ConnectionsVsCapture),
+                    None => (
+                        anchor_shifts(windows, timeline),
+                        ClockMethod::HalfOpenLimitVs4226,
+                    ),
+                };
                 match median(&shifts) {
-                    Some(m) => (m, shifts.len() as u32, ClockMethod::HalfOpenLimitVs4226),
+                    Some(m) => {
+                        let deviations: Vec<f64> = shifts.iter().map(|s| (s - m).abs()).collect();
+                        spread_s = median(&deviations).unwrap_or(0.0);
+                        (m, shifts.len() as u32, method)
+                    }
                     None => (0.0, 0, ClockMethod::None),
                 }
             }
@@ -112,6 +137,7 @@ pub(crate) fn estimate(
             offset_s,
             anchors,
             method,
+            spread_s,
         });
     }
     clocks
@@ -164,6 +190,54 @@ fn anchor_shifts(
         }
     }
     shifts
+}
+
+/// The connection anchors of one capture (module docs, `connections_vs_capture`): for each
+/// fact of `facts` (raw times, outgoing TCP with both endpoints) whose 4-tuple the capture's
+/// `attempts` hold, the shift `fact time − first SYN` of the nearest such attempt, if within
+/// [`MAX_ANCHOR_S`]. In fact order.
+pub(crate) fn connection_shifts(
+    attempts: impl Iterator<Item = Attempt>,
+    facts: &[ConnectionFact],
+) -> Vec<f64> {
+    type Tuple = (IpAddr, u16, IpAddr, u16);
+    let tuple = |f: &ConnectionFact| -> Option<Tuple> {
+        if f.protocol != "tcp" || f.direction.as_deref() == Some("inbound") {
+            return None;
+        }
+        let src = f.src.as_deref()?.parse().ok()?;
+        let dst = f.dst.as_deref()?.parse().ok()?;
+        Some((src, f.sport?, dst, f.dport?))
+    };
+    // Per 4-tuple the facts (index, raw time) that name it.
+    let mut wanted: HashMap<Tuple, Vec<(usize, UtcTime)>> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        if let Some(t) = tuple(f) {
+            wanted.entry(t).or_default().push((i, f.time));
+        }
+    }
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut best: Vec<Option<f64>> = vec![None; facts.len()];
+    for a in attempts {
+        let Some(list) = wanted.get(&(a.src, a.sport, a.dst, a.dport)) else {
+            continue;
+        };
+        for &(i, t) in list {
+            let mid = if t.digits() == 0 { 0.5 } else { 0.0 };
+            let shift = t.seconds_since(a.first_syn) + mid;
+            if let Some(b) = best.get_mut(i) {
+                if b.is_none_or(|old| shift.abs() < old.abs()) {
+                    *b = Some(shift);
+                }
+            }
+        }
+    }
+    best.into_iter()
+        .flatten()
+        .filter(|s| s.abs() <= MAX_ANCHOR_S)
+        .collect()
 }
 
 /// The median (mean of the middle two for an even count); `None` when empty.

@@ -46,6 +46,27 @@ use crate::analysis::source::Input;
 use crate::ingest::IngestError;
 use std::path::Path;
 
+/// Per capture, its connection anchors against the connection facts (none when there are no
+/// facts: the captures are not walked again).
+fn connection_anchors<'a>(
+    inputs: &'a [Input],
+    facts: &[ConnectionFact],
+) -> std::collections::HashMap<&'a Path, Vec<f64>> {
+    if facts.is_empty() {
+        return std::collections::HashMap::new();
+    }
+    inputs
+        .iter()
+        .filter_map(|i| match &i.data {
+            Ok(crate::analysis::source::InputData::Capture(c)) => Some((
+                &*i.path,
+                clock::connection_shifts(c.handshakes.attempts.iter(), facts),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Joins the inputs into one [`Analysis`]. `list_errors` are the paths that could not even be
 /// listed; they come first in [`Analysis::errors`].
 pub fn correlate(
@@ -55,7 +76,8 @@ pub fn correlate(
 ) -> Analysis {
     let ids = hosts::identify(inputs, &settings.hosts);
     let mut w = walk::walk(inputs, &ids, settings);
-    let clocks = clock::estimate(&w.clocks, &w.timeline, &settings.clock_offsets);
+    let connects = connection_anchors(inputs, &w.connections);
+    let clocks = clock::estimate(&w.clocks, &w.timeline, &settings.clock_offsets, &connects);
     w.warnings.extend(clock::one_anchor_warnings(&clocks.list));
     for e in &mut w.timeline {
         e.time = clocks.shift(&e.source.path, e.time);

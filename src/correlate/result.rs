@@ -59,8 +59,12 @@ pub struct ClockOffset {
     pub offset_s: f64,
     /// How many anchor pairs support it (0 for `--clock-offset`).
     pub anchors: u32,
-    /// How it was found (`option`, `reference`, `host_clock`, `half_open_limit_vs_4226`, `none`).
+    /// How it was found (`option`, `reference`, `host_clock`, `half_open_limit_vs_4226`,
+    /// `connections_vs_capture`, `none`).
     pub method: ClockMethod,
+    /// The uncertainty of an estimate, seconds: the median absolute deviation of its anchors
+    /// from `offset_s` (0 with fewer than two anchors, and for the other methods).
+    pub spread_s: f64,
 }
 
 /// The one-line answer for a host.

@@ -183,27 +183,34 @@ pub enum ClockMethod {
     /// `half_open_limit_vs_4226`: median of Event 4226 times against the moments the capture
     /// shows the host reaching the limit.
     HalfOpenLimitVs4226,
+    /// `connections_vs_capture`: median of the times event logs (Sysmon 3, Security
+    /// 5156/5157) and firewall logs give single connects against the first SYN the capture shows
+    /// for the same 4-tuple.
+    ConnectionsVsCapture,
     /// `none`: a capture without anchors (offset 0).
     None,
 }
 
 impl ClockMethod {
     /// Every value, in declaration order (the words of its JSON Schema).
-    pub const ALL: [ClockMethod; 5] = [
+    pub const ALL: [ClockMethod; 6] = [
         ClockMethod::Option,
         ClockMethod::Reference,
         ClockMethod::HostClock,
         ClockMethod::HalfOpenLimitVs4226,
+        ClockMethod::ConnectionsVsCapture,
         ClockMethod::None,
     ];
 
-    /// The JSON word: `option`, `reference`, `host_clock`, `half_open_limit_vs_4226`, `none`.
+    /// The JSON word: `option`, `reference`, `host_clock`, `half_open_limit_vs_4226`,
+    /// `connections_vs_capture`, `none`.
     pub fn as_str(self) -> &'static str {
         match self {
             ClockMethod::Option => "option",
             ClockMethod::Reference => "reference",
             ClockMethod::HostClock => "host_clock",
             ClockMethod::HalfOpenLimitVs4226 => "half_open_limit_vs_4226",
+            ClockMethod::ConnectionsVsCapture => "connections_vs_capture",
             ClockMethod::None => "none",
         }
     }

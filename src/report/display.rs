@@ -292,6 +292,7 @@ pub fn clock_method_label(m: ClockMethod) -> &'static str {
         ClockMethod::Reference => "reference clock",
         ClockMethod::HostClock => "same host's clock",
         ClockMethod::HalfOpenLimitVs4226 => "limit in capture vs Event 4226",
+        ClockMethod::ConnectionsVsCapture => "logged connects vs their SYNs",
         ClockMethod::None => "none",
     }
 }
