@@ -118,6 +118,7 @@ fn bench_evtx(c: &mut Criterion) {
             computer: "WS-ALARM01".to_string(),
             channel: "System".to_string(),
             data: vec!["SuiteLink".to_string(), "running".to_string()],
+            data_names: Vec::new(),
             binary: None,
         })
         .collect();

@@ -66,6 +66,7 @@ fn event_4226(computer: &str, at: i64) -> EventSpec {
         computer: computer.into(),
         channel: "System".into(),
         data: Vec::new(),
+        data_names: Vec::new(),
         binary: None,
     }
 }

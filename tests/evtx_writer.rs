@@ -24,6 +24,7 @@ fn event(id: u64) -> EventSpec {
         computer: "WKS-01".into(),
         channel: "System".into(),
         data: vec![String::new()],
+        data_names: Vec::new(),
         binary: Some(vec![0; 40]),
     }
 }

@@ -257,6 +257,7 @@ fn event(record_id: u64, time: UtcTime, computer: &str) -> EventSpec {
         computer: computer.into(),
         channel: "System".into(),
         data: Vec::new(),
+        data_names: Vec::new(),
         binary: None,
     }
 }

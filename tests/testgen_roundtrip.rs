@@ -38,6 +38,7 @@ fn sample() -> Vec<EventSpec> {
             computer: "WKS-01.example.test".into(),
             channel: "System".into(),
             data: vec![String::new()],
+            data_names: Vec::new(),
             binary: Some(tcpip_binary()),
         },
         EventSpec {
@@ -52,6 +53,7 @@ fn sample() -> Vec<EventSpec> {
             computer: "WKS-01.example.test".into(),
             channel: "System".into(),
             data: vec![],
+            data_names: Vec::new(),
             binary: None,
         },
         EventSpec {
@@ -66,6 +68,7 @@ fn sample() -> Vec<EventSpec> {
             computer: "WKS-01.example.test".into(),
             channel: "System".into(),
             data: vec!["6".into(), "1".into(), "Ünïcode ✓".into()],
+            data_names: Vec::new(),
             binary: None,
         },
     ]

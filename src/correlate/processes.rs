@@ -6,7 +6,7 @@
 
 use super::result::{ConnectionFact, Finding, ProcessConnects};
 use crate::model::FindingKind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Seconds before a finding's start whose connections still count: the connects that filled the
 /// half-open slots were made up to one give-up time (21 s on XP) before the limit was hit.
@@ -18,22 +18,43 @@ pub(crate) fn attach(findings: &mut [Finding], connections: &[ConnectionFact]) {
         .iter_mut()
         .filter(|f| f.kind == FindingKind::HalfOpenLimit)
     {
-        let mut by: BTreeMap<(Option<u32>, Option<&str>), u64> = BTreeMap::new();
+        // Per process (its PID, else its image): the image if any log named it, and the
+        // distinct connects (4-tuple and time to the second) — the same connect in a Sysmon log
+        // and a firewall log counts once.
+        type Connect<'c> = (
+            &'c Option<String>,
+            Option<u16>,
+            &'c Option<String>,
+            Option<u16>,
+            i64,
+        );
+        let mut by: BTreeMap<(Option<u32>, Option<&str>), (Option<&str>, BTreeSet<Connect>)> =
+            BTreeMap::new();
         for c in connections.iter().filter(|c| {
             c.host.as_deref() == Some(f.host.as_str())
                 && c.protocol == "tcp"
                 && c.direction.as_deref() == Some("outbound")
+                && (c.pid.is_some() || c.image.is_some())
                 && f.start.seconds_since(c.time) <= LEAD_S
                 && c.time <= f.end
         }) {
-            *by.entry((c.pid, c.image.as_deref())).or_default() += 1;
+            let key = match c.pid {
+                Some(pid) => (Some(pid), None),
+                None => (None, c.image.as_deref()),
+            };
+            let (image, connects) = by.entry(key).or_default();
+            if image.is_none() {
+                *image = c.image.as_deref();
+            }
+            let second = c.time.unix_nanos().div_euclid(1_000_000_000);
+            connects.insert((&c.src, c.sport, &c.dst, c.dport, second));
         }
         let mut list: Vec<ProcessConnects> = by
             .into_iter()
-            .map(|((pid, image), connects)| ProcessConnects {
+            .map(|((pid, _), (image, connects))| ProcessConnects {
                 pid,
                 image: image.map(str::to_string),
-                connects,
+                connects: connects.len() as u64,
             })
             .collect();
         list.sort_by(|a, b| b.connects.cmp(&a.connects).then(a.pid.cmp(&b.pid)));

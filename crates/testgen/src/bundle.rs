@@ -34,6 +34,7 @@ pub fn system_log(host: &str, records: u64) -> Vec<u8> {
                 } else {
                     vec![format!("Service {id}"), "running".into()]
                 },
+                data_names: Vec::new(),
                 binary: None,
             }
         })

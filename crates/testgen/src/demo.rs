@@ -279,6 +279,7 @@ fn event(
         computer: "WS-ALARM01".to_string(),
         channel: "System".to_string(),
         data: data.iter().map(|s| s.to_string()).collect(),
+        data_names: Vec::new(),
         binary: None,
     }
 }

@@ -63,8 +63,12 @@ pub struct EventSpec {
     pub computer: String,
     /// `<Channel>`, e.g. `System`.
     pub channel: String,
-    /// One unnamed `<Data>` element per string, in order.
+    /// One `<Data>` element per string, in order.
     pub data: Vec<String>,
+    /// The `Name` attribute of each `<Data>` (manifest events such as Sysmon's:
+    /// `<Data Name="SourceIp">`), in the order of `data`; empty for unnamed `<Data>` (classic
+    /// events), and missing names are unnamed.
+    pub data_names: Vec<String>,
     /// `<Binary>` (raw data of classic events); `None` leaves the element out.
     pub binary: Option<Vec<u8>>,
 }
@@ -337,7 +341,7 @@ const S_USER: u16 = 10;
 const S_FIRST_DATA: u16 = 11;
 
 /// The template definition body: fragment header, `Event` tree, EOF.
-fn template_body(b: &mut Buf, n_data: usize, has_binary: bool) {
+fn template_body(b: &mut Buf, names: &[String], n_data: usize, has_binary: bool) {
     b.bytes.extend_from_slice(&[0x0f, 0x01, 0x01, 0x00]);
     let event = start(b, "Event", &[("xmlns", Val::Text(EVENT_NS))]);
     close_start(b);
@@ -372,7 +376,11 @@ fn template_body(b: &mut Buf, n_data: usize, has_binary: bool) {
     } else {
         close_start(b);
         for i in 0..n_data {
-            leaf(b, "Data", &[], sub(S_FIRST_DATA + i as u16, ty::STRING));
+            let value = sub(S_FIRST_DATA + i as u16, ty::STRING);
+            match names.get(i) {
+                Some(n) => leaf(b, "Data", &[("Name", Val::Text(n))], value),
+                None => leaf(b, "Data", &[], value),
+            }
         }
         if has_binary {
             leaf(
@@ -417,9 +425,20 @@ fn values(ev: &EventSpec, filetime: u64) -> Vec<(u8, Vec<u8>)> {
     v
 }
 
-/// A deterministic template GUID for a template shape (number of Data, Binary present).
-fn template_guid(n_data: usize, has_binary: bool) -> [u8; 16] {
+/// A deterministic template GUID for a template shape (number of Data, Binary present, the
+/// Data names).
+fn template_guid(names: &[String], n_data: usize, has_binary: bool) -> [u8; 16] {
     let mut g = *b"halfopen-evtx-t\0";
+    if !names.is_empty() {
+        // FNV-1a of the names in the first 8 bytes: another name list, another template.
+        let h = names
+            .iter()
+            .flat_map(|n| n.bytes().chain([0]))
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        g[..8].copy_from_slice(&h.to_le_bytes());
+    }
     g[14] = n_data.min(255) as u8;
     g[15] = u8::from(has_binary);
     g
@@ -436,14 +455,14 @@ fn record_bytes(ev: &EventSpec, offset: usize) -> Vec<u8> {
     b.bytes.extend_from_slice(&[0x0f, 0x01, 0x01, 0x00]); // fragment header
     b.u8(0x0c); // TemplateInstance
     b.u8(0x01);
-    let guid = template_guid(ev.data.len(), ev.binary.is_some());
+    let guid = template_guid(&ev.data_names, ev.data.len(), ev.binary.is_some());
     b.u32(u32::from_le_bytes([guid[0], guid[1], guid[2], guid[3]])); // template id
     let def = b.pos() + 4;
     b.u32(def); // definition follows inline
     b.u32(0); // next template definition
     b.bytes.extend_from_slice(&guid);
     let size = b.u32_slot();
-    template_body(&mut b, ev.data.len(), ev.binary.is_some());
+    template_body(&mut b, &ev.data_names, ev.data.len(), ev.binary.is_some());
     b.patch_size_since(size);
     let vals = values(ev, filetime);
     b.u32(vals.len() as u32);
@@ -486,6 +505,7 @@ mod tests {
             computer: "WKS-01.example.test".into(),
             channel: "System".into(),
             data: data.iter().map(|d| d.to_string()).collect(),
+            data_names: Vec::new(),
             binary,
         };
         vec![
