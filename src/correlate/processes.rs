@@ -12,6 +12,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// half-open slots were made up to one give-up time (21 s on XP) before the limit was hit.
 pub const LEAD_S: f64 = 21.0;
 
+/// A process: its PID, or (without one) its image.
+type ProcessKey<'c> = (Option<u32>, Option<&'c str>);
+/// One connect: source, source port, destination, destination port, second since the epoch.
+type Connect<'c> = (
+    &'c Option<String>,
+    Option<u16>,
+    &'c Option<String>,
+    Option<u16>,
+    i64,
+);
+
 /// Fills `connecting_processes` of every `half_open_limit` finding from `connections`.
 pub(crate) fn attach(findings: &mut [Finding], connections: &[ConnectionFact]) {
     for f in findings
