@@ -32,15 +32,7 @@ pub(crate) fn attach(findings: &mut [Finding], connections: &[ConnectionFact]) {
         // Per process (its PID, else its image): the image if any log named it, and the
         // distinct connects (4-tuple and time to the second) — the same connect in a Sysmon log
         // and a firewall log counts once.
-        type Connect<'c> = (
-            &'c Option<String>,
-            Option<u16>,
-            &'c Option<String>,
-            Option<u16>,
-            i64,
-        );
-        let mut by: BTreeMap<(Option<u32>, Option<&str>), (Option<&str>, BTreeSet<Connect>)> =
-            BTreeMap::new();
+        let mut by: BTreeMap<ProcessKey, (Option<&str>, BTreeSet<Connect>)> = BTreeMap::new();
         for c in connections.iter().filter(|c| {
             c.host.as_deref() == Some(f.host.as_str())
                 && c.protocol == "tcp"
