@@ -52,6 +52,13 @@ pub fn i64_in(b: &[u8], at: usize, big_endian: bool) -> Option<i64> {
     })
 }
 
+/// The IPv4 address in the 4 bytes of `b` at `at`, if `b` holds them.
+pub fn ipv4_at(b: &[u8], at: usize) -> Option<std::net::Ipv4Addr> {
+    b.get(at..)?
+        .first_chunk::<4>()
+        .map(|a| std::net::Ipv4Addr::from(*a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,8 +16,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
-use super::types::{TcpSegment, ipv4_at};
-use crate::ingest::bytes::{be16, be32, le32};
+use super::types::TcpSegment;
+use crate::ingest::bytes::{be16, be32, ipv4_at, le32};
 use std::net::{IpAddr, Ipv6Addr};
 
 /// A UDP datagram on a name-service port, borrowing the frame.

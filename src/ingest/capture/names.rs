@@ -36,8 +36,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
-use super::types::ipv4_at;
-use crate::ingest::bytes::be16;
+use crate::ingest::bytes::{be16, ipv4_at};
 use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

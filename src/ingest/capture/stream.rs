@@ -147,6 +147,14 @@ fn read_failure(e: &PcapError<&[u8]>) -> String {
     }
 }
 
+/// Block types of the pcapng registry (draft-ietf-opsawg-pcapng §10.1: 0x1–0xA, the Hone
+/// project's 0x101–0x108, Sysdig's 0x201–0x213, custom 0xBAD/0x40000BAD, the SHB) and any
+/// local-use type (high bit set): a reader skips these silently.
+fn registered_block_type(t: u32) -> bool {
+    matches!(t, 0x1..=0xA | 0x101..=0x108 | 0x201..=0x213 | 0xBAD | 0x4000_0BAD | 0x0A0D_0D0A)
+        || t & 0x8000_0000 != 0
+}
+
 impl Blocks<'_> {
     /// Records a [`Problem`] at file offset `byte` after which reading stops.
     fn stop_at(&mut self, byte: u64, reason: impl Into<String>) {
@@ -194,6 +202,18 @@ impl Blocks<'_> {
                 let frame = self.next_frame();
                 self.st
                     .problem(frame, byte, "obsolete packet block not decoded: skipped");
+            }
+            PcapBlockOwned::NG(Block::Unknown(u)) if !registered_block_type(u.block_type) => {
+                // Not a block type of the pcapng registry nor a local-use one: most likely a
+                // damaged block header (a packet block whose type lost a bit), not a new kind.
+                self.st.out.problems.push(Problem::new(
+                    Locator::Byte(byte),
+                    format!(
+                        "pcapng block of unknown type 0x{:08x} ({len} bytes) skipped: a damaged \
+                         block?",
+                        u.block_type
+                    ),
+                ));
             }
             PcapBlockOwned::NG(_) => {}
         }

@@ -128,10 +128,3 @@ pub enum HeadError {
         reason: String,
     },
 }
-
-/// The IPv4 address in the 4 bytes of `b` at `at`, if `b` holds them.
-pub(super) fn ipv4_at(b: &[u8], at: usize) -> Option<std::net::Ipv4Addr> {
-    b.get(at..)?
-        .first_chunk::<4>()
-        .map(|a| std::net::Ipv4Addr::from(*a))
-}

@@ -377,6 +377,32 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
     rows > 0 && rows >= others
 }
 
+/// A text that ends inside a line that is not a complete row (no line end after it) was cut
+/// short (a copy interrupted, a disk that failed): the rest is lost, which the report must say.
+/// A last line that reads as a row is not reported: real saved output (jc's Windows fixtures)
+/// ends without a line end; a row cut inside its state word cannot be told from it (localized
+/// states are free words). A prompt, a window title, a blank line, or a last line already
+/// reported as a bad row is not reported either.
+fn cut_last_line(text: &str, lines: &[&str], problems: &mut Vec<Problem>) {
+    let Some(last) = lines.last() else { return };
+    let number = lines.len() as u64;
+    let reported = problems.iter().any(|p| p.locator == Locator::Line(number));
+    if text.ends_with('\n')
+        || last.trim().is_empty()
+        || prompt_command(last).is_some()
+        || last.trim_end().ends_with('>')
+        || is_window_title(last)
+        || reported
+        || matches!(parse_row(last), RowParse::Row(_))
+    {
+        return;
+    }
+    problems.push(Problem::new(
+        Locator::Line(number),
+        "the file ends inside this line (no line end): cut short? anything after it is lost",
+    ));
+}
+
 /// Parses netstat text (any supported encoding) into snapshots. Never fails: lines that look
 /// like rows (start with `TCP`, `UDP`, `TCPv6`, `UDPv6`) but cannot be read become [`Problem`]s
 /// with [`Locator::Line`] (1-based line in the decoded text). See the module docs for the rules.
@@ -418,6 +444,7 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
         }
         i += 1;
     }
+    cut_last_line(&text, &lines, &mut r.out.problems);
     let mut prev: Option<(u64, Sections)> = None;
     for s in &mut r.out.snapshots {
         let Some(st) = &s.statistics else { continue };
@@ -560,6 +587,31 @@ ple.com:445   TIME_WAIT\n";
         assert_eq!((rows[0].state.clone(), rows[0].pid), (None, Some(8844)));
         assert_eq!((rows[1].state.clone(), rows[1].pid), (None, None));
         assert_eq!(rows[1].foreign, ep("*", "*"));
+    }
+
+    #[test]
+    fn a_text_that_ends_inside_a_line_says_so_once() {
+        let full = "Active Connections\n\n  Proto  Local Address          Foreign Address        \
+                    State           PID\n  TCP    0.0.0.0:135            0.0.0.0:0              \
+                    LISTENING       884\n";
+        let cut = format!("{full}  TC");
+        let f = parse_netstat(cut.as_bytes());
+        assert_eq!(f.problems.len(), 1);
+        assert_eq!(f.problems[0].locator, Locator::Line(5));
+        assert!(
+            f.problems[0]
+                .reason
+                .starts_with("the file ends inside this line")
+        );
+        // Cut inside a row that then reads as a bad row: one problem, not two.
+        let cut = format!("{full}  TCP    10.1.1.10:1100         10.1");
+        assert_eq!(parse_netstat(cut.as_bytes()).problems.len(), 1);
+        // A complete last row without a line end (as real saved output has): nothing said.
+        assert!(
+            parse_netstat(full.trim_end().as_bytes())
+                .problems
+                .is_empty()
+        );
     }
 
     #[test]
