@@ -23,7 +23,7 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: per attempt one 72-byte slot and 4–8 bytes of 4-tuple index ([`super::slots`]); a
+//! Cost: per attempt one 72-byte slot and 4–8 bytes of 4-tuple index (`analysis::slots`); a
 //! packet allocates only when the slot list or the retransmission list grows.
 
 use super::crowd::CrowdFold;
@@ -193,7 +193,7 @@ pub struct HandshakeReport {
 
 /// Feeds TCP packets in capture order; `finish` gives the report.
 ///
-/// While the capture streams, attempts are kept compact ([`super::slots`]: 72 bytes each plus
+/// While the capture streams, attempts are kept compact (`analysis::slots`: 72 bytes each plus
 /// the 4-tuple index); `finish` folds a crowd's senders ([`super::crowd`]) and builds
 /// [`Attempt`]s only for the senders kept.
 #[derive(Debug, Default)]
@@ -352,7 +352,7 @@ impl HandshakeTracker {
     }
 }
 
-/// The connect attempts of one capture, compact ([`super::slots`]); [`Attempts::iter`] builds
+/// The connect attempts of one capture, compact (`analysis::slots`); [`Attempts::iter`] builds
 /// each [`Attempt`] as it goes, so a capture's attempts are never all held in their public
 /// form at once.
 #[derive(Debug, Clone, Default)]

@@ -297,7 +297,60 @@ impl Reader {
             }
         } else {
             self.row_open = false;
+            if let Some(why) = lost_row(line) {
+                self.out
+                    .problems
+                    .push(Problem::new(Locator::Line(number), why));
+            }
         }
+    }
+}
+
+/// Why `line`, read as neither a row nor anything else, was probably a damaged row, or `None`:
+/// it holds two or more endpoint tokens (`10.1.1.10:1100`, `[::]:135`, `*:*`, BSD
+/// `10.1.1.10.1100`) as only rows have, and is not a row of a socket family halfopen does not
+/// read (`raw6`, `unix`, …). (Lines with NUL bytes are reported before any parsing.)
+fn lost_row(line: &str) -> Option<&'static str> {
+    // Rows of socket families halfopen does not read (net-tools/ss/BSD names) are not damage.
+    const OTHER_FAMILIES: &[&str] = &[
+        "raw", "raw6", "unix", "icmp", "icmp6", "icm6", "sctp", "sctp6", "udplite", "udpl6", "ipx",
+        "ax25", "netrom", "x25", "ddp", "nl", "p_raw", "p_dgr", "u_str", "u_dgr", "u_seq", "v_str",
+        "v_dgr", "tipc", "mptcp", "divert", "ip", "ip6", "rip6",
+    ];
+    let first = line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if OTHER_FAMILIES.contains(&first.as_str()) {
+        return None;
+    }
+    let endpoints = line.split_whitespace().filter(|t| is_endpoint(t)).count();
+    (endpoints >= 2).then_some("line with two endpoints that is not a readable row: not read")
+}
+
+/// `host:port`, `[v6]:port`, `*:*`, or BSD `a.b.c.d.port` (port digits or `*`).
+fn is_endpoint(t: &str) -> bool {
+    let port_ok = |p: &str| p == "*" || (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = |h: &str| {
+        h == "*"
+            || (!h.is_empty()
+                && h.bytes().all(|b| {
+                    b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'[' | b']' | b'%')
+                }))
+    };
+    if let Some((host, port)) = t.rsplit_once(':') {
+        if host_ok(host)
+            && port_ok(port)
+            && (host.contains('.') || host.contains(':') || host == "*")
+        {
+            return true;
+        }
+    }
+    // BSD: the port after a fourth dot.
+    match t.rsplit_once('.') {
+        Some((host, port)) => host.matches('.').count() == 3 && host_ok(host) && port_ok(port),
+        None => false,
     }
 }
 
@@ -379,9 +432,9 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
 
 /// A text that ends inside a line that is not a complete row (no line end after it) was cut
 /// short (a copy interrupted, a disk that failed): the rest is lost, which the report must say.
-/// A last line that reads as a row is not reported: real saved output (jc's Windows fixtures)
-/// ends without a line end; a row cut inside its state word cannot be told from it (localized
-/// states are free words). A prompt, a window title, a blank line, or a last line already
+/// A last line that reads as a row is not reported (real saved output, jc's Windows fixtures,
+/// ends without a line end) unless its state is a strict prefix of a known state word
+/// (`CLOSE_W`). A prompt, a window title, a blank line, or a last line already
 /// reported as a bad row is not reported either.
 fn cut_last_line(text: &str, lines: &[&str], problems: &mut Vec<Problem>) {
     let Some(last) = lines.last() else { return };
@@ -393,7 +446,7 @@ fn cut_last_line(text: &str, lines: &[&str], problems: &mut Vec<Problem>) {
         || last.trim_end().ends_with('>')
         || is_window_title(last)
         || reported
-        || matches!(parse_row(last), RowParse::Row(_))
+        || matches!(parse_row(last), RowParse::Row(f) if !f.state_looks_cut())
     {
         return;
     }
@@ -424,6 +477,16 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
     let mut i = 0usize;
     while let Some(line) = lines.get(i) {
         let number = i as u64 + 1;
+        if line.contains('\0') {
+            // A zero-filled stretch: whatever the line held (even a row's start) is damaged.
+            r.row_open = false;
+            r.out.problems.push(Problem::new(
+                Locator::Line(number),
+                "line with NUL bytes (a zero-filled stretch?): not read",
+            ));
+            i += 1;
+            continue;
+        }
         match parse_row(line) {
             RowParse::NotRow => r.other_line(line, number),
             first => {
