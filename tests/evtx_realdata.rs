@@ -381,15 +381,28 @@ fn cuts_at_a_boundary_in_a_chunk_header_and_in_records_are_told_apart() {
     let src = dir.join("plaso__System.evtx");
     let full = read(&dir, "plaso__System.evtx");
     // Records per chunk differ; take chunk 0's count from the record ids of a 1-chunk cut.
+    // A cut on a chunk boundary keeps whole chunks and says which the header names beyond
+    // them (issue 18 §1: it was silent before).
     let one = read_evtx(cut_copy(&src, 4096 + 65536, 0).path()).unwrap();
-    assert!(one.problems.is_empty(), "{:?}", one.problems);
+    assert_eq!(one.problems.len(), 1, "{:?}", one.problems);
+    assert_eq!(one.problems[0].locator, Locator::Byte(4096 + 65536));
+    assert_eq!(
+        one.problems[0].reason,
+        "file ends at byte 69632 but its header names 27 chunks (cut short?): chunks 1–26 and \
+         their records are lost"
+    );
     assert!(one.records.iter().all(|r| !r.recovered));
     let n0 = one.records.len();
     assert_eq!(one.records[..], full.records[..n0]);
 
-    // A zero tail holds nothing and is no problem.
+    // A zero tail holds no records: the same one problem, at the new end.
     let padded = read_evtx(cut_copy(&src, 4096 + 65536, 1000).path()).unwrap();
-    assert_eq!((padded.records.len(), padded.problems.len()), (n0, 0));
+    assert_eq!((padded.records.len(), padded.problems.len()), (n0, 1));
+    assert!(
+        padded.problems[0]
+            .reason
+            .ends_with("chunks 1–26 and their records are lost")
+    );
 
     // Cut inside chunk 1's 512-byte header: its records are lost, and said so.
     let in_header = read_evtx(cut_copy(&src, 4096 + 65536 + 300, 0).path()).unwrap();
@@ -449,8 +462,9 @@ fn cuts_at_a_boundary_in_a_chunk_header_and_in_records_are_told_apart() {
         mid.problems[0].reason
     );
     assert!(
-        mid.problems[1].reason.ends_with(
-            "records 207–275, which the chunk header names, are past the end of the file"
+        mid.problems[1].reason.contains(
+            "records 207–275, which the chunk header names, are past the end of the file; the \
+             file header names 27 chunks: chunks 2–26 are not in the file"
         ),
         "{}",
         mid.problems[1].reason
@@ -502,8 +516,9 @@ fn every_cut_of_a_small_file_reads_without_panicking_and_keeps_a_prefix() {
                     "{len}"
                 );
                 // Whatever is missing is said: a cut chunk header, a cut record, records past
-                // the end.
+                // the end, chunks the file header names.
                 assert_eq!(n < 6 && len > 4096, !log.problems.is_empty(), "{len}");
+                assert!(log.problems.len() <= 2, "{len}: {:?}", log.problems);
             }
         }
     }

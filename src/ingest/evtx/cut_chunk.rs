@@ -27,20 +27,22 @@ use std::path::Path;
 /// crate refuses a chunk whose tables point outside its data. A record whose end lies past the
 /// cut would then be rendered from zeros, so it is dropped and reported instead.
 ///
+/// Returns whether there was a partial chunk holding data (read, or reported as lost).
+///
 /// Errors: [`IngestError::Io`] when the tail cannot be read.
 pub(super) fn read_cut_chunk(
     path: &Path,
     size: u64,
     settings: evtx::ParserSettings,
     log: &mut EventLog,
-) -> Result<(), IngestError> {
+) -> Result<bool, IngestError> {
     use std::io::{Read, Seek, SeekFrom};
     let Some(body) = size.checked_sub(FILE_HEADER_SIZE) else {
-        return Ok(());
+        return Ok(false);
     };
     let (chunk, tail_len) = (body / CHUNK_SIZE, body % CHUNK_SIZE);
     if tail_len == 0 {
-        return Ok(());
+        return Ok(false);
     }
     let start = chunk_offset(chunk);
     let mut bytes = Vec::new();
@@ -49,7 +51,7 @@ pub(super) fn read_cut_chunk(
         .and_then(|_| file.take(tail_len).read_to_end(&mut bytes))
         .map_err(|e| IngestError::io(path, e))?;
     if bytes.iter().all(|&b| b == 0) {
-        return Ok(());
+        return Ok(false);
     }
     let cut = format!("file ends {tail_len} bytes into chunk {chunk} (of {CHUNK_SIZE})");
     let lost = |why: String| {
@@ -62,7 +64,7 @@ pub(super) fn read_cut_chunk(
         log.problems.push(lost(format!(
             "the {CHUNK_HEADER_SIZE}-byte chunk header is cut"
         )));
-        return Ok(());
+        return Ok(true);
     }
     bytes.resize(CHUNK_SIZE as usize, 0);
     let mut data = match evtx::EvtxChunkData::new(bytes, false) {
@@ -70,7 +72,7 @@ pub(super) fn read_cut_chunk(
         Err(e) => {
             log.problems
                 .push(lost(format!("bad chunk header: {}", error_chain(&e))));
-            return Ok(());
+            return Ok(true);
         }
     };
     data.number = Some(chunk);
@@ -82,7 +84,7 @@ pub(super) fn read_cut_chunk(
         Ok(c) => c,
         Err(e) => {
             log.problems.push(lost(error_chain(&e)));
-            return Ok(());
+            return Ok(true);
         }
     };
     // The highest record id read or reported as cut.
@@ -138,5 +140,43 @@ pub(super) fn read_cut_chunk(
             ),
         ));
     }
-    Ok(())
+    Ok(true)
+}
+/// Chunks the file header names (`number of chunks`, u16 at offset 42; libyal EVTX §2.1) that
+/// the file no longer holds in full, as one problem at the end of the file: a file cut short
+/// (a copy interrupted, a disk that failed) loses whole chunks silently otherwise, since the
+/// crate walks only what is there. A partial last chunk is `read_cut_chunk`'s; this names the
+/// whole chunks after it: when `read_cut_chunk` reported the partial chunk, the caller adds
+/// the returned `what` to that problem instead. `None` for a complete file or a header that
+/// cannot be read.
+/// `partial`: the last, partial chunk was read (and reported) by `read_cut_chunk`; otherwise
+/// it held only zeros and counts as missing.
+pub(super) fn missing_chunks(path: &Path, size: u64, partial: bool) -> Option<(String, Problem)> {
+    use std::io::Read;
+    let mut head = [0u8; 44];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    if head.get(..8) != Some(b"ElfFile\0".as_slice()) {
+        return None;
+    }
+    let named = u64::from(u16::from_le_bytes([*head.get(42)?, *head.get(43)?]));
+    let whole = size.saturating_sub(FILE_HEADER_SIZE) / CHUNK_SIZE;
+    let present = whole + u64::from(partial);
+    if named <= present {
+        return None;
+    }
+    let last = named - 1;
+    let which = if present == last {
+        format!("chunk {last}")
+    } else {
+        format!("chunks {present}–{last}")
+    };
+    let what = format!("the file header names {named} chunks: {which} are not in the file");
+    let problem = Problem::new(
+        Locator::Byte(size),
+        format!(
+            "file ends at byte {size} but its header names {named} chunks (cut short?): {which} \
+             and their records are lost"
+        ),
+    );
+    Some((what, problem))
 }

@@ -96,7 +96,15 @@ pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
             );
         }
     }
-    read_cut_chunk(path, size, settings, &mut log)?;
+    let before = log.problems.len();
+    let partial = read_cut_chunk(path, size, settings, &mut log)?;
+    if let Some((what, problem)) = cut_chunk::missing_chunks(path, size, partial) {
+        // One word per cut: the partial chunk's problem names the missing chunks too.
+        match log.problems.get_mut(before..).and_then(<[_]>::last_mut) {
+            Some(p) => p.reason = format!("{}; {what}", p.reason),
+            None => log.problems.push(problem),
+        }
+    }
     placed.extend(
         log.problems
             .drain(..)
