@@ -326,7 +326,17 @@ fn lost_row(line: &str) -> Option<&'static str> {
         return None;
     }
     let endpoints = line.split_whitespace().filter(|t| is_endpoint(t)).count();
-    (endpoints >= 2).then_some("line with two endpoints that is not a readable row: not read")
+    let tcp_udp = matches!(
+        first.as_str(),
+        "tcp" | "tcp4" | "tcp6" | "tcpv6" | "udp" | "udp4" | "udp6" | "udpv6"
+    );
+    (endpoints >= 2 || (tcp_udp && endpoints >= 1))
+        .then_some("line with endpoints that is not a readable row: not read")
+}
+
+/// More endpoint tokens than one row holds (two rows joined by a lost line end).
+fn joined_rows(line: &str) -> bool {
+    line.split_whitespace().filter(|t| is_endpoint(t)).count() >= 3
 }
 
 /// `host:port`, `[v6]:port`, `*:*`, or BSD `a.b.c.d.port` (port digits or `*`).
@@ -493,7 +503,16 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
                 let (parsed, used) = parse_wrapped(&lines, i, first);
                 i += used;
                 match parsed {
-                    RowParse::Row(f) => r.push_row(number, f),
+                    RowParse::Row(f) => {
+                        if used == 0 && joined_rows(line) {
+                            r.out.problems.push(Problem::new(
+                                Locator::Line(number),
+                                "line holds more endpoints than one row (rows joined by a lost \
+                                 line end?): only its first row is read",
+                            ));
+                        }
+                        r.push_row(number, f);
+                    }
                     RowParse::Bad(reason) => {
                         r.row_open = false;
                         r.out.problems.push(Problem::new(
@@ -650,6 +669,40 @@ ple.com:445   TIME_WAIT\n";
         assert_eq!((rows[0].state.clone(), rows[0].pid), (None, Some(8844)));
         assert_eq!((rows[1].state.clone(), rows[1].pid), (None, None));
         assert_eq!(rows[1].foreign, ep("*", "*"));
+    }
+
+    #[test]
+    fn damaged_rows_that_no_longer_read_as_rows_are_problems() {
+        let text = "Active Internet connections (only servers)\n\
+            Proto Recv-Q Send-Q Local Address           Foreign Address         State\n\
+            tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN\n\
+            tcp        0      0 \u{ff}\u{ff}.0.1:53        0.0.0.0:*               LISTEN\n\
+            \"cp        0      0 127.0.0.1:631           0.0.0.0:*               LISTEN\n\
+            tcp        0      0 0.0.0.0:80              0.0.0.0:*               LISTEN      \
+            \u{ff}6       0      0 :::22                   :::*                    LISTEN\n\
+            raw6       0      0 :::58                   :::*                    7\n\
+            tcp        0      0 0.0.0.0:25       \0\0\0\0\0\0\0\0\n";
+        let f = parse_netstat(text.as_bytes());
+        let lines: Vec<(u64, &str)> = f
+            .problems
+            .iter()
+            .map(|p| match p.locator {
+                Locator::Line(n) => (n, &p.reason[..20]),
+                _ => (0, ""),
+            })
+            .collect();
+        // A damaged protocol word (5), two rows joined by a lost line end (6: its first row is
+        // kept), NUL bytes (8); a raw6 row (7) is no damage, and a clobbered address (4) still
+        // reads as a row (kept with what it says).
+        assert_eq!(
+            lines,
+            [
+                (5, "line with endpoints "),
+                (6, "line holds more endp"),
+                (8, "line with NUL bytes "),
+            ]
+        );
+        assert_eq!(f.snapshots[0].rows.len(), 3);
     }
 
     #[test]
