@@ -48,9 +48,27 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)]) -> Identiti
                     .map(|r| r.computer.as_str())
                     .filter(|c| !c.is_empty())
                     .collect();
+                // A machine's own outbound connections (Sysmon 3, Security 5156/5157) name its
+                // addresses: the source address of a connect it logged is its own.
+                let mut own: BTreeMap<&str, BTreeSet<IpAddr>> = BTreeMap::new();
+                for r in log.records.iter().filter(|r| !r.computer.is_empty()) {
+                    let Some(c) = crate::analysis::connections::connection_of(r) else {
+                        continue;
+                    };
+                    if let (Some(true), Some(ip)) = (c.outbound, c.src) {
+                        if !ip.is_loopback() && !ip.is_unspecified() {
+                            own.entry(r.computer.as_str()).or_default().insert(ip);
+                        }
+                    }
+                }
                 for c in computers {
-                    let what = format!("event log {shown} Computer {c}");
-                    reg.add_group(&[c.to_string()], &[], &what);
+                    let addrs: Vec<IpAddr> = own.get(c).into_iter().flatten().copied().collect();
+                    let what = if addrs.is_empty() {
+                        format!("event log {shown} Computer {c}")
+                    } else {
+                        format!("event log {shown} Computer {c} and its logged connections")
+                    };
+                    reg.add_group(&[c.to_string()], &addrs, &what);
                 }
             }
             Ok(InputData::Netstat { file, .. }) => {
