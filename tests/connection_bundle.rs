@@ -161,6 +161,12 @@ fn capture_firewall_log_and_sysmon_of_one_storm_give_one_episode_the_culprit_and
         let top = &f["connecting_processes"][0];
         assert_eq!(top["image"], IMAGE, "{form}");
         assert_eq!(top["pid"], PID, "{form}");
+        // The storm's busiest second, counted once across the two logs.
+        let per_s = top["peak_connects_per_s"].as_u64().unwrap();
+        assert!(
+            per_s >= 2 && per_s <= top["connects"].as_u64().unwrap(),
+            "{form}: {per_s}"
+        );
         let clock = v["clock_offsets"]
             .as_array()
             .unwrap()

@@ -144,7 +144,13 @@ fn the_firewall_log_names_the_process_when_no_netstat_was_taken() {
     // connect attempt.
     assert_eq!(
         limit["connecting_processes"],
-        serde_json::json!([{ "pid": 2412, "image": null, "connects": 2 }])
+        serde_json::json!([{
+            "pid": 2412,
+            "image": null,
+            "connects": 2,
+            "peak_connects_per_s": 2,
+            "peak_connects_per_s_at": "2026-03-14T10:02:10.000000000Z"
+        }])
     );
     let verdict = v["verdicts"]
         .as_array()

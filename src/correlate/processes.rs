@@ -5,7 +5,7 @@
 //! Event 4226 advice is to find the process opening many connections).
 
 use super::result::{ConnectionFact, Finding, ProcessConnects};
-use crate::model::FindingKind;
+use crate::model::{FindingKind, UtcTime};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Seconds before a finding's start whose connections still count: the connects that filled the
@@ -22,6 +22,25 @@ type Connect<'c> = (
     Option<u16>,
     i64,
 );
+
+/// The busiest second of `connects` (their count, and the second's start; the earliest of
+/// equal ones).
+fn peak_second(connects: &BTreeSet<Connect>) -> (u64, Option<UtcTime>) {
+    let mut per: BTreeMap<i64, u64> = BTreeMap::new();
+    for c in connects {
+        *per.entry(c.4).or_default() += 1;
+    }
+    let best = per
+        .iter()
+        .fold(None, |b: Option<(i64, u64)>, (&s, &n)| match b {
+            Some((_, m)) if m >= n => b,
+            _ => Some((s, n)),
+        });
+    match best {
+        Some((s, n)) => (n, Some(UtcTime::from_unix_secs(s))),
+        None => (0, None),
+    }
+}
 
 /// Fills `connecting_processes` of every `half_open_limit` finding from `connections`.
 pub(crate) fn attach(findings: &mut [Finding], connections: &[ConnectionFact]) {
@@ -54,10 +73,15 @@ pub(crate) fn attach(findings: &mut [Finding], connections: &[ConnectionFact]) {
         }
         let mut list: Vec<ProcessConnects> = by
             .into_iter()
-            .map(|((pid, _), (image, connects))| ProcessConnects {
-                pid,
-                image: image.map(str::to_string),
-                connects: connects.len() as u64,
+            .map(|((pid, _), (image, connects))| {
+                let (peak, at) = peak_second(&connects);
+                ProcessConnects {
+                    pid,
+                    image: image.map(str::to_string),
+                    connects: connects.len() as u64,
+                    peak_connects_per_s: peak,
+                    peak_connects_per_s_at: at,
+                }
             })
             .collect();
         list.sort_by(|a, b| b.connects.cmp(&a.connects).then(a.pid.cmp(&b.pid)));

@@ -384,6 +384,11 @@ pub struct ProcessConnects {
     pub pid: Option<u32>,
     /// Image path, when the log gives it.
     pub image: Option<String>,
-    /// Outbound TCP connections seen.
+    /// Outbound TCP connections seen (distinct 4-tuple and second).
     pub connects: u64,
+    /// Most of them in one second (the vendor notes describe the problem as "many connects per
+    /// second" as well as 10 outstanding; issue 19 §5).
+    pub peak_connects_per_s: u64,
+    /// The start of that second (UTC, common clock).
+    pub peak_connects_per_s_at: Option<UtcTime>,
 }
