@@ -1,6 +1,8 @@
 //! Replays every file of `fuzz/corpus/<target>/` through its fuzz target's function (the same
 //! code `cargo +nightly fuzz run <target>` runs, included from `fuzz/src/lib.rs`) on the stable
-//! toolchain: no reader may panic on any of them (issue 18 §3).
+//! toolchain: no reader may panic on any of them, nor the zip unpacker of `batch` (`zip`) nor the
+//! whole `analyze` run on a one-file bundle (`analyze`) (issue 18 §3; the fuzz log is
+//! `benches/FUZZ.md`).
 
 #[path = "../fuzz/src/lib.rs"]
 mod targets;
