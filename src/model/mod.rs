@@ -119,19 +119,34 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
+/// Characters of a problem's `reason` or `detail` at most: a reason may quote the input (a
+/// netstat line that did not parse), and a 20 MB line must not become a 20 MB report entry.
+pub const MAX_PROBLEM_TEXT: usize = 400;
+
+/// `text` cut to [`MAX_PROBLEM_TEXT`] characters, saying how many were left out.
+fn capped(text: String) -> String {
+    match text.char_indices().nth(MAX_PROBLEM_TEXT) {
+        None => text,
+        Some((at, _)) => {
+            let rest = text[at..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..at])
+        }
+    }
+}
+
 impl Problem {
-    /// A problem at `locator`.
+    /// A problem at `locator` (`reason` cut to [`MAX_PROBLEM_TEXT`] characters).
     pub fn new(locator: Locator, reason: impl Into<String>) -> Self {
         Problem {
             locator,
-            reason: reason.into(),
+            reason: capped(reason.into()),
             detail: None,
         }
     }
 
-    /// This problem with the parser crate's message `detail`.
+    /// This problem with the parser crate's message `detail` (cut like the reason).
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.detail = Some(capped(detail.into()));
         self
     }
 
@@ -368,6 +383,18 @@ pub enum TimeSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_quoting_a_huge_line_is_cut_and_says_by_how_much() {
+        let p = Problem::new(
+            Locator::Line(5),
+            format!("netstat row: {}", "é".repeat(20_000)),
+        );
+        // 13 characters of prefix + 387 of the line are kept; 19,613 are counted.
+        let kept = format!("netstat row: {}", "é".repeat(387));
+        assert_eq!(p.reason, format!("{kept}… (19613 more characters)"));
+        assert_eq!(Problem::new(Locator::Line(1), "short").reason, "short");
+    }
 
     #[test]
     fn kinds_and_locators_serialize_as_their_display_text() {
