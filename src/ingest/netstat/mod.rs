@@ -112,10 +112,11 @@ fn is_window_title(line: &str) -> bool {
 }
 
 /// A line that may be the wrapped tail of the row above it: not blank, not itself a row, a
-/// prompt, a heading or a window title.
+/// damaged row (`lost_row`), a prompt, a heading or a window title.
 fn is_continuation(line: &str) -> bool {
     !line.trim().is_empty()
         && parse_row(line) == RowParse::NotRow
+        && lost_row(line).is_none()
         && prompt_command(line).is_none()
         && !is_heading(line)
         && !is_window_title(line)
