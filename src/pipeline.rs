@@ -45,7 +45,7 @@ use crate::config::Config;
 use crate::ingest::capture::read_capture;
 use crate::ingest::detect::{HEAD_LEN, damaged, detect};
 use crate::ingest::evt::read_evt;
-use crate::ingest::evtx::read_evtx;
+use crate::ingest::evtx::{Keep, read_evtx_keeping};
 use crate::ingest::export::read_event_export;
 use crate::ingest::netstat::{Stamp, parse_netstat};
 use crate::ingest::{IngestError, capture::TcpPacket};
@@ -247,7 +247,7 @@ pub fn ingest_file(path: &Path, config: &Config) -> Input {
         };
     }
     let data = match format {
-        Format::Evtx => read_evtx(&path).map(InputData::EventLog),
+        Format::Evtx => read_evtx_keeping(&path, Keep::Wanted).map(InputData::EventLog),
         Format::Evt => read_evt(&path).map(InputData::EventLog),
         Format::EventXml | Format::EventCsv => {
             read_event_export(&path, format, config.event_tz.as_ref()).map(InputData::EventLog)

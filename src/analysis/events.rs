@@ -63,4 +63,29 @@ mod tests {
         assert_eq!(classify("Service Control Manager", 4226), None);
         assert_eq!(classify("Tcpip", 4225), None);
     }
+
+    #[test]
+    fn every_record_a_rule_reads_is_kept_by_the_event_log_readers() {
+        // The `.evtx` reader keeps only `is_wanted` records for `analyze` (issue 17): a record
+        // this module classifies, or a connection event, that it does not keep would be lost.
+        use crate::model::{SECURITY_PROVIDER, SYSMON_PROVIDER, is_connection_event, is_wanted};
+        let providers = [
+            "Tcpip",
+            "TCPIP",
+            "EventLog",
+            SYSMON_PROVIDER,
+            SECURITY_PROVIDER,
+            "x",
+        ];
+        let mut wanted = 0;
+        for p in providers {
+            for id in 0..=u16::MAX {
+                let read = classify(p, id).is_some() || is_connection_event(p, id);
+                assert_eq!(read, is_wanted(p, id), "{p} {id}");
+                wanted += usize::from(read);
+            }
+        }
+        // Tcpip ×2 spellings × 4 + EventLog × 3 + Sysmon 3 + Security 5156/5157.
+        assert_eq!(wanted, 14);
+    }
 }

@@ -68,7 +68,7 @@ impl Input {
     pub fn describe(&self) -> String {
         let (what, n, skipped) = match &self.data {
             Err(e) => return format!("{}: {e}", self.format),
-            Ok(InputData::EventLog(l)) => ("records", l.records.len() as u64, l.problems.len()),
+            Ok(InputData::EventLog(l)) => ("records", l.record_count(), l.problems.len()),
             Ok(InputData::Netstat { file, .. }) => (
                 "snapshots",
                 file.snapshots.len() as u64,

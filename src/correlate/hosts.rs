@@ -42,12 +42,7 @@ pub(crate) fn identify(inputs: &[Input], extra: &[(String, IpAddr)]) -> Identiti
         let shown = input.path.display();
         match &input.data {
             Ok(InputData::EventLog(log)) => {
-                let computers: BTreeSet<&str> = log
-                    .records
-                    .iter()
-                    .map(|r| r.computer.as_str())
-                    .filter(|c| !c.is_empty())
-                    .collect();
+                let computers: BTreeSet<&str> = log.computer_names();
                 // A machine's own outbound connections (Sysmon 3, Security 5156/5157) name its
                 // addresses: the source address of a connect it logged is its own.
                 let mut own: BTreeMap<&str, BTreeSet<IpAddr>> = BTreeMap::new();

@@ -118,7 +118,7 @@ pub(crate) fn walk<'a>(
                         "{path_s}: local times read as UTC (no --event-tz given)"
                     ));
                 }
-                (log.records.len() as u64, log.problems.clone(), None)
+                (log.record_count(), log.problems.clone(), None)
             }
             Ok(InputData::Netstat { file, times }) => {
                 w.clocks.push((&input.path, SourceClock::Netstat));

@@ -54,16 +54,82 @@ pub struct EventRecord {
 
 /// What one event log file gave (`.evtx`, `.evt` or an Event Viewer export): the records in
 /// file order and what was skipped.
+///
+/// Memory (issue 17 §2): a reader may keep only the records some rule of halfopen reads
+/// ([`is_wanted`], plus recovered ones) and count the rest in [`EventLog::counted`], keeping
+/// only their `<Computer>` names; [`EventLog::record_count`] is then still the number of
+/// records read. The `.evtx` reader does so for `analyze` (`Keep::Wanted`).
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
-    /// The records in file order (for wrapped `.evt` and `.evtx` logs: oldest first).
+    /// The records in file order (for wrapped `.evt` and `.evtx` logs: oldest first): every
+    /// record read, or, when the reader counted the others, only those [`is_wanted`] and the
+    /// recovered ones.
     pub records: Vec<EventRecord>,
+    /// Records read but not kept: counted only (no rule of halfopen reads them).
+    pub counted: u64,
+    /// The distinct `<Computer>` names of the counted records (the kept ones carry theirs).
+    pub computers: std::collections::BTreeSet<String>,
     /// What was skipped: unreadable records, cut chunks, unparseable export lines, each with
     /// its [`crate::model::Locator`] and reason.
     pub problems: Vec<Problem>,
     /// The time zone in which local times were read (Event Viewer text/XML exports that carry
     /// local time, from `--event-tz`); `None` when the source stores UTC (evtx, evt).
     pub time_zone: Option<String>,
+}
+
+impl EventLog {
+    /// Records read: those kept plus those only [`EventLog::counted`].
+    pub fn record_count(&self) -> u64 {
+        (self.records.len() as u64).saturating_add(self.counted)
+    }
+
+    /// Every distinct non-empty `<Computer>` name the log's records carry, kept or counted.
+    pub fn computer_names(&self) -> std::collections::BTreeSet<&str> {
+        self.records
+            .iter()
+            .map(|r| r.computer.as_str())
+            .chain(self.computers.iter().map(String::as_str))
+            .filter(|c| !c.is_empty())
+            .collect()
+    }
+
+    /// Counts instead of keeping the records for which `keep` is false and that are not
+    /// recovered (the report counts those): each adds 1 to [`EventLog::counted`] and its
+    /// `<Computer>` to [`EventLog::computers`]. Order of the kept records is unchanged.
+    pub fn count_unless(&mut self, keep: impl Fn(&EventRecord) -> bool) {
+        let mut counted = 0u64;
+        let computers = &mut self.computers;
+        self.records.retain(|r| {
+            if r.recovered || keep(r) {
+                return true;
+            }
+            counted += 1;
+            if !r.computer.is_empty() && !computers.contains(&r.computer) {
+                computers.insert(r.computer.clone());
+            }
+            false
+        });
+        self.counted = self.counted.saturating_add(counted);
+    }
+
+    /// Adds what `other` (a later part of the same file) read: its records after these.
+    pub fn append(&mut self, other: EventLog) {
+        self.records.extend(other.records);
+        self.problems.extend(other.problems);
+        self.counted = self.counted.saturating_add(other.counted);
+        self.computers.extend(other.computers);
+    }
+}
+
+/// True for the records some rule of halfopen reads: the timeline's Tcpip 4226/4227/4231/4266
+/// (netevent.h, KB969710) and EventLog 6005/6006/6008 events (`analysis::events`), and the
+/// connection events ([`is_connection_event`]). Provider names compare case-insensitively.
+/// Every other record is only counted (issue 17: a 350,000-record System log holds a few
+/// hundred of these).
+pub fn is_wanted(provider: &str, event_id: u16) -> bool {
+    (matches!(event_id, 4226 | 4227 | 4231 | 4266) && provider.eq_ignore_ascii_case("Tcpip"))
+        || (matches!(event_id, 6005 | 6006 | 6008) && provider.eq_ignore_ascii_case("EventLog"))
+        || is_connection_event(provider, event_id)
 }
 
 /// Sysmon's provider name (Event 3: network connection detected).

@@ -22,6 +22,15 @@
 //! chunk and file offset. (Unpadded bytes also work on System2, but a chunk whose string table
 //! points past the cut is then refused whole.)
 
+//!
+//! The fast path (issue 17 §1, `fast`): with [`Keep::Wanted`] (what `analyze` uses), each chunk
+//! is first walked by our own strict reader of the record framing and the BinXML template
+//! instances, which finds each record's provider name and EventID without rendering it. A
+//! chunk none of whose records [`is_wanted`](crate::model::is_wanted) is counted and never
+//! rendered (10× less time on a System log, and memory no longer grows with the log: only the
+//! wanted records are kept); every other chunk is rendered as above and its unwanted records
+//! counted afterwards.
+
 // Input reaches this module: no unwrap/expect/indexing outside tests (issue 18 §4).
 #![cfg_attr(
     not(test),
@@ -29,6 +38,7 @@
 )]
 
 mod cut_chunk;
+mod fast;
 mod gaps;
 mod json;
 mod locate;
@@ -64,6 +74,25 @@ const CHUNKS_PER_THREAD: usize = 4;
 /// A file cut inside a chunk: the complete records of the partial last chunk follow the
 /// others, with [`EventRecord::recovered`](crate::model::EventRecord::recovered) set; the cut record is a [`Problem`](crate::model::Problem) (module docs).
 pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
+    read_evtx_keeping(path, Keep::All)
+}
+
+/// Which records [`read_evtx_keeping`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every record is rendered and kept (the reference path; what [`read_evtx`] does).
+    All,
+    /// Only the records [`is_wanted`](crate::model::is_wanted) and the recovered ones are
+    /// kept; the others are counted ([`EventLog::counted`], their `<Computer>` in
+    /// [`EventLog::computers`]). Chunks that hold none of them are decided on the fast path
+    /// (`fast` module: template substitution values, no rendering). What `analyze` uses.
+    Wanted,
+}
+
+/// [`read_evtx`] keeping the records `keep` says. Counts ([`EventLog::record_count`]),
+/// problems, recovered records and every kept record are the same for both [`Keep`]s
+/// (`tests/evtx_fast.rs` checks it on every real and generated log); errors as [`read_evtx`].
+pub fn read_evtx_keeping(path: &Path, keep: Keep) -> Result<EventLog, IngestError> {
     use rayon::prelude::*;
     let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
     let size = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
@@ -85,15 +114,15 @@ pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
         }
         let done: Vec<(u64, EventLog)> = todo
             .into_par_iter()
-            .map(|chunk| read_chunk(chunk, &shared))
+            .map(|chunk| read_chunk(chunk, &shared, keep))
             .collect();
-        for (start, part) in done {
-            log.records.extend(part.records);
+        for (start, mut part) in done {
             placed.extend(
-                part.problems
+                std::mem::take(&mut part.problems)
                     .into_iter()
                     .map(|p| (p.byte().unwrap_or(start), p)),
             );
+            log.append(part);
         }
     }
     let before = log.problems.len();
@@ -120,9 +149,13 @@ pub fn read_evtx(path: &Path) -> Result<EventLog, IngestError> {
 /// `records_json_bytes` does: a chunk that cannot be read or parsed is one [`Problem`](crate::model::Problem); a record
 /// that fails to render is a problem, except a carved ("recovered") one, which the crate drops
 /// as noise.
+///
+/// With [`Keep::Wanted`], a chunk the fast path can decide and that holds no wanted record is
+/// only counted; in any other chunk the records not wanted are counted after rendering.
 fn read_chunk(
     chunk: evtx::err::Result<evtx::EvtxChunkData>,
     settings: &std::sync::Arc<evtx::ParserSettings>,
+    keep: Keep,
 ) -> (u64, EventLog) {
     let mut part = EventLog::default();
     let mut data = match chunk {
@@ -134,6 +167,11 @@ fn read_chunk(
     };
     let number = data.number.unwrap_or(0);
     let start = locate::chunk_offset(number);
+    let (first, last, free) = (
+        data.header.first_event_record_id,
+        data.header.last_event_record_id,
+        data.header.free_space_offset,
+    );
     let mut parsed = match data.parse(std::sync::Arc::clone(settings)) {
         Ok(c) => c,
         Err(e) => {
@@ -146,6 +184,18 @@ fn read_chunk(
         }
     };
     let mut account = gaps::ChunkAccount::default();
+    if keep == Keep::Wanted
+        && let Some(decided) = fast::scan_chunk(parsed.data, free, last)
+        && decided.wanted == 0
+    {
+        for (id, offset, size) in decided.records {
+            account.record(id, offset, size);
+            part.counted += 1;
+        }
+        part.computers.extend(decided.computers);
+        account.missing(number, first, last, &mut part.problems);
+        return (start, part);
+    }
     for record in parsed.iter() {
         let carved = record.as_ref().is_ok_and(|r| r.recovered);
         if let Ok(r) = &record
@@ -159,12 +209,31 @@ fn read_chunk(
             Err(e) => part.problems.push(problem_from_error(&e)),
         }
     }
-    let (first, last) = (
-        data.header.first_event_record_id,
-        data.header.last_event_record_id,
-    );
     account.missing(number, first, last, &mut part.problems);
+    if keep == Keep::Wanted {
+        part.count_unless(|r| crate::model::is_wanted(&r.provider, r.event_id));
+    }
     (start, part)
+}
+
+/// How many chunks of a file the fast path of [`Keep::Wanted`] decides without rendering:
+/// `(chunks read, chunks decided)`. For tests and benchmarks (the share of a log `analyze`
+/// never renders). Errors as [`read_evtx`].
+#[doc(hidden)]
+pub fn fast_path_chunks(path: &Path) -> Result<(u64, u64), IngestError> {
+    let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let mut parser = evtx::EvtxParser::from_read_seek(file).map_err(|e| open_error(path, e))?;
+    let (mut read, mut decided) = (0u64, 0u64);
+    for data in parser.chunks().flatten() {
+        read += 1;
+        let h = &data.header;
+        if fast::scan_chunk(&data.data, h.free_space_offset, h.last_event_record_id)
+            .is_some_and(|d| d.wanted == 0)
+        {
+            decided += 1;
+        }
+    }
+    Ok((read, decided))
 }
 
 /// Maps a failure of `EvtxParser::from_read_seek` to an [`IngestError`]: I/O failures other
