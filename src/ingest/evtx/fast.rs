@@ -90,8 +90,8 @@ pub(super) fn scan_chunk(data: &[u8], free_space: u32, last_record_id: u64) -> O
         let start = at + RECORD_HEADER_SIZE as usize;
         let end = at.checked_add(size)?.checked_sub(4)?;
         let binxml = data.get(start..end)?;
-        let (provider, event_id, computer) = decide(data, start, binxml, &mut templates)?;
-        if is_wanted(&provider, event_id) {
+        let (wanted, computer) = decide(data, start, binxml, &mut templates)?;
+        if wanted {
             out.wanted += 1;
         }
         if computer != last_computer {
@@ -126,28 +126,17 @@ const MAX_NESTING: u8 = 8;
 /// The substitution values of a BinXML stream, as (type, bytes).
 type Values<'a> = Vec<(u8, &'a [u8])>;
 
-/// Provider name, EventID (low 16 bits) and the raw UTF-16 `<Computer>` of one record whose
-/// BinXML `binxml` starts at chunk offset `start`; `None` when the crate has to read it.
+/// Whether one record whose BinXML `binxml` starts at chunk offset `start` is wanted
+/// ([`is_wanted`] of its provider name and EventID, low 16 bits), and where its `<Computer>` is;
+/// `None` when the crate has to read it.
 fn decide<'a>(
     chunk: &'a [u8],
     start: usize,
     binxml: &'a [u8],
     templates: &mut Vec<(u32, TemplateMap)>,
-) -> Option<(String, u16, Computer<'a>)> {
+) -> Option<(bool, Computer<'a>)> {
     let (def_offset, values) = instance(chunk, start, binxml, templates, MAX_NESTING)?;
     let map = &templates.iter().find(|(o, _)| *o == def_offset)?.1;
-    let text = |f: &Field| -> Option<String> {
-        match f {
-            Field::Absent => Some(String::new()),
-            Field::Text(t) => Some(t.clone()),
-            Field::Sub(k) => match values.get(usize::from(*k))? {
-                (0x00, _) => Some(String::new()),
-                (0x01, v) => utf16_text(v),
-                _ => None,
-            },
-        }
-    };
-    let provider = text(&map.provider)?;
     let event_id = match &map.event_id {
         Field::Absent => 0,
         Field::Text(t) => t.trim().parse::<u64>().ok()? as u16,
@@ -166,7 +155,17 @@ fn decide<'a>(
             _ => return None,
         },
     };
-    Some((provider, event_id, computer))
+    // The provider is only compared, never kept: no copy of a literal name per record.
+    let wanted = match &map.provider {
+        Field::Absent => is_wanted("", event_id),
+        Field::Text(t) => is_wanted(t, event_id),
+        Field::Sub(k) => match values.get(usize::from(*k))? {
+            (0x00, _) => is_wanted("", event_id),
+            (0x01, v) => is_wanted(&utf16_text(v)?, event_id),
+            _ => return None,
+        },
+    };
+    Some((wanted, computer))
 }
 
 /// Where a record's `<Computer>` is: a substitution value (UTF-16LE, up to its NUL), or the
