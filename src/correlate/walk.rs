@@ -126,6 +126,12 @@ pub(crate) fn walk<'a>(
                 let placed = attempts.place(file, times);
                 w.placed_warnings(&path_s, &placed);
                 let times: Vec<_> = placed.into_iter().map(|(t, _)| t).collect();
+                if let Some(line) = file.unterminated_line {
+                    w.warnings.push(format!(
+                        "{path_s}: the text ends without a line end after line {line}: if the \
+                         file was cut there, that row may be incomplete and what followed is lost"
+                    ));
+                }
                 w.netstat_entries(&input.path, file, &times, host, &netstat_settings)
             }
             Ok(InputData::Capture(c)) => {
@@ -169,6 +175,12 @@ pub(crate) fn walk<'a>(
                 (0, Vec::new(), None)
             }
         };
+        if records == 0 && problems.is_empty() && error.is_none() && input.format != Format::Unknown
+        {
+            if let Some(what) = empty_input(&input.data) {
+                w.warnings.push(format!("{path_s}: {what}"));
+            }
+        }
         w.inputs.push(InputSummary {
             path: path_s,
             format: input.format,
@@ -181,6 +193,26 @@ pub(crate) fn walk<'a>(
         });
     }
     w
+}
+
+/// What to say of a readable input of a known format that gave no record, or `None` when that
+/// is normal (`netstat -s` output: statistics, no rows; `netstat -r`: no connection table). A file cut right after its header
+/// (a pcapng Section Header and Interface Description, an `.evtx` file header) reads this way
+/// and would otherwise pass without a word.
+fn empty_input(data: &Result<InputData, crate::ingest::IngestError>) -> Option<&'static str> {
+    match data {
+        Ok(InputData::Capture(_)) => Some("no packets in this capture (cut after its header?)"),
+        Ok(InputData::EventLog(_)) => Some("no event records in this log (cut after its header?)"),
+        Ok(InputData::Firewall(_)) => {
+            Some("no log lines in this firewall log (cut after its header?)")
+        }
+        // A connection-table heading with no row under it (`netstat -r` and `-i` tables open
+        // no snapshot and are passed over quietly).
+        Ok(InputData::Netstat { file, .. }) => (!file.snapshots.is_empty()
+            && file.snapshots.iter().all(|s| s.statistics.is_none()))
+        .then_some("a connection table with no rows and no statistics in this netstat text"),
+        Ok(InputData::Unknown { .. }) | Err(_) => None,
+    }
 }
 
 /// The timeline entries of an event log's classified records (Tcpip 4226/4227/4231/4266,

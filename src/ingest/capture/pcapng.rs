@@ -81,3 +81,64 @@ pub(super) fn iface_of(
         tsoffset,
     }
 }
+
+/// Option codes every block may carry (draft-ietf-opsawg-pcapng §3.5: `opt_endofopt`,
+/// `opt_comment`, the custom options 2988, 2989, 19372, 19373).
+const COMMON_OPTIONS: &[u16] = &[0, 1, 2988, 2989, 19372, 19373];
+
+/// Why a pcapng block of a type that carries no packet does not follow its type's layout, or
+/// `None` if it does. A packet block whose type field lost a bit (6 → 4, 5, 7) still parses as
+/// one of these and would drop its packet without a word (issue 18); a real one keeps to its
+/// layout: a Name Resolution Block (§4.5) only `nrb_record_ipv4/ipv6/end` records and options
+/// 2–4, an Interface Statistics Block (§4.6) a known interface and options 2–8, a systemd
+/// Journal Export Block (§4.7) journal text, a Decryption Secrets Block (§4.8) a four-letter
+/// secrets type. Types 7 (IRIG timestamp) and 8 (ARINC 429) were experimental and are not
+/// written by any current tool (§10.1). `interfaces` is the section's IDB count.
+pub(super) fn non_packet_block_damage(
+    block: &pcap_parser::Block<'_>,
+    interfaces: usize,
+) -> Option<String> {
+    use pcap_parser::Block;
+    let bad_option = |opts: &[pcap_parser::PcapNGOption<'_>],
+                      own: std::ops::RangeInclusive<u16>| {
+        opts.iter()
+            .map(|o| o.code.0)
+            .find(|c| !COMMON_OPTIONS.contains(c) && !own.contains(c))
+            .map(|c| format!("option code {c} is not one this block type defines"))
+    };
+    match block {
+        Block::NameResolution(nrb) => nrb
+            .nr
+            .iter()
+            .map(|r| r.record_type.0)
+            .find(|t| *t > 2)
+            .map(|t| format!("name record type {t} is not defined"))
+            .or_else(|| bad_option(&nrb.options, 2..=4)),
+        Block::InterfaceStatistics(isb) => {
+            if usize::try_from(isb.if_id).map_or(true, |i| i >= interfaces) {
+                return Some(format!(
+                    "interface {} but the section describes {interfaces}",
+                    isb.if_id
+                ));
+            }
+            bad_option(&isb.options, 2..=8)
+        }
+        Block::SystemdJournalExport(j) => (!j.data.first().is_some_and(u8::is_ascii_graphic)
+            || !j.data.contains(&b'='))
+        .then(|| "its data is not journal export text".to_string()),
+        Block::DecryptionSecrets(d) => {
+            let tag = d.secrets_type.0.to_be_bytes();
+            (!tag.iter().all(u8::is_ascii_graphic)).then(|| {
+                format!(
+                    "secrets type 0x{:08x} is not a four-letter tag",
+                    d.secrets_type.0
+                )
+            })
+        }
+        Block::Unknown(u) if matches!(u.block_type, 7 | 8) => Some(format!(
+            "type {} was experimental and is not written by current tools",
+            u.block_type
+        )),
+        _ => None,
+    }
+}

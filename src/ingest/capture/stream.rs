@@ -148,11 +148,15 @@ fn read_failure(e: &PcapError<&[u8]>) -> String {
 }
 
 /// Block types of the pcapng registry (draft-ietf-opsawg-pcapng §10.1: 0x1–0xA, the Hone
-/// project's 0x101–0x108, Sysdig's 0x201–0x213, custom 0xBAD/0x40000BAD, the SHB) and any
-/// local-use type (high bit set): a reader skips these silently.
+/// project's 0x101–0x108, Sysdig's 0x201–0x213, custom 0xBAD/0x40000BAD, the SHB) and Apple's
+/// process information block 0x80000001: a reader skips these silently. Any other local-use
+/// type (high bit set) is a private block halfopen cannot read, or, far more often in a
+/// customer's file, a packet block whose type field was damaged: either way a problem.
 fn registered_block_type(t: u32) -> bool {
-    matches!(t, 0x1..=0xA | 0x101..=0x108 | 0x201..=0x213 | 0xBAD | 0x4000_0BAD | 0x0A0D_0D0A)
-        || t & 0x8000_0000 != 0
+    matches!(
+        t,
+        0x1..=0xA | 0x101..=0x108 | 0x201..=0x213 | 0xBAD | 0x4000_0BAD | 0x0A0D_0D0A | 0x8000_0001
+    )
 }
 
 impl Blocks<'_> {
@@ -204,18 +208,35 @@ impl Blocks<'_> {
                     .problem(frame, byte, "obsolete packet block not decoded: skipped");
             }
             PcapBlockOwned::NG(Block::Unknown(u)) if !registered_block_type(u.block_type) => {
-                // Not a block type of the pcapng registry nor a local-use one: most likely a
-                // damaged block header (a packet block whose type lost a bit), not a new kind.
+                // Not a block type of the pcapng registry: most likely a damaged block header
+                // (a packet block whose type lost a bit), not a new kind.
                 self.st.out.problems.push(Problem::new(
                     Locator::Byte(byte),
                     format!(
                         "pcapng block of unknown type 0x{:08x} ({len} bytes) skipped: a damaged \
-                         block?",
-                        u.block_type
+                         block{}?",
+                        u.block_type,
+                        if u.block_type & 0x8000_0000 != 0 {
+                            " or a private (local-use) one"
+                        } else {
+                            ""
+                        },
                     ),
                 ));
             }
-            PcapBlockOwned::NG(_) => {}
+            PcapBlockOwned::NG(other) => {
+                if let Some(why) = super::pcapng::non_packet_block_damage(&other, self.ifaces.len())
+                {
+                    self.st.out.problems.push(Problem::new(
+                        Locator::Byte(byte),
+                        format!(
+                            "pcapng block of type 0x{:08x} ({len} bytes) skipped: {why} (a \
+                             damaged packet block?)",
+                            other.magic()
+                        ),
+                    ));
+                }
+            }
         }
         Step::Next
     }

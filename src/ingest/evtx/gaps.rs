@@ -133,9 +133,138 @@ impl ChunkAccount {
     }
 }
 
+/// Where the file header counts its chunks in use: a little-endian u16 at this offset (libyal
+/// EVTX §2, "number of chunks").
+const CHUNK_COUNT_OFFSET: usize = 0x2a;
+
+/// The chunk header's range of one chunk the walk read: (chunk number, first EventRecordID,
+/// last EventRecordID).
+pub(super) type ChunkRange = (u64, u64, u64);
+
+/// Problems for chunks the file header counts in use (libyal EVTX §2, "number of chunks") whose
+/// header is zero-filled while a later chunk was read: the `evtx` crate passes over such a chunk
+/// as an unused one, as Windows leaves them at the end of a file, so its records would be lost
+/// without a word. The EventRecordIDs between the neighbouring chunks' ranges are named when
+/// both neighbours were read. `header` is the file's first bytes, `read` the chunks walked;
+/// `chunk_magic(n)` gives chunk `n`'s first 8 bytes (`None` if the file ends before).
+pub(super) fn empty_chunks_in_use(
+    header: &[u8],
+    read: &[ChunkRange],
+    reported: &[u64],
+    mut chunk_magic: impl FnMut(u64) -> Option<[u8; 8]>,
+) -> Vec<Problem> {
+    let Some(&[lo, hi]) = header.get(CHUNK_COUNT_OFFSET..CHUNK_COUNT_OFFSET + 2) else {
+        return Vec::new();
+    };
+    let in_use = u64::from(u16::from_le_bytes([lo, hi]));
+    let Some(last_read) = read.iter().map(|(n, _, _)| *n).max() else {
+        return Vec::new();
+    };
+    let empty = |n: u64, magic: &mut dyn FnMut(u64) -> Option<[u8; 8]>| {
+        !read.iter().any(|(r, _, _)| *r == n) && !reported.contains(&n) && magic(n) == Some([0; 8])
+    };
+    let mut out = Vec::new();
+    let mut chunk = 0;
+    while chunk < in_use.min(last_read) {
+        if !empty(chunk, &mut chunk_magic) {
+            chunk += 1;
+            continue;
+        }
+        // One problem per run of zero-filled chunks.
+        let first = chunk;
+        while chunk + 1 < in_use.min(last_read) && empty(chunk + 1, &mut chunk_magic) {
+            chunk += 1;
+        }
+        out.push(empty_run_problem(read, in_use, first, chunk));
+        chunk += 1;
+    }
+    out
+}
+
+/// The problem for the zero-filled chunks `first..=last`, with the EventRecordIDs between the
+/// neighbouring chunks read when both exist and leave a gap.
+fn empty_run_problem(read: &[ChunkRange], in_use: u64, first: u64, last: u64) -> Problem {
+    let before = read.iter().filter(|r| r.0 < first).max_by_key(|r| r.0);
+    let after = read.iter().filter(|r| r.0 > last).min_by_key(|r| r.0);
+    let ids = match (before, after) {
+        (Some((_, _, prev_last)), Some((_, next_first, _)))
+            if *next_first > prev_last.saturating_add(1) =>
+        {
+            let (a, b) = (prev_last + 1, next_first - 1);
+            format!(
+                ": EventRecordIDs {a}–{b} ({} records) are in no chunk read",
+                b - a + 1
+            )
+        }
+        _ => String::new(),
+    };
+    let which = if first == last {
+        "zero-filled chunk header".to_string()
+    } else {
+        format!("chunks {first}–{last}: zero-filled chunk headers")
+    };
+    Problem::new(
+        Locator::Chunk {
+            chunk: first,
+            byte: chunk_offset(first),
+        },
+        format!(
+            "{which} inside the {in_use} chunks the file header counts in use (a later chunk \
+             holds records): their records are lost{ids}"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zero_filled_chunks_in_use_are_one_problem_per_run_with_the_ids_between() {
+        let mut header = [0u8; 64];
+        header[CHUNK_COUNT_OFFSET] = 7; // 7 chunks in use
+        // Chunks 0, 3 and 5 read; 1–2 and 4 zero-filled; 6 damaged (already reported); chunks
+        // from 7 on lie beyond the count.
+        let read = [(0, 1, 100), (3, 301, 400), (5, 501, 600)];
+        let magic = |n: u64| Some(if n == 6 { *b"ElfChnk\0" } else { [0; 8] });
+        let p = empty_chunks_in_use(&header, &read, &[6], magic);
+        let got: Vec<(Locator, &str)> = p
+            .iter()
+            .map(|p| (p.locator.clone(), p.reason.as_str()))
+            .collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            got[0].0,
+            Locator::Chunk {
+                chunk: 1,
+                byte: chunk_offset(1)
+            }
+        );
+        assert!(
+            got[0].1.starts_with("chunks 1–2: zero-filled"),
+            "{}",
+            got[0].1
+        );
+        assert!(
+            got[0]
+                .1
+                .ends_with("EventRecordIDs 101–300 (200 records) are in no chunk read")
+        );
+        assert_eq!(
+            got[1].0,
+            Locator::Chunk {
+                chunk: 4,
+                byte: chunk_offset(4)
+            }
+        );
+        assert!(
+            got[1]
+                .1
+                .ends_with("EventRecordIDs 401–500 (100 records) are in no chunk read")
+        );
+        // Empty chunks after the last one read are unused, as Windows leaves them.
+        assert!(empty_chunks_in_use(&header, &read[..1], &[], |_| Some([0; 8])).is_empty());
+    }
 
     #[test]
     fn runs_of_missing_ids_are_one_problem_each_located_after_the_last_read_record() {

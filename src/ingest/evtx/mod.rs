@@ -106,17 +106,27 @@ pub fn read_evtx_keeping(path: &Path, keep: Keep) -> Result<EventLog, IngestErro
     let mut log = EventLog::default();
     // (file offset, problem): every problem with the offset it is sorted by.
     let mut placed: Vec<(u64, crate::model::Problem)> = Vec::new();
+    let mut ranges: Vec<gaps::ChunkRange> = Vec::new();
     let mut chunks = parser.chunks();
     loop {
         let todo: Vec<_> = chunks.by_ref().take(batch).collect();
         if todo.is_empty() {
             break;
         }
-        let done: Vec<(u64, EventLog)> = todo
+        let done: Vec<(u64, EventLog, Option<gaps::ChunkRange>)> = todo
             .into_par_iter()
-            .map(|chunk| read_chunk(chunk, &shared, keep))
+            .map(|chunk| {
+                let range = chunk.as_ref().ok().map(|d| {
+                    let h = &d.header;
+                    let number = d.number.unwrap_or(0);
+                    (number, h.first_event_record_id, h.last_event_record_id)
+                });
+                let (start, part) = read_chunk(chunk, &shared, keep);
+                (start, part, range)
+            })
             .collect();
-        for (start, mut part) in done {
+        for (start, mut part, range) in done {
+            ranges.extend(range);
             placed.extend(
                 std::mem::take(&mut part.problems)
                     .into_iter()
@@ -125,6 +135,18 @@ pub fn read_evtx_keeping(path: &Path, keep: Keep) -> Result<EventLog, IngestErro
             log.append(part);
         }
     }
+    let reported: Vec<u64> = placed
+        .iter()
+        .filter_map(|(_, p)| match p.locator {
+            crate::model::Locator::Chunk { chunk, .. } => Some(chunk),
+            _ => None,
+        })
+        .collect();
+    placed.extend(
+        empty_chunks(path, &ranges, &reported)?
+            .into_iter()
+            .map(|p| (p.byte().unwrap_or(size), p)),
+    );
     let before = log.problems.len();
     let partial = read_cut_chunk(path, size, settings, &mut log)?;
     if let Some((what, problem)) = cut_chunk::missing_chunks(path, size, partial) {
@@ -214,6 +236,26 @@ fn read_chunk(
         part.count_unless(|r| crate::model::is_wanted(&r.provider, r.event_id));
     }
     (start, part)
+}
+
+/// [`gaps::empty_chunks_in_use`] for the file at `path`, given the chunks read.
+fn empty_chunks(
+    path: &Path,
+    read: &[gaps::ChunkRange],
+    reported: &[u64],
+) -> Result<Vec<crate::model::Problem>, IngestError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let mut header = [0u8; 64];
+    if file.read_exact(&mut header).is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(gaps::empty_chunks_in_use(&header, read, reported, |n| {
+        let mut magic = [0u8; 8];
+        file.seek(SeekFrom::Start(locate::chunk_offset(n))).ok()?;
+        file.read_exact(&mut magic).ok()?;
+        Some(magic)
+    }))
 }
 
 /// How many chunks of a file the fast path of [`Keep::Wanted`] decides without rendering:

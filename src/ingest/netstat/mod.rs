@@ -283,7 +283,8 @@ impl Reader {
             }
         } else if let Some(st) = parse_stamp(line) {
             self.stamp_line(st, number);
-        } else if self.row_open && line.starts_with(char::is_whitespace) {
+        } else if self.row_open && line.starts_with(char::is_whitespace) && lost_row(line).is_none()
+        {
             let t = line.trim();
             if let Some(exe) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
                 if let Some(row) = self
@@ -309,30 +310,79 @@ impl Reader {
 
 /// Why `line`, read as neither a row nor anything else, was probably a damaged row, or `None`:
 /// it holds two or more endpoint tokens (`10.1.1.10:1100`, `[::]:135`, `*:*`, BSD
-/// `10.1.1.10.1100`) as only rows have, and is not a row of a socket family halfopen does not
-/// read (`raw6`, `unix`, …). (Lines with NUL bytes are reported before any parsing.)
+/// `10.1.1.10.1100`, or with a service name for the port: `10.1.1.10:https`), or one of its
+/// first three words is a protocol (`TCP`, BSD `-A`'s `tcp4` after the PCB; damaged bytes around
+/// it ignored: `!TCP`, `TCP\u{fffd}`) and it holds one endpoint, as only rows do; and it is not
+/// a row of a socket family halfopen does not read (`raw6`, `unix`, …). (Lines with NUL bytes
+/// are reported before any parsing.)
 fn lost_row(line: &str) -> Option<&'static str> {
     // Rows of socket families halfopen does not read (net-tools/ss/BSD names) are not damage.
     const OTHER_FAMILIES: &[&str] = &[
         "raw", "raw6", "unix", "icmp", "icmp6", "icm6", "sctp", "sctp6", "udplite", "udpl6", "ipx",
         "ax25", "netrom", "x25", "ddp", "nl", "p_raw", "p_dgr", "u_str", "u_dgr", "u_seq", "v_str",
-        "v_dgr", "tipc", "mptcp", "divert", "ip", "ip6", "rip6",
+        "v_dgr", "tipc", "mptcp", "divert", "ip", "ip6", "rip6", "icm4", "icmp4", "gre", "kctl",
+        "kevt", "ndrv", "vsock",
     ];
-    let first = line
+    let words: Vec<String> = line
         .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if OTHER_FAMILIES.contains(&first.as_str()) {
+        .take(3)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .collect();
+    // BSD `-A` puts the family second or third, after the PCB address (and a flow hash).
+    if words.iter().any(|w| OTHER_FAMILIES.contains(&w.as_str())) {
         return None;
     }
-    let endpoints = line.split_whitespace().filter(|t| is_endpoint(t)).count();
-    let tcp_udp = matches!(
-        first.as_str(),
-        "tcp" | "tcp4" | "tcp6" | "tcpv6" | "udp" | "udp4" | "udp6" | "udpv6"
-    );
+    let endpoints = line
+        .split_whitespace()
+        .filter(|t| is_endpoint(t) || is_service_endpoint(t))
+        .count();
+    let tcp_udp = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "tcp"
+                | "tcp4"
+                | "tcp6"
+                | "tcp46"
+                | "tcpv6"
+                | "udp"
+                | "udp4"
+                | "udp6"
+                | "udp46"
+                | "udpv6"
+        )
+    });
     (endpoints >= 2 || (tcp_udp && endpoints >= 1))
         .then_some("line with endpoints that is not a readable row: not read")
+}
+
+/// An endpoint as `netstat` without `-n` prints it: a service name for the port or a host name
+/// for the host (`40.67.254.36:https`, `host.corp.com:0`, `IOMLKF35454W:netbios-ssn`, BSD
+/// `10.1.1.10.ssh`), or BSD `*.*`/`*.53910`: the port a word of letters, digits and `-`.
+fn is_service_endpoint(t: &str) -> bool {
+    let word = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let host = |h: &str| {
+        !h.is_empty()
+            && h.bytes().all(|b| {
+                b.is_ascii_alphanumeric()
+                    || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'%' | b'_')
+            })
+    };
+    // BSD wildcard host: `*.*`, `*.53910`.
+    if let Some(port) = t.strip_prefix("*.") {
+        return port == "*" || word(port);
+    }
+    if let Some((h, p)) = t.rsplit_once(':') {
+        // A bare NetBIOS name (`IOMLKF35454W:netbios-ssn`) is letters and digits only.
+        let bare = h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        return host(h) && word(p) && (bare || h.contains('.') || h.starts_with('[') || h == "*");
+    }
+    match t.rsplit_once('.') {
+        Some((h, p)) => h.matches('.').count() == 3 && is_endpoint(&format!("{h}.0")) && word(p),
+        None => false,
+    }
 }
 
 /// More endpoint tokens than one row holds (two rows joined by a lost line end).
@@ -443,28 +493,31 @@ pub fn looks_like_netstat(head: &[u8]) -> bool {
 
 /// A text that ends inside a line that is not a complete row (no line end after it) was cut
 /// short (a copy interrupted, a disk that failed): the rest is lost, which the report must say.
-/// A last line that reads as a row is not reported (real saved output, jc's Windows fixtures,
+/// A last line that reads as a row is not a problem (real saved output, jc's Windows fixtures,
 /// ends without a line end) unless its state is a strict prefix of a known state word
-/// (`CLOSE_W`). A prompt, a window title, a blank line, or a last line already
-/// reported as a bad row is not reported either.
-fn cut_last_line(text: &str, lines: &[&str], problems: &mut Vec<Problem>) {
-    let Some(last) = lines.last() else { return };
+/// (`CLOSE_W`); it, or a blank last line, is returned instead as the unterminated line for a
+/// warning (a cut after a row's state or inside its PID reads as a whole row). A prompt, a
+/// window title, or a last line already reported as a bad row is not reported either.
+fn cut_last_line(text: &str, lines: &[&str], problems: &mut Vec<Problem>) -> Option<u64> {
+    let last = lines.last()?;
     let number = lines.len() as u64;
     let reported = problems.iter().any(|p| p.locator == Locator::Line(number));
-    if text.ends_with('\n')
-        || last.trim().is_empty()
-        || prompt_command(last).is_some()
-        || last.trim_end().ends_with('>')
-        || is_window_title(last)
-        || reported
-        || matches!(parse_row(last), RowParse::Row(f) if !f.state_looks_cut())
+    if text.ends_with('\n') || reported {
+        return None;
+    }
+    // A row first: `ss -e` rows end in `<->`, which is no prompt.
+    if last.trim().is_empty() || matches!(parse_row(last), RowParse::Row(f) if !f.state_looks_cut())
     {
-        return;
+        return Some(number);
+    }
+    if prompt_command(last).is_some() || last.trim_end().ends_with('>') || is_window_title(last) {
+        return None;
     }
     problems.push(Problem::new(
         Locator::Line(number),
         "the file ends inside this line (no line end): cut short? anything after it is lost",
     ));
+    None
 }
 
 /// Parses netstat text (any supported encoding) into snapshots. Never fails: lines that look
@@ -527,7 +580,7 @@ pub fn parse_netstat(bytes: &[u8]) -> NetstatFile {
         }
         i += 1;
     }
-    cut_last_line(&text, &lines, &mut r.out.problems);
+    r.out.unterminated_line = cut_last_line(&text, &lines, &mut r.out.problems);
     let mut prev: Option<(u64, Sections)> = None;
     for s in &mut r.out.snapshots {
         let Some(st) = &s.statistics else { continue };
@@ -704,6 +757,60 @@ ple.com:445   TIME_WAIT\n";
             ]
         );
         assert_eq!(f.snapshots[0].rows.len(), 3);
+    }
+
+    #[test]
+    fn rows_damaged_into_other_text_are_problems() {
+        // Each damaged row as a mutant of real output left it (issue 18 mutation check): a
+        // flipped byte before the protocol under an open row, a `$ ` that reads as a prompt, a
+        // damaged protocol next to a service-name port, a host name row with a smashed protocol
+        // and state, BSD `-A` rows with a damaged PCB address. The macOS `icm4` row is no damage.
+        let text = [
+            "Active Connections",
+            "",
+            "  Proto  Local Address          Foreign Address        State           PID",
+            "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       884",
+            " !TCP         [::1]:50641            [::1]:8009             ESTABLISHED     4960",
+            "$ TCP    0.0.0.0:443            0.0.0.0:0\u{fffd}             LISTENING       5184",
+            "  TCP\u{fffd}   10.33.0.220:57170      40.67.254.36:https     ESTABLISHED     4900",
+            "   S\u{fffd}\u{fffd}   IOMLKF35454W:netbios-ssn IOMLKF35454W.corp.com:0 \u{fffd}ENING",
+            "",
+            "Active Internet connections (including servers)",
+            "Socket           Proto Recv-Q Send-Q Local Address      Foreign Address    (state)",
+            "fffff8000\u{fffd}df43d0 tcp4       3   `  0      0 192.168.71.1.ssh   192.168.71.1.64330",
+            "ffG\u{fffd}9\u{fffd}0003df47a0 tcp4       0      0      0 localhost.smtp     *.*",
+            "7fb03cb939ad73cd        0 icm4    8136      0  *.*                *.*",
+            "7fb03cb934b5944d 58e06369$udp6       0      0  *.53910            *.*",
+        ]
+        .join("\n");
+        let f = parse_netstat(text.as_bytes());
+        let lines: Vec<u64> = f
+            .problems
+            .iter()
+            .map(|p| match p.locator {
+                Locator::Line(n) => n,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(lines, [5, 6, 7, 8, 12, 13, 15], "{:?}", f.problems);
+        assert_eq!(f.snapshots[0].rows.len(), 1);
+    }
+
+    #[test]
+    fn a_text_cut_after_a_whole_row_is_noted_for_a_warning() {
+        let rows = "Active Connections\n\n  Proto  Local Address          Foreign Address        \
+                    State           PID\n  TCP    0.0.0.0:135            0.0.0.0:0              \
+                    LISTENING       884\n  TCP    10.0.0.1:1025          10.0.0.2:445           \
+                    SYN_SENT";
+        let f = parse_netstat(rows.as_bytes());
+        assert_eq!((f.problems.len(), f.unterminated_line), (0, Some(5)));
+        assert_eq!(f.snapshots[0].rows.len(), 2);
+        let whole = parse_netstat(format!("{rows}       4\r\n").as_bytes());
+        assert_eq!(whole.unterminated_line, None);
+        // `ss -e` rows end in `<->`: no prompt.
+        let ss = "udp   UNCONN   0        0                  0.0.0.0:39996          0.0.0.0:*      \
+                  users:((\"snmpd\",pid=1996,fd=12)) ino:42903 sk:3 <->     ";
+        assert_eq!(parse_netstat(ss.as_bytes()).unterminated_line, Some(1));
     }
 
     #[test]

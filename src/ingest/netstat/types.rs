@@ -123,4 +123,8 @@ pub struct NetstatFile {
     /// The text encoding detected: `UTF-16LE`, `UTF-16BE`, `UTF-8`, `Shift_JIS`, `GBK`,
     /// `IBM866` (each only when its localized heading shows) or `IBM437` (the fallback).
     pub encoding: &'static str,
+    /// The 1-based number of the last line when the text ends without a line end after a line
+    /// that reads as a whole row or is blank: nothing in the file tells a cut there from a short
+    /// file, so the report warns (a cut inside any other line is a [`Problem`] instead).
+    pub unterminated_line: Option<u64>,
 }
