@@ -68,7 +68,9 @@ mod tests {
     fn every_record_a_rule_reads_is_kept_by_the_event_log_readers() {
         // The `.evtx` reader keeps only `is_wanted` records for `analyze` (issue 17): a record
         // this module classifies, or a connection event, that it does not keep would be lost.
-        use crate::model::{SECURITY_PROVIDER, SYSMON_PROVIDER, is_connection_event, is_wanted};
+        use crate::model::{
+            SECURITY_PROVIDER, SYSMON_PROVIDER, is_connection_event, is_wanted, may_be_wanted,
+        };
         let providers = [
             "Tcpip",
             "TCPIP",
@@ -82,6 +84,8 @@ mod tests {
             for id in 0..=u16::MAX {
                 let read = classify(p, id).is_some() || is_connection_event(p, id);
                 assert_eq!(read, is_wanted(p, id), "{p} {id}");
+                // The fast path's shortcut never drops a wanted id.
+                assert!(!read || may_be_wanted(id), "{p} {id}");
                 wanted += usize::from(read);
             }
         }

@@ -132,6 +132,15 @@ pub fn is_wanted(provider: &str, event_id: u16) -> bool {
         || is_connection_event(provider, event_id)
 }
 
+/// False when no provider makes Event `event_id` one [`is_wanted`] keeps: the fast path then
+/// never decodes the provider name (issue 17: most records of a System log stop here).
+pub fn may_be_wanted(event_id: u16) -> bool {
+    matches!(
+        event_id,
+        3 | 4226 | 4227 | 4231 | 4266 | 5156 | 5157 | 6005 | 6006 | 6008
+    )
+}
+
 /// Sysmon's provider name (Event 3: network connection detected).
 pub const SYSMON_PROVIDER: &str = "Microsoft-Windows-Sysmon";
 /// The Security log's provider (Events 5156/5157: the Windows Filtering Platform permitted /

@@ -11,7 +11,7 @@ mod time;
 
 pub use event::{
     CONNECTION_FIELDS, EventLog, EventRecord, SECURITY_PROVIDER, SYSMON_PROVIDER,
-    is_connection_event, is_wanted,
+    is_connection_event, is_wanted, may_be_wanted,
 };
 pub use finding::{ClockMethod, Confidence, FindingKind, VerdictSeverity};
 pub use settings::{AlarmEndpoint, NamedTz, SettingError};

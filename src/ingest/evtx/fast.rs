@@ -155,16 +155,18 @@ fn decide<'a>(
             _ => return None,
         },
     };
-    // The provider is only compared, never kept: no copy of a literal name per record.
-    let wanted = match &map.provider {
-        Field::Absent => is_wanted("", event_id),
-        Field::Text(t) => is_wanted(t, event_id),
-        Field::Sub(k) => match values.get(usize::from(*k))? {
-            (0x00, _) => is_wanted("", event_id),
-            (0x01, v) => is_wanted(&utf16_text(v)?, event_id),
-            _ => return None,
-        },
-    };
+    // The provider is only compared, never kept: no copy of a literal name per record, and no
+    // decoding at all for the EventIDs no rule reads.
+    let wanted = crate::model::may_be_wanted(event_id)
+        && match &map.provider {
+            Field::Absent => is_wanted("", event_id),
+            Field::Text(t) => is_wanted(t, event_id),
+            Field::Sub(k) => match values.get(usize::from(*k))? {
+                (0x00, _) => is_wanted("", event_id),
+                (0x01, v) => is_wanted(&utf16_text(v)?, event_id),
+                _ => return None,
+            },
+        };
     Some((wanted, computer))
 }
 
@@ -340,9 +342,21 @@ fn name_at(chunk: &[u8], at: usize) -> Option<Known> {
 /// Reads a name reference at `*pos` (a u32 chunk offset; the entry follows in place when it
 /// points just past itself) and moves past it.
 fn name_ref(chunk: &[u8], pos: &mut usize) -> Option<Known> {
+    name_ref_if(chunk, pos, true)
+}
+
+/// [`name_ref`], comparing the name only when `read` (else [`Known::Other`]; the entry is still
+/// checked to fit the chunk and stepped over when in place).
+fn name_ref_if(chunk: &[u8], pos: &mut usize, read: bool) -> Option<Known> {
     let offset = le32(chunk, *pos)? as usize;
     *pos += 4;
-    let name = name_at(chunk, offset)?;
+    let name = if read {
+        name_at(chunk, offset)?
+    } else {
+        let n = usize::from(le16(chunk, offset.checked_add(6)?)?);
+        chunk.get(offset + 8..(offset + 8).checked_add(n * 2)?)?;
+        Known::Other
+    };
     if offset == *pos {
         let n = usize::from(le16(chunk, *pos + 6)?);
         *pos = pos.checked_add(10 + 2 * n)?;
@@ -372,7 +386,12 @@ fn read_template(chunk: &[u8], def: usize) -> Option<TemplateMap> {
             0x0f => pos += 3,
             0x01 | 0x41 => {
                 pos += 6; // dependency id, data size
-                stack.push(name_ref(chunk, &mut pos)?);
+                // Only Event, Event/System and Event/System/* names can lead to a field.
+                let read = matches!(
+                    stack.as_slice(),
+                    [] | [Known::Event] | [Known::Event, Known::System]
+                );
+                stack.push(name_ref_if(chunk, &mut pos, read)?);
                 if token == 0x41 {
                     pos += 4;
                 }
@@ -391,7 +410,13 @@ fn read_template(chunk: &[u8], def: usize) -> Option<TemplateMap> {
                 let n = usize::from(le16(chunk, pos + 1)?);
                 let units = chunk.get(pos + 3..(pos + 3).checked_add(2 * n)?)?;
                 pos += 3 + 2 * n;
-                place(&mut map, &stack, attribute, Field::Text(utf16_text(units)?))?;
+                if has_surrogate(units) {
+                    return None;
+                }
+                // Text is only decoded for the fields the decision reads.
+                if field_of(&stack, attribute).is_some() {
+                    place(&mut map, &stack, attribute, Field::Text(utf16_text(units)?))?;
+                }
             }
             0x0d | 0x0e => {
                 let index = le16(chunk, pos)?;
@@ -410,6 +435,24 @@ fn read_template(chunk: &[u8], def: usize) -> Option<TemplateMap> {
     Some(map)
 }
 
+/// The System fields the decision reads.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Provider,
+    EventId,
+    Computer,
+}
+
+/// The field the element path `stack` and `attribute` name, if any.
+fn field_of(stack: &[Known], attribute: Option<Known>) -> Option<Slot> {
+    match (stack, attribute) {
+        ([Known::Event, Known::System, Known::Provider], Some(Known::Name)) => Some(Slot::Provider),
+        ([Known::Event, Known::System, Known::EventId], None) => Some(Slot::EventId),
+        ([Known::Event, Known::System, Known::Computer], None) => Some(Slot::Computer),
+        _ => None,
+    }
+}
+
 /// Records `value` as the field the element path `stack` and `attribute` name, if any;
 /// `None` when that field already has a value (the fast path does not join values).
 fn place(
@@ -418,11 +461,11 @@ fn place(
     attribute: Option<Known>,
     value: Field,
 ) -> Option<()> {
-    let field = match (stack, attribute) {
-        ([Known::Event, Known::System, Known::Provider], Some(Known::Name)) => &mut map.provider,
-        ([Known::Event, Known::System, Known::EventId], None) => &mut map.event_id,
-        ([Known::Event, Known::System, Known::Computer], None) => &mut map.computer,
-        _ => return Some(()),
+    let field = match field_of(stack, attribute) {
+        Some(Slot::Provider) => &mut map.provider,
+        Some(Slot::EventId) => &mut map.event_id,
+        Some(Slot::Computer) => &mut map.computer,
+        None => return Some(()),
     };
     if *field != Field::Absent {
         return None;
