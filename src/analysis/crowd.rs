@@ -55,15 +55,12 @@ impl CrowdFold {
 /// Marks the slots of senders to fold (see the module docs); `None` when the capture is not a
 /// crowd. `slots` must be settled: `end` is the end of each half-open interval.
 pub(crate) fn folded(slots: &[Slot], limit: u32) -> Option<(Vec<bool>, u64)> {
-    let mut order: Vec<u32> = (0..slots.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
+    let order = super::slots::sender_order(slots);
     let key = |i: &u32| {
         slots
             .get(*i as usize)
             .map_or((Addr::NONE, NO_TIME), |s| (s.src, s.first_syn))
     };
-    order.sort_unstable_by_key(key);
     let senders = order
         .windows(2)
         .filter(|w| key(&w[0]).0 != key(&w[1]).0)

@@ -397,11 +397,8 @@ impl Attempts {
     /// The half-open intervals grouped by sender: per sender (any order) its address and its
     /// (first SYN, end of half-open) pairs in first-SYN order.
     pub(crate) fn intervals_by_sender(&self) -> Vec<(IpAddr, Vec<(UtcTime, UtcTime)>)> {
-        let mut order: Vec<u32> = (0..self.slots.len())
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
+        let order = super::slots::sender_order(&self.slots);
         let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src, s.first_syn));
-        order.sort_unstable_by_key(key);
         order
             .chunk_by(|a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
             .filter_map(|group| {

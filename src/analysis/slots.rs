@@ -36,6 +36,19 @@ impl Addr {
     pub(crate) const NONE: Addr = Addr(u64::MAX);
 }
 
+/// The indexes of `slots` in (sender, first SYN, index) order: each sender's attempts together,
+/// oldest first, ties in capture order. Sorts the keys themselves, not indexes through a key
+/// lookup (issue 17: the indirect sort of 2,000,000 slots was a quarter of a flood's run).
+pub(crate) fn sender_order(slots: &[Slot]) -> Vec<u32> {
+    let mut keyed: Vec<(Addr, i64, u32)> = slots
+        .iter()
+        .zip(0u32..)
+        .map(|(s, i)| (s.src, s.first_syn, i))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, i)| i).collect()
+}
+
 /// The IPv6 addresses of one capture, interned.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Addrs {
