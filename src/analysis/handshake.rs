@@ -23,7 +23,7 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: per attempt one 72-byte slot and 4–8 bytes of 4-tuple index (`analysis::slots`); a
+//! Cost: per attempt one 72-byte slot and 8–16 bytes of 4-tuple index (`analysis::slots`); a
 //! packet allocates only when the slot list or the retransmission list grows.
 
 use super::crowd::CrowdFold;
@@ -310,6 +310,8 @@ impl HandshakeTracker {
     /// Closes the analysis at `capture_end` (time of the last packet), applies the half-open
     /// rule of the module docs to every attempt, and folds a crowd ([`super::crowd`]).
     pub fn finish(mut self, capture_end: Option<UtcTime>) -> HandshakeReport {
+        // No packet comes after this: the 4-tuple index goes before the sorts below allocate.
+        drop(std::mem::take(&mut self.by_tuple));
         let give_up_ns = self.settings.give_up_ns();
         let mut outcomes = OutcomeCounts::default();
         for s in &mut self.slots {
