@@ -317,7 +317,8 @@ impl HandshakeTracker {
         for s in &mut self.slots {
             outcomes.add(settle(s, &self.retx, give_up_ns, capture_end));
         }
-        let fold = super::crowd::folded(&self.slots, self.settings.half_open_limit);
+        let mut order = super::slots::sender_order(&self.slots);
+        let fold = super::crowd::folded(&self.slots, &order, self.settings.half_open_limit);
         let (mask, mut crowd) = match fold {
             Some((mask, senders)) => (
                 mask,
@@ -335,12 +336,14 @@ impl HandshakeTracker {
             let mut folded = mask.iter();
             self.slots
                 .retain(|_| !folded.next().copied().unwrap_or(false));
+            order = super::slots::sender_order(&self.slots);
         }
         self.slots.shrink_to_fit();
         let attempts = Attempts {
             addrs: self.addrs,
             slots: self.slots,
             retx: self.retx,
+            by_sender: order,
         };
         HandshakeReport {
             tcp_syn: self.counts.tcp_syn,
@@ -362,6 +365,8 @@ pub struct Attempts {
     addrs: Addrs,
     slots: Vec<Slot>,
     retx: Retx,
+    /// Indexes of `slots` in [`super::slots::sender_order`], sorted once.
+    by_sender: Vec<u32>,
 }
 
 impl PartialEq for Attempts {
@@ -399,9 +404,8 @@ impl Attempts {
     /// The half-open intervals grouped by sender: per sender (any order) its address and its
     /// (first SYN, end of half-open) pairs in first-SYN order.
     pub(crate) fn intervals_by_sender(&self) -> Vec<(IpAddr, Vec<(UtcTime, UtcTime)>)> {
-        let order = super::slots::sender_order(&self.slots);
         let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src, s.first_syn));
-        order
+        self.by_sender
             .chunk_by(|a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
             .filter_map(|group| {
                 let first = self.slots.get(*group.first()? as usize)?;

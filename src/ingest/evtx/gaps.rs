@@ -160,32 +160,44 @@ pub(super) fn empty_chunks_in_use(
     let Some(last_read) = read.iter().map(|(n, _, _)| *n).max() else {
         return Vec::new();
     };
+    // Chunk numbers are below 2^16 (the header's count is a u16): one flag each, so the walk
+    // stays linear in chunks (issue 17 §5).
+    let end = in_use.min(last_read);
+    let mut known = vec![false; usize::try_from(end).unwrap_or(0)];
+    for n in read.iter().map(|r| r.0).chain(reported.iter().copied()) {
+        if let Some(k) = usize::try_from(n).ok().and_then(|n| known.get_mut(n)) {
+            *k = true;
+        }
+    }
     let empty = |n: u64, magic: &mut dyn FnMut(u64) -> Option<[u8; 8]>| {
-        !read.iter().any(|(r, _, _)| *r == n) && !reported.contains(&n) && magic(n) == Some([0; 8])
+        !known.get(n as usize).copied().unwrap_or(true) && magic(n) == Some([0; 8])
     };
+    let mut sorted = read.to_vec();
+    sorted.sort_unstable();
     let mut out = Vec::new();
     let mut chunk = 0;
-    while chunk < in_use.min(last_read) {
+    while chunk < end {
         if !empty(chunk, &mut chunk_magic) {
             chunk += 1;
             continue;
         }
         // One problem per run of zero-filled chunks.
         let first = chunk;
-        while chunk + 1 < in_use.min(last_read) && empty(chunk + 1, &mut chunk_magic) {
+        while chunk + 1 < end && empty(chunk + 1, &mut chunk_magic) {
             chunk += 1;
         }
-        out.push(empty_run_problem(read, in_use, first, chunk));
+        out.push(empty_run_problem(&sorted, in_use, first, chunk));
         chunk += 1;
     }
     out
 }
 
 /// The problem for the zero-filled chunks `first..=last`, with the EventRecordIDs between the
-/// neighbouring chunks read when both exist and leave a gap.
+/// neighbouring chunks read when both exist and leave a gap. `read` is sorted by chunk number.
 fn empty_run_problem(read: &[ChunkRange], in_use: u64, first: u64, last: u64) -> Problem {
-    let before = read.iter().filter(|r| r.0 < first).max_by_key(|r| r.0);
-    let after = read.iter().filter(|r| r.0 > last).min_by_key(|r| r.0);
+    let split = read.partition_point(|r| r.0 < first);
+    let before = split.checked_sub(1).and_then(|i| read.get(i));
+    let after = read.get(read.partition_point(|r| r.0 <= last));
     let ids = match (before, after) {
         (Some((_, _, prev_last)), Some((_, next_first, _)))
             if *next_first > prev_last.saturating_add(1) =>
