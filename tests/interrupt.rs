@@ -40,7 +40,9 @@ fn temp_files(root: &Path) -> Vec<String> {
 fn ctrl_c_on_a_long_analyze_exits_at_once_and_writes_no_report() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle");
-    write_bundle(&bundle, 4, 10_000, 0, 0);
+    // Long enough to be interrupted (the event-log fast path reads 40,000 records in ~20 ms):
+    // captures too.
+    write_bundle(&bundle, 4, 250_000, 4, 0);
     let report = dir.path().join("out").join("report.json");
     std::fs::create_dir_all(report.parent().unwrap()).unwrap();
     let mut cmd = halfopen(["analyze", "--format", "json", "-o"]);

@@ -8,7 +8,8 @@
 //!   tables stay zero, which readers accept);
 //! - records `**\0\0`, size, id, written FILETIME, BinXML, size copy;
 //! - BinXML as Windows writes it: a fragment header, then a TemplateInstance (0x0c) whose template
-//!   definition (written inline in each record) holds the `Event`/`System`/`EventData` element
+//!   definition (written inline by the first record of a chunk that uses it, referred to by
+//!   offset from the later ones, as Windows does) holds the `Event`/`System`/`EventData` element
 //!   tree with substitutions, followed by the substitution values. The `Qualifiers` attribute is
 //!   an optional substitution that gets a Null value when [`EventSpec::qualifiers`] is `None`, so
 //!   readers leave it out, as for manifest providers.
@@ -82,15 +83,17 @@ pub fn write_evtx(events: &[EventSpec]) -> Vec<u8> {
     let mut chunks: Vec<ChunkBuilder> = Vec::new();
     let mut cur = ChunkBuilder::new();
     for ev in events {
-        let rec = record_bytes(ev, cur.data.len());
+        let (rec, def) = record_bytes(ev, cur.data.len(), &cur.templates);
         if cur.data.len() + rec.len() <= CHUNK_SIZE {
             cur.push(ev.record_id, cur.data.len(), &rec);
+            cur.templates.extend(def);
             continue;
         }
         if !cur.ids.is_empty() {
             chunks.push(std::mem::replace(&mut cur, ChunkBuilder::new()));
         }
-        let rec = record_bytes(ev, CHUNK_HEADER_SIZE);
+        let (rec, def) = record_bytes(ev, CHUNK_HEADER_SIZE, &cur.templates);
+        cur.templates.extend(def);
         assert!(
             CHUNK_HEADER_SIZE + rec.len() <= CHUNK_SIZE,
             "event {} needs a {}-byte record, more than one EVTX chunk holds",
@@ -138,6 +141,9 @@ struct ChunkBuilder {
     data: Vec<u8>,
     ids: Vec<u64>,
     last_offset: usize,
+    /// Template GUID → chunk offset of its definition, written inline by the first record of
+    /// the chunk that uses it; later records refer to it, as Windows does.
+    templates: std::collections::HashMap<[u8; 16], u32>,
 }
 
 impl ChunkBuilder {
@@ -146,6 +152,7 @@ impl ChunkBuilder {
             data: vec![0u8; CHUNK_HEADER_SIZE],
             ids: Vec::new(),
             last_offset: 0,
+            templates: std::collections::HashMap::new(),
         }
     }
 
@@ -444,8 +451,14 @@ fn template_guid(names: &[String], n_data: usize, has_binary: bool) -> [u8; 16] 
     g
 }
 
-/// One whole record (libyal EVTX §4) for `ev`, to be placed at chunk offset `offset`.
-fn record_bytes(ev: &EventSpec, offset: usize) -> Vec<u8> {
+/// One whole record (libyal EVTX §4) for `ev`, to be placed at chunk offset `offset`, and the
+/// (GUID, offset) of the template definition it writes inline: none when `templates` (the
+/// chunk's definitions so far) already has its template, which it then refers to.
+fn record_bytes(
+    ev: &EventSpec,
+    offset: usize,
+    templates: &std::collections::HashMap<[u8; 16], u32>,
+) -> (Vec<u8>, Option<([u8; 16], u32)>) {
     let filetime = crate::filetime(ev.unix_ns);
     // The BinXML starts 24 bytes into the record.
     let mut b = Buf {
@@ -457,13 +470,22 @@ fn record_bytes(ev: &EventSpec, offset: usize) -> Vec<u8> {
     b.u8(0x01);
     let guid = template_guid(&ev.data_names, ev.data.len(), ev.binary.is_some());
     b.u32(u32::from_le_bytes([guid[0], guid[1], guid[2], guid[3]])); // template id
-    let def = b.pos() + 4;
-    b.u32(def); // definition follows inline
-    b.u32(0); // next template definition
-    b.bytes.extend_from_slice(&guid);
-    let size = b.u32_slot();
-    template_body(&mut b, &ev.data_names, ev.data.len(), ev.binary.is_some());
-    b.patch_size_since(size);
+    let written = match templates.get(&guid) {
+        Some(&def) => {
+            b.u32(def); // defined by an earlier record of the chunk
+            None
+        }
+        None => {
+            let def = b.pos() + 4;
+            b.u32(def); // definition follows inline
+            b.u32(0); // next template definition
+            b.bytes.extend_from_slice(&guid);
+            let size = b.u32_slot();
+            template_body(&mut b, &ev.data_names, ev.data.len(), ev.binary.is_some());
+            b.patch_size_since(size);
+            Some((guid, def))
+        }
+    };
     let vals = values(ev, filetime);
     b.u32(vals.len() as u32);
     for (t, bytes) in &vals {
@@ -485,7 +507,7 @@ fn record_bytes(ev: &EventSpec, offset: usize) -> Vec<u8> {
     rec.extend_from_slice(&filetime.to_le_bytes());
     rec.extend_from_slice(&b.bytes);
     rec.extend_from_slice(&total.to_le_bytes());
-    rec
+    (rec, written)
 }
 
 #[cfg(test)]
