@@ -8,7 +8,7 @@
 #   packets  — SYNs from 200 senders (examples/make_flood), 250,000 upwards;
 #   hosts    — SYNs each from its own sender (make_flood with SENDERS = SYNS), 250,000 upwards:
 #              every sender is a host, every SYN an outstanding connection;
-#   records  — one System log of 10,000 records upwards (examples/make_bundle, our EVTX writer);
+#   records  — one System log of 100,000 records upwards (examples/make_bundle, our EVTX writer);
 #   files    — event logs in one bundle, 4 logs of 5,000 records upwards (one Computer each).
 # Prints each time and its ratio to the previous size: about 2 means linear, n log n stays
 # under about 2.2 at these sizes; 4 would be quadratic.
@@ -66,7 +66,7 @@ for _ in $(seq "$steps"); do
 done
 
 prev=""
-n=10000
+n=100000
 for _ in $(seq "$steps"); do
   path="$dir/records-$n"
   [ -d "$path" ] || target/release/examples/make_bundle "$path" 1 "$n" 0 0 >/dev/null
