@@ -311,7 +311,8 @@ impl Reader {
 /// Why `line`, read as neither a row nor anything else, was probably a damaged row, or `None`:
 /// it holds two or more endpoint tokens (`10.1.1.10:1100`, `[::]:135`, `*:*`, BSD
 /// `10.1.1.10.1100`, or with a service name for the port: `10.1.1.10:https`), or one of its
-/// first three words is a protocol (`TCP`, BSD `-A`'s `tcp4` after the PCB; damaged bytes around
+/// first three words is a protocol, or one character off one (`TCP`, BSD `-A`'s `tcp4` after
+/// the PCB, a flipped `tcq4`; damaged bytes around
 /// it ignored: `!TCP`, `TCP\u{fffd}`) and it holds one endpoint, as only rows do; and it is not
 /// a row of a socket family halfopen does not read (`raw6`, `unix`, …). (Lines with NUL bytes
 /// are reported before any parsing.)
@@ -339,21 +340,16 @@ fn lost_row(line: &str) -> Option<&'static str> {
         .split_whitespace()
         .filter(|t| is_endpoint(t) || is_service_endpoint(t))
         .count();
-    let tcp_udp = words.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "tcp"
-                | "tcp4"
-                | "tcp6"
-                | "tcp46"
-                | "tcpv6"
-                | "udp"
-                | "udp4"
-                | "udp6"
-                | "udp46"
-                | "udpv6"
-        )
-    });
+    const PROTOCOLS: &[&str] = &[
+        "tcp", "tcp4", "tcp6", "tcp46", "tcpv6", "udp", "udp4", "udp6", "udp46", "udpv6",
+    ];
+    // A protocol word, or one with a single character changed (a flipped bit: `tcq4`).
+    let near = |w: &str| {
+        PROTOCOLS.iter().any(|p| {
+            p.len() == w.len() && p.bytes().zip(w.bytes()).filter(|(a, b)| a != b).count() <= 1
+        })
+    };
+    let tcp_udp = words.iter().any(|w| near(w));
     (endpoints >= 2 || (tcp_udp && endpoints >= 1))
         .then_some("line with endpoints that is not a readable row: not read")
 }
@@ -781,6 +777,7 @@ ple.com:445   TIME_WAIT\n";
             "ffG\u{fffd}9\u{fffd}0003df47a0 tcp4       0      0      0 localhost.smtp     *.*",
             "7fb03cb939ad73cd        0 icm4    8136      0  *.*                *.*",
             "7fb03cb934b5944d 58e06369$udp6       0      0  *.53910            *.*",
+            "fffff80003df47a0 tcq4       0      0      0 localhost.smtp     *.*",
         ]
         .join("\n");
         let f = parse_netstat(text.as_bytes());
@@ -792,7 +789,7 @@ ple.com:445   TIME_WAIT\n";
                 _ => 0,
             })
             .collect();
-        assert_eq!(lines, [5, 6, 7, 8, 12, 13, 15], "{:?}", f.problems);
+        assert_eq!(lines, [5, 6, 7, 8, 12, 13, 15, 16], "{:?}", f.problems);
         assert_eq!(f.snapshots[0].rows.len(), 1);
     }
 
