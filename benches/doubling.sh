@@ -36,53 +36,31 @@ measure() {
   echo "$b $(cat "$dir/rss.txt")"
 }
 
-# dimension NAME, then for each size: a command that writes input $path for size $n
 report() { # NAME SIZE SECONDS KB PREV_SECONDS
   local ratio="-"
   if [ -n "$5" ]; then ratio=$(echo "scale=2; $3 / $5" | bc); fi
   printf '%-8s %10s  %8.3f s  ×%-5s %6s MB peak RSS\n' "$1" "$2" "$3" "$ratio" "$(($4 / 1024))"
 }
 
-prev=""
-n=250000
-for _ in $(seq "$steps"); do
-  path="$dir/packets-$n.pcap"
-  [ -f "$path" ] || target/release/examples/make_flood "$path" "$n" 200
-  read -r secs kb < <(measure "$path")
-  report packets "$n" "$secs" "$kb" "$prev"
-  prev=$secs
-  n=$((n * 2))
-done
+# dimension NAME START MAKE: times inputs of START, 2·START, …; `MAKE PATH N` writes the input
+# of size N at PATH (kept between runs).
+dimension() {
+  local name=$1 n=$2 make=$3 prev="" path secs kb
+  for _ in $(seq "$steps"); do
+    path="$dir/$name-$n"
+    [ -e "$path" ] || "$make" "$path" "$n"
+    read -r secs kb < <(measure "$path")
+    report "$name" "$n" "$secs" "$kb" "$prev"
+    prev=$secs
+    n=$((n * 2))
+  done
+}
+packets() { target/release/examples/make_flood "$1" "$2" 200; }
+hosts() { target/release/examples/make_flood "$1" "$2" "$2"; }
+records() { target/release/examples/make_bundle "$1" 1 "$2" 0 0 >/dev/null; }
+files() { target/release/examples/make_bundle "$1" "$2" 5000 0 0 >/dev/null; }
 
-prev=""
-n=250000
-for _ in $(seq "$steps"); do
-  path="$dir/hosts-$n.pcap"
-  [ -f "$path" ] || target/release/examples/make_flood "$path" "$n" "$n"
-  read -r secs kb < <(measure "$path")
-  report hosts "$n" "$secs" "$kb" "$prev"
-  prev=$secs
-  n=$((n * 2))
-done
-
-prev=""
-n=100000
-for _ in $(seq "$steps"); do
-  path="$dir/records-$n"
-  [ -d "$path" ] || target/release/examples/make_bundle "$path" 1 "$n" 0 0 >/dev/null
-  read -r secs kb < <(measure "$path")
-  report records "$n" "$secs" "$kb" "$prev"
-  prev=$secs
-  n=$((n * 2))
-done
-
-prev=""
-n=4
-for _ in $(seq "$steps"); do
-  path="$dir/files-$n"
-  [ -d "$path" ] || target/release/examples/make_bundle "$path" "$n" 5000 0 0 >/dev/null
-  read -r secs kb < <(measure "$path")
-  report files "$n" "$secs" "$kb" "$prev"
-  prev=$secs
-  n=$((n * 2))
-done
+dimension packets 250000 packets
+dimension hosts 250000 hosts
+dimension records 100000 records
+dimension files 4 files

@@ -6,17 +6,8 @@
 mod support;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d)),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
-}
+use std::path::Path;
+use support::realdata;
 
 /// Writes `bytes` as `dir/name` and returns the JSON report of `analyze` on it alone.
 fn report_of(dir: &Path, name: &str, bytes: &[u8]) -> Value {

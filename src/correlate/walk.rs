@@ -175,11 +175,11 @@ pub(crate) fn walk<'a>(
                 (0, Vec::new(), None)
             }
         };
-        if records == 0 && problems.is_empty() && error.is_none() && input.format != Format::Unknown
+        if records == 0
+            && problems.is_empty()
+            && let Some(what) = empty_input(&input.data)
         {
-            if let Some(what) = empty_input(&input.data) {
-                w.warnings.push(format!("{path_s}: {what}"));
-            }
+            w.warnings.push(format!("{path_s}: {what}"));
         }
         w.inputs.push(InputSummary {
             path: path_s,
@@ -196,9 +196,10 @@ pub(crate) fn walk<'a>(
 }
 
 /// What to say of a readable input of a known format that gave no record, or `None` when that
-/// is normal (`netstat -s` output: statistics, no rows; `netstat -r`: no connection table). A file cut right after its header
-/// (a pcapng Section Header and Interface Description, an `.evtx` file header) reads this way
-/// and would otherwise pass without a word.
+/// is normal (`netstat -s` output: statistics, no rows; `netstat -r`: no connection table) or
+/// already said (an unreadable or unknown input). A file cut right after its header (a pcapng
+/// Section Header and Interface Description, an `.evtx` file header) reads this way and would
+/// otherwise pass without a word.
 fn empty_input(data: &Result<InputData, crate::ingest::IngestError>) -> Option<&'static str> {
     match data {
         Ok(InputData::Capture(_)) => Some("no packets in this capture (cut after its header?)"),
