@@ -120,23 +120,53 @@ fn by_host_sweeps(
     groups: impl Iterator<Item = (IpAddr, Vec<(UtcTime, UtcTime)>)>,
     settings: &QueueSettings,
 ) -> Vec<HostHalfOpen> {
+    let (mut opens, mut closes) = (Vec::new(), Vec::new());
     let mut steps: Vec<(UtcTime, i8)> = Vec::new();
     let mut out: Vec<HostHalfOpen> = groups
         .map(|(host, spans)| {
-            steps.clear();
+            opens.clear();
+            closes.clear();
             for (from, until) in spans {
                 if until > from {
-                    steps.push((from, 1));
-                    steps.push((until, -1));
+                    opens.push(from);
+                    closes.push(until);
                 }
             }
-            // -1 sorts before +1 at equal times: closes first.
-            steps.sort_unstable_by_key(|&(time, delta)| (time, delta));
+            // Each list is usually in time order already (a capture's first SYNs, and ends a
+            // fixed give-up time later), which the sort checks in one pass.
+            opens.sort_unstable();
+            closes.sort_unstable();
+            merge_steps(&opens, &closes, &mut steps);
             sweep(host, &steps, settings)
         })
         .collect();
     out.sort_by_key(|h| h.host);
     out
+}
+
+/// `steps` := the opens (+1) and closes (-1), both sorted, in time order with the closes
+/// first at equal times (the order of sorting by (time, delta)).
+fn merge_steps(opens: &[UtcTime], closes: &[UtcTime], steps: &mut Vec<(UtcTime, i8)>) {
+    steps.clear();
+    steps.reserve(opens.len() + closes.len());
+    let (mut o, mut c) = (opens.iter().peekable(), closes.iter().peekable());
+    loop {
+        match (o.peek(), c.peek()) {
+            (Some(&&open), Some(&&close)) if open < close => {
+                steps.push((open, 1));
+                o.next();
+            }
+            (_, Some(&&close)) => {
+                steps.push((close, -1));
+                c.next();
+            }
+            (Some(&&open), None) => {
+                steps.push((open, 1));
+                o.next();
+            }
+            (None, None) => break,
+        }
+    }
 }
 
 /// One host's sweep over its sorted steps.
@@ -362,6 +392,22 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn merged_steps_are_the_steps_sorted_by_time_then_delta(
+            spans in proptest::collection::vec((0i64..20, 1i64..10), 0..40),
+        ) {
+            let mut opens: Vec<UtcTime> = spans.iter().map(|&(f, _)| t(f)).collect();
+            let mut closes: Vec<UtcTime> = spans.iter().map(|&(f, l)| t(f + l)).collect();
+            let mut sorted: Vec<(UtcTime, i8)> = opens.iter().map(|&o| (o, 1)).collect();
+            sorted.extend(closes.iter().map(|&c| (c, -1)));
+            sorted.sort_unstable();
+            opens.sort_unstable();
+            closes.sort_unstable();
+            let mut merged = Vec::new();
+            merge_steps(&opens, &closes, &mut merged);
+            prop_assert_eq!(merged, sorted);
+        }
+
         #[test]
         fn count_never_negative_and_ends_at_zero(
             spans in proptest::collection::vec((0i64..50, 0i64..30, 0usize..3), 0..60),

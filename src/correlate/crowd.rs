@@ -7,7 +7,6 @@
 use crate::analysis::crowd::CrowdFold;
 use crate::analysis::handshake::{Attempt, Outcome};
 use crate::model::{EntryKind, Locator, SourceRef, TimelineEntry, UtcTime};
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -46,7 +45,7 @@ pub(crate) fn entry(f: &CrowdFold, path: &Arc<Path>) -> Option<TimelineEntry> {
 /// sender, in file order.
 #[derive(Default)]
 pub(crate) struct Listing {
-    per_sender: HashMap<IpAddr, (u32, Option<Unlisted>)>,
+    per_sender: foldhash::HashMap<IpAddr, (u32, Option<Unlisted>)>,
 }
 
 impl Listing {

@@ -17,7 +17,6 @@ use crate::analysis::handshake::Attempt;
 use crate::model::UtcTime;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -44,7 +43,7 @@ pub struct CaptureOverlap {
 /// Every attempt of the captures walked so far.
 #[derive(Default)]
 pub(crate) struct SeenAttempts {
-    seen: HashMap<AttemptKey, Vec<(UtcTime, Arc<Path>)>>,
+    seen: foldhash::HashMap<AttemptKey, Vec<(UtcTime, Arc<Path>)>>,
 }
 
 impl SeenAttempts {
@@ -61,6 +60,9 @@ impl SeenAttempts {
         let close = |(t, p): &&(UtcTime, Arc<Path>)| {
             p != path && at.first_syn.seconds_since(*t).abs() <= OVERLAP_TOLERANCE_S
         };
+        if self.seen.is_empty() && !later_captures {
+            return None;
+        }
         let earlier = self
             .seen
             .get(&key)

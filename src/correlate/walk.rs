@@ -47,7 +47,7 @@ pub(crate) struct HostCaptures<'a> {
     /// Destinations of its connects never answered (or still open at the capture end).
     pub(crate) unanswered: BTreeSet<(IpAddr, u16)>,
     /// First SYNs it sent per (capture, whole second of the raw capture clock).
-    pub(crate) connects_per_s: HashMap<(&'a Path, i64), u32>,
+    pub(crate) connects_per_s: foldhash::HashMap<(&'a Path, i64), u32>,
 }
 
 /// Everything the walk collects. Times are raw (each source's own clock).
@@ -296,10 +296,10 @@ fn attempt_entries(
 /// The moments half-open entries point at: (sender, time) of each limit-reached and peak
 /// moment, to be filled with the frame of the first attempt of that sender whose first SYN made
 /// the count step then.
-type StepFrames = HashMap<(IpAddr, UtcTime), Option<u64>>;
+type StepFrames = foldhash::HashMap<(IpAddr, UtcTime), Option<u64>>;
 
 fn step_moments(half_open: &[HostHalfOpen]) -> StepFrames {
-    let mut out = StepFrames::new();
+    let mut out = StepFrames::default();
     for h in half_open {
         let peak = h.peak_at.filter(|_| h.peak > 0);
         for t in [h.limit_reached_at, peak].into_iter().flatten() {
@@ -358,7 +358,7 @@ fn half_open_entries(
 struct CaptureHosts<'h> {
     hosts: &'h Hosts,
     path: &'h Path,
-    cache: HashMap<IpAddr, (Option<usize>, Option<usize>)>,
+    cache: foldhash::HashMap<IpAddr, (Option<usize>, Option<usize>)>,
 }
 
 impl CaptureHosts<'_> {
@@ -460,12 +460,12 @@ impl<'a> Walk<'a> {
         let mut ids = CaptureHosts {
             hosts,
             path,
-            cache: HashMap::new(),
+            cache: foldhash::HashMap::default(),
         };
         let mut frames = step_moments(&c.half_open);
         let mut overlaps = Vec::new();
         // Senders with at least one attempt not seen in an earlier capture.
-        let mut fresh_senders = BTreeSet::new();
+        let mut fresh_senders = foldhash::HashSet::default();
         let mut listing = super::crowd::Listing::default();
         for at in c.handshakes.attempts.iter() {
             let at = &at;
