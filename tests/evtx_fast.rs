@@ -5,7 +5,7 @@
 //! `HALFOPEN_REALDATA` (evtx and connlogs), on the demo, on the fuzz corpus (damaged files) and
 //! on generated logs, where it must also decide the chunks without a wanted record.
 
-use halfopen::ingest::evtx::{Keep, fast_path_chunks, read_evtx_keeping};
+use halfopen::ingest::evtx::{ChunkSeen, Keep, chunk_walk, fast_path_chunks, read_evtx_keeping};
 use halfopen::model::{EventLog, is_wanted};
 use halfopen_testgen::evtx::{EventSpec, write_evtx};
 use std::path::{Path, PathBuf};
@@ -145,4 +145,105 @@ fn chunks_without_a_wanted_record_are_decided_without_rendering() {
     let (chunks, decided) = fast_path_chunks(&path).unwrap();
     assert!(chunks >= 3, "{chunks} chunks");
     assert_eq!(decided, chunks - 1, "every chunk but the 4226's is decided");
+}
+
+/// The `evtx` crate's own chunk iterator on `path`, as [`chunk_walk`] reports it; `None` when
+/// the crate cannot open the file.
+fn crate_walk(path: &Path) -> Option<Vec<ChunkSeen>> {
+    let settings = evtx::ParserSettings::new().validate_checksums(false);
+    let mut parser = evtx::EvtxParser::from_path(path)
+        .ok()?
+        .with_configuration(settings);
+    let chain = |e: &dyn std::error::Error| {
+        let mut parts = vec![e.to_string()];
+        let mut at = e.source();
+        while let Some(s) = at {
+            parts.push(s.to_string());
+            at = s.source();
+        }
+        parts.join(": ")
+    };
+    Some(
+        parser
+            .chunks()
+            .map(|c| match c {
+                Ok(d) => Ok((
+                    d.number.unwrap(),
+                    d.header.first_event_record_id,
+                    d.header.last_event_record_id,
+                )),
+                Err(e) => Err(chain(&e)),
+            })
+            .collect(),
+    )
+}
+
+/// Our chunk reading (`ingest::evtx::chunks`, read in parallel) visits the crate's chunks in
+/// the crate's order with the same results.
+fn same_chunks_as_the_crate(path: &Path) -> usize {
+    let ours = chunk_walk(path).ok();
+    assert_eq!(ours, crate_walk(path), "{}: chunks", path.display());
+    ours.map_or(0, |v| v.len())
+}
+
+#[test]
+fn chunks_are_read_in_the_crates_order_on_real_damaged_and_wrapped_logs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = evtx_files(&root.join("fuzz/corpus/evtx"));
+    files.extend(
+        evtx_files(&root.join("fixtures/demo"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "evtx")),
+    );
+    match std::env::var_os("HALFOPEN_REALDATA").map(PathBuf::from) {
+        Some(real) => {
+            for dir in ["evtx", "connlogs"] {
+                files.extend(
+                    evtx_files(&real.join(dir))
+                        .into_iter()
+                        .filter(|p| p.extension().is_some_and(|e| e == "evtx")),
+                );
+            }
+        }
+        None => eprintln!("HALFOPEN_REALDATA is unset: only generated and corpus logs"),
+    }
+    // A generated log of 5 chunks, wrapped: chunks 3, 4 first in the file, then 0, 1, 2 (the
+    // oldest, chunk 0's records, is now file chunk 2); one with an all-zero chunk; one whose
+    // header block size leaves its last whole chunk beyond the crate's count.
+    let events: Vec<EventSpec> = (1..=5000).map(|i| service(i, "WS-01")).collect();
+    let bytes = write_evtx(&events);
+    let n = (bytes.len() - 4096) / 65536;
+    assert!(n >= 5, "{n} chunks");
+    let chunk = |k: usize| &bytes[4096 + k * 65536..4096 + (k + 1) * 65536];
+    let mut wrapped = bytes[..4096].to_vec();
+    for k in (3..n).chain(0..3) {
+        wrapped.extend_from_slice(chunk(k));
+    }
+    let mut zeroed = bytes.clone();
+    zeroed[4096 + 65536..4096 + 2 * 65536].fill(0);
+    let mut beyond = bytes.clone();
+    beyond[40..42].copy_from_slice(&(4096u16 + 4096).to_le_bytes());
+    beyond.extend_from_slice(&[0x55; 1000]);
+    let dir = tempfile::tempdir().unwrap();
+    for (name, b) in [
+        ("wrapped", &wrapped),
+        ("zeroed", &zeroed),
+        ("beyond", &beyond),
+    ] {
+        let p = dir.path().join(format!("{name}.evtx"));
+        std::fs::write(&p, b).unwrap();
+        files.push(p);
+    }
+    let mut chunks = 0;
+    for p in &files {
+        chunks += same_chunks_as_the_crate(p);
+    }
+    let wrapped_walk = chunk_walk(&dir.path().join("wrapped.evtx")).unwrap();
+    let first = wrapped_walk.first().unwrap().as_ref().unwrap();
+    assert_eq!(
+        (first.0, first.1),
+        ((n - 3) as u64, 1),
+        "oldest chunk first"
+    );
+    assert!(chunks > 100, "{chunks} chunks compared");
 }

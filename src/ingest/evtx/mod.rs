@@ -37,6 +37,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+mod chunks;
 mod cut_chunk;
 mod fast;
 mod gaps;
@@ -50,17 +51,18 @@ use json::push_record;
 use locate::{error_chain, problem_from_error};
 use std::path::Path;
 
-/// Chunks handed to the pool at once by [`read_evtx`]: per worker thread, this many 64 KiB
-/// chunks are read ahead, which bounds the bytes in flight to `4 × threads × 64 KiB`.
-const CHUNKS_PER_THREAD: usize = 4;
+/// Chunks handed to the pool at once by [`read_evtx`], per worker thread. Each worker reads its
+/// chunks itself into one 64 KiB buffer it keeps, so the bytes in flight are one chunk per
+/// worker; a batch's parts (counts, problems, the few records kept) wait for the batch.
+const CHUNKS_PER_THREAD: usize = 32;
 
 /// Reads every record of an `.evtx` file. Records come out in file order, oldest chunk first
 /// for wrapped logs (the crate's chunk order). Checksums are not enforced: chunks with a bad
 /// CRC32 are still read (record-level failures then become problems).
 ///
-/// Concurrency (ARCHITECTURE.md, "Concurrency"): the chunks are read from the file on the
-/// calling thread, a batch at a time, and each batch is parsed and rendered with `par_iter` on
-/// the *current* rayon pool (the one the caller runs in; the global pool outside any). The
+/// Concurrency (ARCHITECTURE.md, "Concurrency"): the chunk numbers are put in the crate's order
+/// first (`chunks::chunk_order`); then, a batch at a time, each chunk is read by positioned
+/// reads, parsed and rendered with `par_iter` on the *current* rayon pool (the one the caller runs in; the global pool outside any). The
 /// `evtx` crate's own threading is compiled out (its `multithreading` feature is off): it spawns
 /// onto the current pool and then blocks on a channel, which deadlocks when every worker of that
 /// pool is itself inside `read_evtx`. The result does not depend on the pool's size: batches are
@@ -94,38 +96,33 @@ pub enum Keep {
 /// (`tests/evtx_fast.rs` checks it on every real and generated log); errors as [`read_evtx`].
 pub fn read_evtx_keeping(path: &Path, keep: Keep) -> Result<EventLog, IngestError> {
     use rayon::prelude::*;
-    let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let size = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
-    let parser = evtx::EvtxParser::from_read_seek(file).map_err(|e| open_error(path, e))?;
+    let (file, size, header_block_size) = open(path)?;
     let settings = evtx::ParserSettings::new()
         .indent(false)
         .validate_checksums(false);
-    let mut parser = parser.with_configuration(settings.clone());
     let shared = std::sync::Arc::new(settings.clone());
     let batch = CHUNKS_PER_THREAD.saturating_mul(rayon::current_num_threads().max(1));
     let mut log = EventLog::default();
     // (file offset, problem): every problem with the offset it is sorted by.
     let mut placed: Vec<(u64, crate::model::Problem)> = Vec::new();
     let mut ranges: Vec<gaps::ChunkRange> = Vec::new();
-    let mut chunks = parser.chunks();
-    loop {
-        let todo: Vec<_> = chunks.by_ref().take(batch).collect();
-        if todo.is_empty() {
-            break;
-        }
-        let done: Vec<(u64, EventLog, Option<gaps::ChunkRange>)> = todo
-            .into_par_iter()
-            .map(|chunk| {
+    let order = chunks::chunk_order(&file, size, header_block_size);
+    for todo in order.chunks(batch) {
+        // Each worker reads its chunks itself, into one buffer it keeps.
+        let done: Vec<Option<(u64, EventLog, Option<gaps::ChunkRange>)>> = todo
+            .par_iter()
+            .map_init(Vec::new, |buf, &n| {
+                let chunk = chunks::read_chunk_at(&file, n, std::mem::take(buf))?;
                 let range = chunk.as_ref().ok().map(|d| {
                     let h = &d.header;
-                    let number = d.number.unwrap_or(0);
-                    (number, h.first_event_record_id, h.last_event_record_id)
+                    (n, h.first_event_record_id, h.last_event_record_id)
                 });
-                let (start, part) = read_chunk(chunk, &shared, keep);
-                (start, part, range)
+                let (start, part, back) = read_chunk(chunk, &shared, keep);
+                *buf = back;
+                Some((start, part, range))
             })
             .collect();
-        for (start, mut part, range) in done {
+        for (start, mut part, range) in done.into_iter().flatten() {
             ranges.extend(range);
             placed.extend(
                 std::mem::take(&mut part.problems)
@@ -178,15 +175,26 @@ fn read_chunk(
     chunk: evtx::err::Result<evtx::EvtxChunkData>,
     settings: &std::sync::Arc<evtx::ParserSettings>,
     keep: Keep,
-) -> (u64, EventLog) {
-    let mut part = EventLog::default();
+) -> (u64, EventLog, Vec<u8>) {
     let mut data = match chunk {
         Ok(d) => d,
         Err(e) => {
+            let mut part = EventLog::default();
             part.problems.push(problem_from_error(&e));
-            return (0, part);
+            return (0, part, Vec::new());
         }
     };
+    let (start, part) = read_chunk_data(&mut data, settings, keep);
+    (start, part, data.data)
+}
+
+/// [`read_chunk`] of a chunk read whole.
+fn read_chunk_data(
+    data: &mut evtx::EvtxChunkData,
+    settings: &std::sync::Arc<evtx::ParserSettings>,
+    keep: Keep,
+) -> (u64, EventLog) {
+    let mut part = EventLog::default();
     let number = data.number.unwrap_or(0);
     let start = locate::chunk_offset(number);
     let (first, last, free) = (
@@ -263,19 +271,69 @@ fn empty_chunks(
 /// never renders). Errors as [`read_evtx`].
 #[doc(hidden)]
 pub fn fast_path_chunks(path: &Path) -> Result<(u64, u64), IngestError> {
-    let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
-    let mut parser = evtx::EvtxParser::from_read_seek(file).map_err(|e| open_error(path, e))?;
     let (mut read, mut decided) = (0u64, 0u64);
-    for data in parser.chunks().flatten() {
-        read += 1;
-        let h = &data.header;
-        if fast::scan_chunk(&data.data, h.free_space_offset, h.last_event_record_id)
-            .is_some_and(|d| d.wanted == 0)
-        {
-            decided += 1;
+    for_each_chunk(path, |chunk| {
+        if let Ok(data) = chunk {
+            read += 1;
+            let h = &data.header;
+            if fast::scan_chunk(&data.data, h.free_space_offset, h.last_event_record_id)
+                .is_some_and(|d| d.wanted == 0)
+            {
+                decided += 1;
+            }
+        }
+    })?;
+    Ok((read, decided))
+}
+
+/// One chunk as [`chunk_walk`] reports it: `Ok((number, first EventRecordID, last
+/// EventRecordID))` or the error text.
+#[doc(hidden)]
+pub type ChunkSeen = Result<(u64, u64, u64), String>;
+
+/// The chunks [`read_evtx`] reads, in its order: per chunk its number and `Ok` with its first
+/// and last EventRecordID, or the error text. For the test that holds this order to the `evtx`
+/// crate's own chunk iterator (`tests/evtx_fast.rs`). Errors as [`read_evtx`].
+#[doc(hidden)]
+pub fn chunk_walk(path: &Path) -> Result<Vec<ChunkSeen>, IngestError> {
+    let mut out = Vec::new();
+    for_each_chunk(path, |chunk| {
+        out.push(match chunk {
+            Ok(d) => Ok((
+                d.number.unwrap_or(u64::MAX),
+                d.header.first_event_record_id,
+                d.header.last_event_record_id,
+            )),
+            Err(e) => Err(error_chain(&e)),
+        });
+    })?;
+    Ok(out)
+}
+
+/// Calls `f` with every chunk of the file, one at a time, in [`chunks::chunk_order`].
+fn for_each_chunk(
+    path: &Path,
+    mut f: impl FnMut(evtx::err::Result<evtx::EvtxChunkData>),
+) -> Result<(), IngestError> {
+    let (file, size, header_block_size) = open(path)?;
+    for n in chunks::chunk_order(&file, size, header_block_size) {
+        if let Some(chunk) = chunks::read_chunk_at(&file, n, Vec::new()) {
+            f(chunk);
         }
     }
-    Ok((read, decided))
+    Ok(())
+}
+
+/// Opens an `.evtx` file: the file, its size and its header block size (the crate's reading of
+/// the file header, which must be there). Errors as [`read_evtx`].
+fn open(path: &Path) -> Result<(std::fs::File, u64, u16), IngestError> {
+    let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let size = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
+    let header_block_size = evtx::EvtxParser::from_read_seek(&file)
+        .map_err(|e| open_error(path, e))?
+        .header()
+        .header_block_size;
+    Ok((file, size, header_block_size))
 }
 
 /// Maps a failure of `EvtxParser::from_read_seek` to an [`IngestError`]: I/O failures other
