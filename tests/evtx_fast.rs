@@ -195,7 +195,8 @@ fn chunks_are_read_in_the_crates_order_on_real_damaged_and_wrapped_logs() {
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "evtx")),
     );
-    match std::env::var_os("HALFOPEN_REALDATA").map(PathBuf::from) {
+    let realdata = std::env::var_os("HALFOPEN_REALDATA").map(PathBuf::from);
+    match &realdata {
         Some(real) => {
             for dir in ["evtx", "connlogs"] {
                 files.extend(
@@ -245,5 +246,11 @@ fn chunks_are_read_in_the_crates_order_on_real_damaged_and_wrapped_logs() {
         ((n - 3) as u64, 1),
         "oldest chunk first"
     );
-    assert!(chunks > 100, "{chunks} chunks compared");
+    // The real logs alone hold hundreds of chunks; without them only the corpus and the
+    // generated logs are compared.
+    if realdata.is_some() {
+        assert!(chunks > 100, "{chunks} chunks compared");
+    } else {
+        assert!(chunks >= 3 * n - 1, "{chunks} chunks compared");
+    }
 }
