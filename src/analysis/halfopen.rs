@@ -112,7 +112,7 @@ pub fn half_open_by_host_with(attempts: &[Attempt], settings: &QueueSettings) ->
 /// [`half_open_by_host`] over a capture's compact attempts: one sender's intervals at a time,
 /// so the memory beyond the attempts themselves is one sender's steps and the series.
 pub fn half_open_of(attempts: &Attempts, settings: &QueueSettings) -> Vec<HostHalfOpen> {
-    by_host_sweeps(attempts.intervals_by_sender().into_iter(), settings)
+    by_host_sweeps(attempts.intervals_by_sender(), settings)
 }
 
 /// Sweeps each (sender, half-open intervals) group; the result is sorted by sender address.
@@ -392,6 +392,36 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn a_captures_compact_attempts_give_the_same_hosts_as_the_public_ones(
+            // (sender, port, second, answered after seconds or never)
+            syns in proptest::collection::vec((0u8..4, 1000u16..1006, 0i64..30, proptest::option::of(0i64..4)), 0..60),
+        ) {
+            use crate::analysis::handshake::{HandshakeSettings, HandshakeTracker};
+            use crate::analysis::test_packets::tcp;
+            let mut syns = syns;
+            syns.sort_by_key(|s| s.2);
+            let mut packets = Vec::new();
+            for (frame, &(host, port, at, answer)) in (1u64..).zip(&syns) {
+                let client = format!("10.0.0.{host}:{port}");
+                packets.push(tcp(frame, t(at), &client, "10.9.9.9:80", true, 0x02, 7));
+                if let Some(after) = answer {
+                    packets.push(tcp(frame + 1000, t(at + after), &client, "10.9.9.9:80", false, 0x12, 9));
+                }
+            }
+            packets.sort_by_key(|p| p.time);
+            let mut tracker = HandshakeTracker::new(HandshakeSettings::default());
+            for p in &packets {
+                tracker.push(p);
+            }
+            let report = tracker.finish(packets.last().map(|p| p.time));
+            let settings = QueueSettings::with_limit(2);
+            let compact = half_open_of(&report.attempts, &settings);
+            prop_assert_eq!(&compact, &half_open_by_host_with(&report.attempts.to_vec(), &settings));
+            let senders: std::collections::BTreeSet<u8> = syns.iter().map(|s| s.0).collect();
+            prop_assert_eq!(compact.len(), senders.len());
+        }
+
         #[test]
         fn merged_steps_are_the_steps_sorted_by_time_then_delta(
             spans in proptest::collection::vec((0i64..20, 1i64..10), 0..40),

@@ -402,11 +402,14 @@ impl Attempts {
     }
 
     /// The half-open intervals grouped by sender: per sender (any order) its address and its
-    /// (first SYN, end of half-open) pairs in first-SYN order.
-    pub(crate) fn intervals_by_sender(&self) -> Vec<(IpAddr, Vec<(UtcTime, UtcTime)>)> {
+    /// (first SYN, end of half-open) pairs in first-SYN order. Lazy, one sender at a time: the
+    /// intervals of all 2,000,000 attempts of a flood at once were 104 MB (issue 17 §2).
+    pub(crate) fn intervals_by_sender(
+        &self,
+    ) -> impl Iterator<Item = (IpAddr, Vec<(UtcTime, UtcTime)>)> + '_ {
         let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src, s.first_syn));
         self.by_sender
-            .chunk_by(|a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
+            .chunk_by(move |a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
             .filter_map(|group| {
                 let first = self.slots.get(*group.first()? as usize)?;
                 let spans = group
@@ -419,7 +422,6 @@ impl Attempts {
                     .collect();
                 Some((self.addrs.ip(first.src), spans))
             })
-            .collect()
     }
 
     /// The public form of a settled slot.
