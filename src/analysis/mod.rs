@@ -1,6 +1,7 @@
 //! Pure functions over typed records: handshakes, half-open concurrency, event meanings.
 
 pub mod alarm;
+pub mod attempts;
 pub mod connections;
 pub mod crowd;
 pub mod events;

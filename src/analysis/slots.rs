@@ -23,6 +23,9 @@ pub(crate) const NO_TIME: i64 = i64::MIN;
 /// "No node" in a `u32` link.
 const NO_NODE: u32 = u32::MAX;
 
+/// The bits of a [`TupleIndex`] bucket that hold its tag.
+const TAG_BITS: u64 = 0xffff_ffff_0000_0000;
+
 /// An IP address in 8 bytes: an IPv4 address is its 32 bits; an IPv6 address is `1 << 32`
 /// plus its index in the capture's [`Addrs`] table. Equal addresses have equal keys within one
 /// capture; the order (IPv4 by value, then IPv6 by first appearance) only groups.
@@ -350,11 +353,14 @@ impl Tuple {
 
 /// Open-addressing map from a 4-tuple to its latest attempt's slot number, keys read from the
 /// slots (linear probing, at most half full, never shrinks: attempts are not removed). Each
-/// bucket also holds 32 bits of its tuple's hash, so a probe reads a slot (a cache miss in a
-/// large capture) only when those match (issue 17: probing was half of a 2,000,000-sender run).
+/// bucket also holds the top 32 bits of its tuple's hash, so a probe reads a slot (a cache miss
+/// in a large capture) only when those match (issue 17: probing was half of a 2,000,000-sender
+/// run), and growing places each entry again from those bits without reading its slot (up to
+/// 2^32 buckets; reading the slots was a tenth of that run).
 #[derive(Debug)]
 pub(crate) struct TupleIndex {
-    /// `tag << 32 | slot number`; [`EMPTY`] when free.
+    /// `tag << 32 | slot number` (tag: the top 32 bits of the tuple's hash); [`EMPTY`] when
+    /// free.
     buckets: Vec<u64>,
     len: usize,
 }
@@ -386,7 +392,7 @@ impl TupleIndex {
     /// The bucket holding `t` (hash `h`), or the empty bucket where it would go.
     fn probe(&self, slots: &[Slot], t: Tuple, h: u64) -> usize {
         let mask = self.mask();
-        let tag = h & 0xffff_ffff;
+        let tag = h >> 32;
         let mut b = self.home(h);
         loop {
             match self.buckets.get(b).copied() {
@@ -403,6 +409,12 @@ impl TupleIndex {
             }
             b = (b + 1) & mask;
         }
+    }
+
+    /// Loads `t`'s home bucket, so that a probe for `t` soon after finds it in the cache
+    /// (`HandshakeTracker` batches).
+    pub(crate) fn touch(&self, t: Tuple) {
+        std::hint::black_box(self.buckets.get(self.home(t.hash())).copied());
     }
 
     /// The slot number of `t`'s latest attempt.
@@ -429,7 +441,7 @@ impl TupleIndex {
             if *cell == EMPTY {
                 self.len += 1;
             }
-            *cell = (h << 32) | u64::from(ix);
+            *cell = (h & TAG_BITS) | u64::from(ix);
         }
     }
 
@@ -438,12 +450,16 @@ impl TupleIndex {
         let doubled = vec![EMPTY; self.buckets.len() * 2];
         let old = std::mem::replace(&mut self.buckets, doubled);
         let mask = self.mask();
+        // The home bucket is the top bits of the hash: the tag holds them up to 2^32 buckets.
+        let tag_is_enough = self.buckets.len().trailing_zeros() <= 32;
         for cell in old.into_iter().filter(|&c| c != EMPTY) {
-            let Some(h) = slots
-                .get((cell & 0xffff_ffff) as usize)
-                .map(|s| Tuple::of(s).hash())
-            else {
-                continue;
+            let h = if tag_is_enough {
+                cell & TAG_BITS
+            } else {
+                match slots.get((cell & 0xffff_ffff) as usize) {
+                    Some(s) => Tuple::of(s).hash(),
+                    None => continue,
+                }
             };
             let mut b = self.home(h);
             while self.buckets.get(b).is_some_and(|&c| c != EMPTY) {
