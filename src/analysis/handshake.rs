@@ -170,25 +170,37 @@ impl HandshakeTracker {
         self.pending.clear();
     }
 
-    /// Loads the index bucket `p` will probe ([`BATCH`]).
+    /// Loads the index bucket `p` will probe ([`BATCH`]): a SYN its own 4-tuple, a SYN-ACK or
+    /// RST the reversed one (as [`Self::track`] does).
     fn touch(&self, p: &TcpPacket) {
         let (syn, ack) = (p.seg.flags & flags::SYN != 0, p.seg.flags & flags::ACK != 0);
-        let (from, to, ports) = if syn && !ack {
-            (p.seg.src, p.seg.dst, (p.seg.sport, p.seg.dport))
+        let tuple = if syn && !ack {
+            self.known_tuple(p, false)
         } else if syn || p.seg.flags & flags::RST != 0 {
-            (p.seg.dst, p.seg.src, (p.seg.dport, p.seg.sport))
+            self.known_tuple(p, true)
         } else {
-            return;
+            None
         };
-        if let (Some(src), Some(dst)) = (self.addrs.find(from), self.addrs.find(to)) {
-            let (sport, dport) = ports;
-            self.by_tuple.touch(Tuple {
-                src,
-                dst,
-                sport,
-                dport,
-            });
+        if let Some(t) = tuple {
+            self.by_tuple.touch(t);
         }
+    }
+
+    /// The 4-tuple of `p` (sender first), or of its reverse when `reversed` (an answer's SYN
+    /// sender first); `None` when an IPv6 address was never seen.
+    fn known_tuple(&self, p: &TcpPacket, reversed: bool) -> Option<Tuple> {
+        let s = &p.seg;
+        let (from, to, sport, dport) = if reversed {
+            (s.dst, s.src, s.dport, s.sport)
+        } else {
+            (s.src, s.dst, s.sport, s.dport)
+        };
+        Some(Tuple {
+            src: self.addrs.find(from)?,
+            dst: self.addrs.find(to)?,
+            sport,
+            dport,
+        })
     }
 
     /// Tracks one packet, after the packets before it.
@@ -251,15 +263,8 @@ impl HandshakeTracker {
 
     /// A SYN-ACK (`syn`) or RST: it answers the attempt of the reversed 4-tuple.
     fn answer(&mut self, p: &TcpPacket, syn: bool) {
-        let (Some(src), Some(dst)) = (self.addrs.find(p.seg.dst), self.addrs.find(p.seg.src))
-        else {
+        let Some(tuple) = self.known_tuple(p, true) else {
             return;
-        };
-        let tuple = Tuple {
-            src,
-            dst,
-            sport: p.seg.dport,
-            dport: p.seg.sport,
         };
         let Some(i) = self.by_tuple.get(&self.slots, tuple) else {
             return;
