@@ -99,7 +99,7 @@ pub struct Attempts {
     pub(super) addrs: Addrs,
     pub(super) slots: Vec<Slot>,
     pub(super) retx: Retx,
-    /// Indexes of `slots` in [`super::slots::sender_order`], sorted once.
+    /// Indexes of `slots` in [`super::sender_order::sender_order`], sorted once.
     pub(super) by_sender: Vec<u32>,
 }
 
@@ -163,7 +163,7 @@ impl Attempts {
         let answered = s
             .answer
             .answered()
-            .then(|| UtcTime::from_unix_nanos(s.answered_at, s.answer_digits));
+            .then(|| UtcTime::from_unix_nanos(s.end, s.answer_digits));
         Attempt {
             src: self.addrs.ip(s.src),
             sport: s.sport,

@@ -54,7 +54,7 @@ impl CrowdFold {
 
 /// Marks the slots of senders to fold (see the module docs); `None` when the capture is not a
 /// crowd. `slots` must be settled: `end` is the end of each half-open interval; `order` is
-/// [`super::slots::sender_order`] of `slots`.
+/// [`super::sender_order::sender_order`] of `slots`.
 pub(crate) fn folded(slots: &[Slot], order: &[u32], limit: u32) -> Option<(Vec<bool>, u64)> {
     let key = |i: &u32| {
         slots

@@ -23,7 +23,7 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: per attempt one 72-byte slot and 8–16 bytes of 4-tuple index (`analysis::slots`); a
+//! Cost: per attempt one 64-byte slot and 8–16 bytes of 4-tuple index (`analysis::slots`); a
 //! packet allocates only when the slot list or the retransmission list grows.
 
 use super::attempts::outcome_of;
@@ -110,7 +110,7 @@ pub struct HandshakeReport {
 
 /// Feeds TCP packets in capture order; `finish` gives the report.
 ///
-/// While the capture streams, attempts are kept compact (`analysis::slots`: 72 bytes each plus
+/// While the capture streams, attempts are kept compact (`analysis::slots`: 64 bytes each plus
 /// the 4-tuple index); `finish` folds a crowd's senders ([`super::crowd`]) and builds
 /// [`Attempt`]s only for the senders kept.
 #[derive(Debug, Default)]
@@ -244,7 +244,9 @@ impl HandshakeTracker {
                     self.retx.push(a, p.time);
                     return;
                 }
-                a.end = time;
+                if !a.answer.answered() {
+                    a.end = time;
+                }
             }
         }
         let Ok(ix) = u32::try_from(self.slots.len()) else {
@@ -274,7 +276,7 @@ impl HandshakeTracker {
         };
         if let Some(a) = self.slots.get_mut(i as usize) {
             if a.answer == Answer::None {
-                a.answered_at = p.time.unix_nanos();
+                a.end = p.time.unix_nanos();
                 a.answer_digits = p.time.digits();
                 a.answer_frame = p.frame;
                 a.answer = if syn { Answer::SynAck } else { Answer::Rst };
@@ -293,7 +295,9 @@ impl HandshakeTracker {
         for s in &mut self.slots {
             outcomes.add(settle(s, &self.retx, give_up_ns, capture_end));
         }
-        let mut order = super::slots::sender_order(&self.slots);
+        // The slots at their length before the sort allocates (capacity grew by doubling).
+        self.slots.shrink_to_fit();
+        let mut order = super::sender_order::sender_order(&self.slots);
         let fold = super::crowd::folded(&self.slots, &order, self.settings.half_open_limit);
         let (mask, mut crowd) = match fold {
             Some((mask, senders)) => (
@@ -312,9 +316,9 @@ impl HandshakeTracker {
             let mut folded = mask.iter();
             self.slots
                 .retain(|_| !folded.next().copied().unwrap_or(false));
-            order = super::slots::sender_order(&self.slots);
+            self.slots.shrink_to_fit();
+            order = super::sender_order::sender_order(&self.slots);
         }
-        self.slots.shrink_to_fit();
         let attempts = Attempts {
             addrs: self.addrs,
             slots: self.slots,
@@ -338,7 +342,7 @@ impl HandshakeTracker {
 /// outcome. Afterwards `s.end`/`s.answer_digits` hold the end.
 fn settle(s: &mut Slot, retx: &Retx, give_up_ns: i64, capture_end: Option<UtcTime>) -> Outcome {
     if s.answer.answered() {
-        s.end = s.answered_at;
+        // `end` already holds the answer's time (`Slot::end`).
         return outcome_of(s.answer);
     }
     let first = s.first_syn_time();

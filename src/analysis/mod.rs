@@ -8,6 +8,7 @@ pub mod events;
 pub mod halfopen;
 pub mod handshake;
 pub mod netstat_facts;
+pub(crate) mod sender_order;
 pub(crate) mod slots;
 pub mod source;
 #[cfg(test)]

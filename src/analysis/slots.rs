@@ -2,7 +2,7 @@
 //!
 //! A SYN flood holds millions of attempts outstanding at once (2,000,000 SYNs in 20 s, none
 //! answered, all inside the 21 s give-up time), so the state per outstanding attempt is what
-//! bounds memory. Here it is one [`Slot`] of 72 bytes plus 4 to 8 bytes of [`TupleIndex`]:
+//! bounds memory. Here it is one [`Slot`] of 64 bytes plus 4 to 8 bytes of [`TupleIndex`]:
 //! - addresses are 8-byte [`Addr`] keys (IPv4 inline, IPv6 interned once per capture);
 //! - times are nanoseconds since the Unix epoch (UTC, capture clock) with the precision kept
 //!   in one byte;
@@ -30,112 +30,14 @@ const TAG_BITS: u64 = 0xffff_ffff_0000_0000;
 /// plus its index in the capture's [`Addrs`] table. Equal addresses have equal keys within one
 /// capture; the order (IPv4 by value, then IPv6 by first appearance) only groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Addr(u64);
+pub(crate) struct Addr(pub(super) u64);
 
-const V6_FLAG: u64 = 1 << 32;
+/// The bit that marks an interned IPv6 address in an [`Addr`].
+pub(super) const V6_FLAG: u64 = 1 << 32;
 
 impl Addr {
     /// A key no address has (sorts last).
     pub(crate) const NONE: Addr = Addr(u64::MAX);
-}
-
-/// Senders beyond which [`sender_order`] sorts keys instead of counting: the sender map then
-/// stays small enough for the caches (1 MiB). A scan from 2,000,000 sources counted by sender
-/// took a 68 MB map and was slower than the keyed sort (issue 17: 0.55 → 0.76 s, 196 → 268 MB).
-const MAX_COUNTED_SENDERS: usize = 1 << 16;
-
-/// The indexes of `slots` in (sender, first SYN, index) order: each sender's attempts together,
-/// oldest first, ties in capture order.
-///
-/// With up to [`MAX_COUNTED_SENDERS`] senders (the usual capture, and a flood from few hosts)
-/// this is linear but for the senders themselves (issue 17 §5): a counting sort by sender keeps
-/// capture order inside each sender, and a sender's run is then sorted by first SYN only where
-/// the capture was not in time order (a stable sort, so ties stay in capture order). With more
-/// senders it is one sort of (sender, first SYN, index) keys, the keys themselves and not indexes
-/// through a lookup (an indirect sort of 2,000,000 slots was a quarter of a flood's run).
-pub(crate) fn sender_order(slots: &[Slot]) -> Vec<u32> {
-    match sender_groups(slots) {
-        Some((group, senders)) => counted_order(slots, group, senders),
-        None => {
-            let mut keyed: Vec<(Addr, i64, u32)> = slots
-                .iter()
-                .zip(0u32..)
-                .map(|(s, i)| (s.src, s.first_syn, i))
-                .collect();
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, _, i)| i).collect()
-        }
-    }
-}
-
-/// Per slot its sender's rank by address, and the number of senders; `None` beyond
-/// [`MAX_COUNTED_SENDERS`] senders.
-fn sender_groups(slots: &[Slot]) -> Option<(Vec<u32>, usize)> {
-    let mut rank: foldhash::HashMap<Addr, u32> = foldhash::HashMap::default();
-    let mut last: Option<(Addr, u32)> = None;
-    // Per slot the sender's first-appearance number, then (below) its rank by address.
-    let mut group: Vec<u32> = Vec::with_capacity(slots.len());
-    for s in slots {
-        let g = match last {
-            Some((a, g)) if a == s.src => g,
-            _ => {
-                let next = u32::try_from(rank.len()).ok()?;
-                let g = *rank.entry(s.src).or_insert(next);
-                if rank.len() > MAX_COUNTED_SENDERS {
-                    return None;
-                }
-                last = Some((s.src, g));
-                g
-            }
-        };
-        group.push(g);
-    }
-    let mut senders: Vec<(Addr, u32)> = rank.into_iter().collect();
-    senders.sort_unstable();
-    // First-appearance number → rank by address.
-    let mut by_rank = vec![0u32; senders.len()];
-    for (r, (_, g)) in (0u32..).zip(&senders) {
-        if let Some(slot) = by_rank.get_mut(*g as usize) {
-            *slot = r;
-        }
-    }
-    for g in &mut group {
-        *g = by_rank.get(*g as usize).copied().unwrap_or(0);
-    }
-    Some((group, senders.len()))
-}
-
-/// The counting sort of [`sender_order`]: `group` holds each slot's sender rank (< `senders`).
-fn counted_order(slots: &[Slot], group: Vec<u32>, senders: usize) -> Vec<u32> {
-    // Each rank's start in the output.
-    let mut start = vec![0usize; senders + 1];
-    for g in &group {
-        if let Some(n) = start.get_mut(*g as usize + 1) {
-            *n += 1;
-        }
-    }
-    for r in 1..start.len() {
-        start[r] += start[r - 1];
-    }
-    let mut order = vec![0u32; slots.len()];
-    let mut next = start.clone();
-    for (i, g) in (0u32..).zip(&group) {
-        if let Some(at) = next.get_mut(*g as usize) {
-            if let Some(o) = order.get_mut(*at) {
-                *o = i;
-            }
-            *at += 1;
-        }
-    }
-    let first_syn = |i: &u32| slots.get(*i as usize).map_or(NO_TIME, |s| s.first_syn);
-    for w in start.windows(2) {
-        if let Some(run) = order.get_mut(w[0]..w[1]) {
-            if !run.is_sorted_by_key(first_syn) {
-                run.sort_by_key(first_syn);
-            }
-        }
-    }
-    order
 }
 
 /// The IPv6 addresses of one capture, interned.
@@ -224,19 +126,19 @@ pub(crate) struct Slot {
     pub frame: u64,
     /// First SYN.
     pub first_syn: i64,
-    /// SYN-ACK or RST time, or [`NO_TIME`].
-    pub answered_at: i64,
-    /// Frame of the answer (meaningful with `answered_at`).
+    /// Frame of the answer (meaningful once `answer` is a SYN-ACK or RST).
     pub answer_frame: u64,
-    /// While streaming: the first SYN of the attempt that superseded this one on its 4-tuple
-    /// ([`NO_TIME`] if none); after [`super::handshake::HandshakeTracker::finish`]: the end of
-    /// the half-open interval.
+    /// One field for three times that never matter at once (8 bytes of every attempt): once
+    /// `answer` is a SYN-ACK or RST, the time of that answer; before, the first SYN of the
+    /// attempt that superseded this one on its 4-tuple ([`NO_TIME`] if none); after
+    /// [`super::handshake::HandshakeTracker::finish`], the end of the half-open interval (the
+    /// answer time for an answered attempt).
     pub end: i64,
     /// The last of this attempt's SYN retransmissions in [`Retx`], or none.
     last_retx: u32,
     /// Fraction digits of `first_syn`.
     pub digits: u8,
-    /// Fraction digits of `answered_at`, and after `finish` of `end`.
+    /// Fraction digits of `end` when it is an answer time, and after `finish`.
     pub answer_digits: u8,
     /// The answer.
     pub answer: Answer,
@@ -253,7 +155,6 @@ impl Slot {
             isn,
             frame,
             first_syn: NO_TIME,
-            answered_at: NO_TIME,
             answer_frame: 0,
             end: NO_TIME,
             last_retx: NO_NODE,
@@ -486,7 +387,8 @@ mod tests {
         assert_eq!(a.key(v6), k6);
         assert_eq!(a.find("fe80::2".parse().unwrap()), None);
         assert_eq!(a.v6.len(), 1);
-        assert_eq!(std::mem::size_of::<Slot>(), 72);
+        // The module docs' figure: a flood's memory is this times its attempts.
+        assert_eq!(std::mem::size_of::<Slot>(), 64);
     }
 
     #[test]
@@ -511,62 +413,6 @@ mod tests {
         assert_eq!(index.get(&slots, t(5001)), None);
         assert_eq!(index.len, 5000);
         assert_eq!(index.buckets.len(), 16384);
-    }
-
-    #[test]
-    fn sender_order_is_the_sort_by_sender_first_syn_and_index() {
-        // Senders interleaved, some runs out of time order, ties on first SYN, an IPv6 key.
-        let mut slots = Vec::new();
-        let mut x: u64 = 12345;
-        for i in 0..3000u64 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let src = if i % 97 == 0 {
-                V6_FLAG | 3
-            } else {
-                (x >> 33) % 7
-            };
-            let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i);
-            // Mostly rising times, every 5th one earlier, and many equal ones.
-            s.first_syn = if i % 5 == 0 {
-                i as i64 / 3
-            } else {
-                i as i64 / 2
-            };
-            slots.push(s);
-        }
-        assert!(sender_groups(&slots).is_some(), "counted");
-        assert_eq!(sender_order(&slots), naive_order(&slots));
-        assert!(sender_order(&[]).is_empty());
-    }
-
-    fn naive_order(slots: &[Slot]) -> Vec<u32> {
-        let mut naive: Vec<(Addr, i64, u32)> = (0u32..)
-            .zip(slots)
-            .map(|(i, s)| (s.src, s.first_syn, i))
-            .collect();
-        naive.sort_unstable();
-        naive.into_iter().map(|(_, _, i)| i).collect()
-    }
-
-    #[test]
-    fn sender_order_of_a_scan_from_more_senders_than_counted_is_the_same_sort() {
-        // One more sender than the counting sort takes, in falling address order, each with two
-        // attempts whose first SYNs fall (the second one earlier), one sender repeated late.
-        let n = MAX_COUNTED_SENDERS as u64 + 1;
-        let mut slots = Vec::new();
-        for i in 0..2 * n {
-            let mut s = Slot::new(Addr(n - i % n), Addr(9), (1, 2), 0, i);
-            s.first_syn = 10 * n as i64 - i as i64;
-            slots.push(s);
-        }
-        slots.push(Slot::new(Addr(5), Addr(9), (1, 2), 0, 0));
-        assert!(sender_groups(&slots).is_none(), "keyed sort");
-        let order = sender_order(&slots);
-        assert_eq!(order, naive_order(&slots));
-        // Sender 1 (the lowest address) first: its second attempt (index 2n - 1) is older.
-        assert_eq!(order[..2], [2 * n as u32 - 1, n as u32 - 1]);
     }
 
     #[test]
