@@ -141,7 +141,7 @@ impl Attempts {
     pub(crate) fn intervals_by_sender(
         &self,
     ) -> impl Iterator<Item = (IpAddr, Vec<(UtcTime, UtcTime)>)> + '_ {
-        let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src, s.first_syn));
+        let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src(), s.first_syn));
         self.by_sender
             .chunk_by(move |a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
             .filter_map(|group| {
@@ -154,7 +154,7 @@ impl Attempts {
                         (s.first_syn_time(), end)
                     })
                     .collect();
-                Some((self.addrs.ip(first.src), spans))
+                Some((self.addrs.ip(first.src()), spans))
             })
     }
 
@@ -165,9 +165,9 @@ impl Attempts {
             .answered()
             .then(|| UtcTime::from_unix_nanos(s.end, s.answer_digits));
         Attempt {
-            src: self.addrs.ip(s.src),
+            src: self.addrs.ip(s.src()),
             sport: s.sport,
-            dst: self.addrs.ip(s.dst),
+            dst: self.addrs.ip(s.dst()),
             dport: s.dport,
             isn: s.isn,
             frame: s.frame,

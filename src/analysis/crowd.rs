@@ -59,7 +59,7 @@ pub(crate) fn folded(slots: &[Slot], order: &[u32], limit: u32) -> Option<(Vec<b
     let key = |i: &u32| {
         slots
             .get(*i as usize)
-            .map_or((Addr::NONE, NO_TIME), |s| (s.src, s.first_syn))
+            .map_or((Addr::NONE, NO_TIME), |s| (s.src(), s.first_syn))
     };
     let senders = order
         .windows(2)

@@ -23,7 +23,7 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: per attempt one 64-byte slot and 8–16 bytes of 4-tuple index (`analysis::slots`); a
+//! Cost: per attempt one 56-byte slot and 8–16 bytes of 4-tuple index (`analysis::slots`); a
 //! packet allocates only when the slot list or the retransmission list grows.
 
 use super::attempts::outcome_of;
@@ -110,7 +110,7 @@ pub struct HandshakeReport {
 
 /// Feeds TCP packets in capture order; `finish` gives the report.
 ///
-/// While the capture streams, attempts are kept compact (`analysis::slots`: 64 bytes each plus
+/// While the capture streams, attempts are kept compact (`analysis::slots`: 56 bytes each plus
 /// the 4-tuple index); `finish` folds a crowd's senders ([`super::crowd`]) and builds
 /// [`Attempt`]s only for the senders kept.
 #[derive(Debug, Default)]

@@ -37,10 +37,10 @@ fn packed_order(slots: &[Slot]) -> Option<Vec<u32>> {
     let mut keys: Vec<u128> = Vec::with_capacity(slots.len());
     for (s, i) in slots.iter().zip(0u32..) {
         let since = u64::try_from(i128::from(s.first_syn) - i128::from(earliest)).ok()?;
-        if s.src.0 >= 1 << 33 || since >= 1 << 63 {
+        if s.src().0 >= 1 << 33 || since >= 1 << 63 {
             return None;
         }
-        keys.push(u128::from(s.src.0) << 95 | u128::from(since) << 32 | u128::from(i));
+        keys.push(u128::from(s.src().0) << 95 | u128::from(since) << 32 | u128::from(i));
     }
     if keys.len() < slots.len() {
         return None; // more than 2^32 slots: the zip stopped early
@@ -54,7 +54,7 @@ fn keyed_order(slots: &[Slot]) -> Vec<u32> {
     let mut keyed: Vec<(Addr, i64, u32)> = slots
         .iter()
         .zip(0u32..)
-        .map(|(s, i)| (s.src, s.first_syn, i))
+        .map(|(s, i)| (s.src(), s.first_syn, i))
         .collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, _, i)| i).collect()
@@ -69,14 +69,14 @@ fn sender_groups(slots: &[Slot]) -> Option<(Vec<u32>, usize)> {
     let mut group: Vec<u32> = Vec::with_capacity(slots.len());
     for s in slots {
         let g = match last {
-            Some((a, g)) if a == s.src => g,
+            Some((a, g)) if a == s.src() => g,
             _ => {
                 let next = u32::try_from(rank.len()).ok()?;
-                let g = *rank.entry(s.src).or_insert(next);
+                let g = *rank.entry(s.src()).or_insert(next);
                 if rank.len() > MAX_COUNTED_SENDERS {
                     return None;
                 }
-                last = Some((s.src, g));
+                last = Some((s.src(), g));
                 g
             }
         };
@@ -166,7 +166,7 @@ mod tests {
     fn naive_order(slots: &[Slot]) -> Vec<u32> {
         let mut naive: Vec<(Addr, i64, u32)> = (0u32..)
             .zip(slots)
-            .map(|(i, s)| (s.src, s.first_syn, i))
+            .map(|(i, s)| (s.src(), s.first_syn, i))
             .collect();
         naive.sort_unstable();
         naive.into_iter().map(|(_, _, i)| i).collect()

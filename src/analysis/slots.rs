@@ -2,8 +2,9 @@
 //!
 //! A SYN flood holds millions of attempts outstanding at once (2,000,000 SYNs in 20 s, none
 //! answered, all inside the 21 s give-up time), so the state per outstanding attempt is what
-//! bounds memory. Here it is one [`Slot`] of 64 bytes plus 4 to 8 bytes of [`TupleIndex`]:
-//! - addresses are 8-byte [`Addr`] keys (IPv4 inline, IPv6 interned once per capture);
+//! bounds memory. Here it is one [`Slot`] of 56 bytes plus 4 to 8 bytes of [`TupleIndex`]:
+//! - addresses are [`Addr`] keys (IPv4 inline, IPv6 interned once per capture), 4 bytes and
+//!   a flag bit each in a slot;
 //! - times are nanoseconds since the Unix epoch (UTC, capture clock) with the precision kept
 //!   in one byte;
 //! - SYN retransmission times live in one shared list of [`RetxNode`]s linked backwards from
@@ -112,10 +113,10 @@ impl Answer {
 /// the Unix epoch, UTC, capture clock; [`NO_TIME`] when absent).
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
-    /// The SYN sender.
-    pub src: Addr,
-    /// The destination.
-    pub dst: Addr,
+    /// The SYN sender's [`Addr`] without its IPv6 bit (that is in `v6`): see [`Slot::src`].
+    src: u32,
+    /// The destination's, likewise: see [`Slot::dst`].
+    dst: u32,
     /// The SYN sender's port.
     pub sport: u16,
     /// The destination port.
@@ -142,14 +143,19 @@ pub(crate) struct Slot {
     pub answer_digits: u8,
     /// The answer.
     pub answer: Answer,
+    /// [`V6_FLAG`] of the sender (bit 0) and of the destination (bit 1): an [`Addr`] takes 33
+    /// bits, two of them would make the slot 8 bytes longer.
+    v6: u8,
 }
 
 impl Slot {
     /// A new attempt from its first SYN.
     pub(crate) fn new(src: Addr, dst: Addr, ports: (u16, u16), isn: u32, frame: u64) -> Slot {
+        let v6 = |a: Addr, bit: u8| if a.0 & V6_FLAG != 0 { bit } else { 0 };
         Slot {
-            src,
-            dst,
+            src: a_bits(src),
+            dst: a_bits(dst),
+            v6: v6(src, 1) | v6(dst, 2),
             sport: ports.0,
             dport: ports.1,
             isn,
@@ -164,10 +170,25 @@ impl Slot {
         }
     }
 
+    /// The SYN sender.
+    pub(crate) fn src(&self) -> Addr {
+        Addr(u64::from(self.src) | if self.v6 & 1 != 0 { V6_FLAG } else { 0 })
+    }
+
+    /// The destination.
+    pub(crate) fn dst(&self) -> Addr {
+        Addr(u64::from(self.dst) | if self.v6 & 2 != 0 { V6_FLAG } else { 0 })
+    }
+
     /// Its first SYN time.
     pub(crate) fn first_syn_time(&self) -> UtcTime {
         UtcTime::from_unix_nanos(self.first_syn, self.digits)
     }
+}
+
+/// The low 32 bits of `a`: an IPv4 address or an IPv6 address's interned index.
+fn a_bits(a: Addr) -> u32 {
+    (a.0 & u64::from(u32::MAX)) as u32
 }
 
 /// One SYN retransmission time, linked to the attempt's previous one.
@@ -236,8 +257,8 @@ pub(crate) struct Tuple {
 impl Tuple {
     fn of(s: &Slot) -> Tuple {
         Tuple {
-            src: s.src,
-            dst: s.dst,
+            src: s.src(),
+            dst: s.dst(),
             sport: s.sport,
             dport: s.dport,
         }
@@ -388,7 +409,7 @@ mod tests {
         assert_eq!(a.find("fe80::2".parse().unwrap()), None);
         assert_eq!(a.v6.len(), 1);
         // The module docs' figure: a flood's memory is this times its attempts.
-        assert_eq!(std::mem::size_of::<Slot>(), 64);
+        assert_eq!(std::mem::size_of::<Slot>(), 56);
     }
 
     #[test]
@@ -413,6 +434,18 @@ mod tests {
         assert_eq!(index.get(&slots, t(5001)), None);
         assert_eq!(index.len, 5000);
         assert_eq!(index.buckets.len(), 16384);
+    }
+
+    #[test]
+    fn a_slot_gives_back_its_ipv4_and_ipv6_addresses() {
+        let mut a = Addrs::default();
+        let v6 = a.key("fe80::1".parse().unwrap());
+        let v4 = a.key("255.255.255.255".parse().unwrap());
+        let s = Slot::new(v6, v4, (1, 2), 0, 1);
+        assert_eq!((s.src(), s.dst()), (v6, v4));
+        let s = Slot::new(v4, v6, (1, 2), 0, 1);
+        assert_eq!((s.src(), s.dst()), (v4, v6));
+        assert_eq!(a.ip(s.dst()), "fe80::1".parse::<IpAddr>().unwrap());
     }
 
     #[test]
