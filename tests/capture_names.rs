@@ -18,6 +18,8 @@
 //! 192.168.0.10`. Frame 7 comes from port 5000: tshark finds DNS in it heuristically, we read
 //! name services on their ports only, so it reveals nothing here (a deliberate difference).
 
+mod support;
+
 use halfopen::ingest::capture::{NameSource, RevealedName, read_capture};
 use halfopen::model::{Locator, Problem};
 use halfopen_testgen::pcap::{
@@ -28,13 +30,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("pcap")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("pcap", what)
 }
 
 fn ip(s: &str) -> IpAddr {

@@ -3,6 +3,8 @@
 //! the `syn`, `syn_retx`, `synack`, `rst` columns. Malformed files: tshark has no counts, so what
 //! we read is pinned (packets, problems and where the first one is).
 
+mod support;
+
 use halfopen::analysis::halfopen::half_open_by_host;
 use halfopen::analysis::handshake::{
     HandshakeReport, HandshakeSettings, HandshakeTracker, Outcome,
@@ -13,13 +15,7 @@ use halfopen::model::{Format, Locator};
 use std::path::{Path, PathBuf};
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("pcap")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("pcap", what)
 }
 
 fn analyse(path: &Path) -> (CaptureRead, HandshakeReport) {

@@ -4,18 +4,10 @@
 
 mod support;
 
+use support::realdata;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d)),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
-}
 
 /// Copies `src` into `dir` as `name` after `mutate`, and returns the written path.
 fn mutated(src: &Path, dir: &Path, name: &str, mutate: impl FnOnce(&mut Vec<u8>)) -> PathBuf {

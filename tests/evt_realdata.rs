@@ -15,13 +15,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("evtx").join("evt")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("evtx/evt", what)
 }
 
 fn read(dir: &std::path::Path, name: &str) -> EventLog {

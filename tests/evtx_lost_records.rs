@@ -2,18 +2,14 @@
 //! are counted and located: every EventRecordID the chunk header names and no record gave is in
 //! a problem at that chunk. The mutant is written to a tempdir from `HALFOPEN_REALDATA`.
 
+mod support;
+
 use halfopen::ingest::evtx::read_evtx;
 use halfopen::model::Locator;
 use std::path::PathBuf;
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("evtx")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("evtx", what)
 }
 
 /// The `N` of each `(N of the M the chunk header names)`, summed.

@@ -15,13 +15,7 @@ use halfopen::model::{Locator, UtcTime};
 use std::path::PathBuf;
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("evtx")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("evtx", what)
 }
 
 fn read(dir: &std::path::Path, name: &str) -> EventLog {

@@ -1,18 +1,14 @@
 //! Real netstat files (`$HALFOPEN_REALDATA/netstat/`, see its `SOURCES.md`): pinned row counts
 //! by proto/state, and field-by-field comparison with jc's expected output where jc is right.
 
+mod support;
+
 use halfopen::ingest::netstat::{NetstatFile, Proto, looks_like_netstat, parse_netstat};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("netstat")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("netstat", what)
 }
 
 fn read(dir: &std::path::Path, rel: &str) -> NetstatFile {

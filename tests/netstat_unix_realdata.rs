@@ -9,6 +9,8 @@
 //! - IPv6 hosts lose their brackets (`[::]` → `::`), as for Windows;
 //! - only TCP and UDP rows are read; unix, raw, netlink and other sockets are passed over.
 
+mod support;
+
 use halfopen::ingest::netstat::{
     NetstatFile, NetstatRow, Proto, looks_like_netstat, parse_netstat,
 };
@@ -17,13 +19,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn realdata(what: &str) -> Option<PathBuf> {
-    match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(d) => Some(PathBuf::from(d).join("netstat/jc")),
-        None => {
-            eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
-            None
-        }
-    }
+    support::realdata_in("netstat/jc", what)
 }
 
 fn proto_name(p: Proto) -> &'static str {

@@ -144,8 +144,14 @@ pub fn run_watched(mut cmd: Command) -> Run {
 
 /// `HALFOPEN_REALDATA`, or `None` after saying that the test skips.
 pub fn realdata(what: &str) -> Option<PathBuf> {
+    realdata_in("", what)
+}
+
+/// The folder `sub` of `HALFOPEN_REALDATA` (`pcap`, `evtx`, …), or `None` after saying that the
+/// test skips `what`.
+pub fn realdata_in(sub: &str, what: &str) -> Option<PathBuf> {
     match std::env::var_os("HALFOPEN_REALDATA") {
-        Some(p) => Some(p.into()),
+        Some(p) => Some(PathBuf::from(p).join(sub)),
         None => {
             eprintln!("HALFOPEN_REALDATA is unset: skipping {what}");
             None
