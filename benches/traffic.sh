@@ -8,8 +8,8 @@
 # Builds the release binary and examples/make_traffic.rs, writes into target/bench-traffic one
 # capture per size: CONNECTS established connections from 50 clients, then 1,400-byte data
 # segments until the size is reached, so the bytes grow and the connect attempts do not. Times
-# are the best of 3 runs (files in the page cache after the first); peak RSS from
-# /usr/bin/time. What a capture keeps grows with its connect attempts, never with its packets
+# are the best of 3 runs (files in the page cache after a first, checked run that also gives the
+# peak RSS from /usr/bin/time); a failing run stops the script. What a capture keeps grows with its connect attempts, never with its packets
 # (ARCHITECTURE.md, memory invariant): peak RSS should be the same at every size. Delete
 # target/bench-traffic afterwards (2 GB or more).
 set -euo pipefail
@@ -22,35 +22,41 @@ mkdir -p "$dir"
 bin=target/release/halfopen
 echo "machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%d); $connects connections"
 
-# Best of 3 wall-clock seconds of a command (ms resolution).
-best() {
+# Best of 3 wall-clock times of a command, in microseconds.
+best_us() {
   local b=""
   for _ in 1 2 3; do
-    local t0 t1 t
+    local t0 t1
     t0=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
+    "$@" > /dev/null 2>&1
     t1=$(date +%s%N)
-    t=$(( (t1 - t0) / 1000000 ))
+    local t=$(( (t1 - t0) / 1000 ))
     if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
   done
-  echo "scale=3; $b / 1000" | bc | sed 's/^\./0./'
+  echo "$b"
 }
 
+# Seconds (3 decimals) of a time in microseconds.
+secs() { awk -v us="$1" 'BEGIN { printf "%.3f", us / 1e6 }'; }
+
 for mb in $sizes; do
-  cap="$dir/traffic-$mb.pcap"
-  [ -f "$cap" ] || target/release/examples/make_traffic "$cap" "$mb" "$connects"
+  cap="$dir/traffic-$mb-$connects.pcap"
+  if [ ! -f "$cap" ]; then
+    target/release/examples/make_traffic "$cap.part" "$mb" "$connects"
+    mv "$cap.part" "$cap"
+  fi
   size=$(stat -c %s "$cap")
-  t_cat=$(best cat "$cap")
-  t_ho=$(best "$bin" analyze --format json -o "$dir/report.json" "$cap")
-  /usr/bin/time -f "%M" -o "$dir/rss.txt" "$bin" analyze --format json -o "$dir/report.json" "$cap" \
-    > /dev/null 2>&1 || true
-  rss=$(( $(cat "$dir/rss.txt") / 1024 ))
-  mbs=$(echo "scale=0; $size / 1000000 / $t_ho" | bc 2>/dev/null || echo "-")
-  ratio=$(echo "scale=1; $t_ho / $t_cat" | bc 2>/dev/null || echo "-")
-  printf '%6s MB capture (%s bytes)  cat %6s s  halfopen %6s s  %6s MB/s  %5sx cat  %4s MB peak RSS\n' \
-    "$mb" "$size" "$t_cat" "$t_ho" "$mbs" "$ratio" "$rss"
+  # One checked run first: a failing analyze stops the script instead of being timed.
+  /usr/bin/time -f "%M" -o "$dir/rss.txt" "$bin" analyze --format json -o "$dir/report.json" "$cap"
+  rss=$(( $(tail -n 1 "$dir/rss.txt") / 1024 ))
+  us_cat=$(best_us cat "$cap")
+  us_ho=$(best_us "$bin" analyze --format json -o "$dir/report.json" "$cap")
+  mbs=$(awk -v b="$size" -v us="$us_ho" 'BEGIN { printf "%.0f", b / us }')
+  ratio=$(awk -v a="$us_ho" -v c="$us_cat" 'BEGIN { if (c > 0) printf "%.1f", a / c; else print "-" }')
+  printf '%6s MB capture (%s bytes)  cat %s s  halfopen %s s  %6s MB/s  %5sx cat  %4s MB peak RSS\n' \
+    "$mb" "$size" "$(secs "$us_cat")" "$(secs "$us_ho")" "$mbs" "$ratio" "$rss"
   if [ "$mb" = 100 ] && command -v tshark > /dev/null; then
-    t_ts=$(best tshark -n -r "$cap" -Y "tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission")
-    echo "       tshark SYN-retransmission filter: $t_ts s ($(echo "scale=1; $t_ts / $t_ho" | bc)x halfopen's time)"
+    us_ts=$(best_us tshark -n -r "$cap" -Y "tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission")
+    echo "       tshark SYN-retransmission filter: $(secs "$us_ts") s ($(awk -v a="$us_ts" -v h="$us_ho" 'BEGIN { printf "%.1f", a / h }')x halfopen's time)"
   fi
 done

@@ -7,8 +7,8 @@
 //! `CONNECTS` connections from 50 clients (10.1.0.1 upwards, source port 49152 + i) to one
 //! server, 10.2.0.1:5026, each opened by SYN, SYN-ACK and ACK in the first `CONNECTS` ms
 //! (1 ms apart), then 1,400-byte data segments 100 µs apart, taken in turn by the connections
-//! and alternating direction, until the file holds `MEGABYTES` × 10^6 bytes (legacy pcap,
-//! Ethernet/IPv4/TCP; 1,470 bytes a data record). Written in batches through
+//! and alternating direction, until the file holds at least `MEGABYTES` × 10^6 bytes (legacy
+//! pcap, Ethernet/IPv4/TCP; 1,470 bytes a data record, written 1,000 at a time). Written in batches through
 //! `halfopen_testgen::pcap::write_pcap`. The report must show `CONNECTS` established
 //! attempts, none unanswered, and no half-open finding.
 
@@ -101,9 +101,23 @@ fn data(k: u64, connects: u32, start: i64) -> SynthTcp {
     let push = flags::ACK | flags::PSH;
     if round % 2 == 0 {
         let isn = i.wrapping_mul(7919);
-        packet(t, (c, cport), (s, PORT), push, (isn + 1 + seq, 8), PAYLOAD)
+        packet(
+            t,
+            (c, cport),
+            (s, PORT),
+            push,
+            (isn.wrapping_add(1).wrapping_add(seq), 8),
+            PAYLOAD,
+        )
     } else {
-        packet(t, (s, PORT), (c, cport), push, (8 + seq, 1), PAYLOAD)
+        packet(
+            t,
+            (s, PORT),
+            (c, cport),
+            push,
+            (seq.wrapping_add(8), 1),
+            PAYLOAD,
+        )
     }
 }
 

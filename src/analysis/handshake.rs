@@ -23,7 +23,7 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: per attempt one 56-byte slot and 8–16 bytes of 4-tuple index (`analysis::slots`); a
+//! Cost: per attempt one 56-byte slot and 16–32 bytes of 4-tuple index (`analysis::slots`); a
 //! packet allocates only when the slot list or the retransmission list grows.
 
 use super::attempts::outcome_of;
@@ -508,6 +508,26 @@ mod tests {
             ),
             (Outcome::Established, t(2.1))
         );
+    }
+
+    #[test]
+    fn an_answered_attempt_keeps_its_answer_time_when_a_new_isn_follows() {
+        // The answer time and the superseding SYN share `Slot::end`: the later SYN must not
+        // overwrite the answer.
+        let r = run(
+            &[
+                pkt(1, 0.0, true, SYN, 5),
+                pkt(2, 0.1, false, SYNACK, 7),
+                pkt(3, 2.0, true, SYN, 99),
+            ],
+            40.0,
+        );
+        let a = r.attempts.get(0).unwrap();
+        assert_eq!(
+            (a.outcome, a.answered_at, a.half_open_until, a.answer_frame),
+            (Outcome::Established, Some(t(0.1)), t(0.1), Some(2))
+        );
+        assert_eq!(r.attempts.get(1).unwrap().outcome, Outcome::Unanswered);
     }
 
     #[test]

@@ -31,19 +31,17 @@ pub(crate) fn sender_order(slots: &[Slot]) -> Vec<u32> {
 /// capture's earliest (below 2^63) in the middle, the slot index in the low 32 bits. The packed
 /// keys sort exactly as the tuples do, in 16 bytes instead of 24 (a 2,000,000-source flood's
 /// sort took 48 MB beside 144 MB of slots, its peak). `None` when a key does not fit: first
-/// SYNs more than 2^63 ns (292 years) apart, or more than 2^32 slots.
+/// SYNs 2^63 ns (292 years) or more apart. Slot numbers are `u32` (the tracker stops making
+/// slots at 2^32) and addresses below 2^33 ([`Slot::src`]).
 fn packed_order(slots: &[Slot]) -> Option<Vec<u32>> {
     let earliest = slots.iter().map(|s| s.first_syn).min().unwrap_or(0);
     let mut keys: Vec<u128> = Vec::with_capacity(slots.len());
     for (s, i) in slots.iter().zip(0u32..) {
         let since = u64::try_from(i128::from(s.first_syn) - i128::from(earliest)).ok()?;
-        if s.src().0 >= 1 << 33 || since >= 1 << 63 {
+        if since >= 1 << 63 {
             return None;
         }
         keys.push(u128::from(s.src().0) << 95 | u128::from(since) << 32 | u128::from(i));
-    }
-    if keys.len() < slots.len() {
-        return None; // more than 2^32 slots: the zip stopped early
     }
     keys.sort_unstable();
     Some(keys.into_iter().map(|k| k as u32).collect())
@@ -210,6 +208,29 @@ mod tests {
         let packed = packed_order(&slots).expect("fits");
         assert_eq!(packed, naive_order(&slots));
         assert_eq!(keyed_order(&slots), packed);
+        // The widest keys that fit: the highest addresses (odd ones, whose lowest bit would
+        // fall on the span's highest if the fields overlapped), first SYNs up to 2^63 - 1 ns
+        // after the earliest, spans with and without bit 62 in one sender.
+        let (top, v6_top) = (u64::from(u32::MAX), V6_FLAG | u64::from(u32::MAX));
+        let spans = [
+            (v6_top, 0),
+            (v6_top, 1 << 62),
+            (v6_top, 100),
+            (top, i64::MAX),
+            (top, 1 << 62),
+            (top, 5),
+            (top - 1, (1 << 62) + 1),
+            (1, 7),
+        ];
+        let wide: Vec<Slot> = (0u64..)
+            .zip(spans)
+            .map(|(i, (src, span)): (u64, (u64, i64))| {
+                let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i);
+                s.first_syn = i64::MIN + span;
+                s
+            })
+            .collect();
+        assert_eq!(packed_order(&wide).expect("fits"), naive_order(&wide));
         // A slot without a time (i64::MIN) puts the span past 2^63 ns: the tuple sort takes over.
         slots.push(Slot::new(Addr(5), Addr(9), (1, 2), 0, 0));
         assert_eq!(packed_order(&slots), None);

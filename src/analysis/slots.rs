@@ -2,7 +2,8 @@
 //!
 //! A SYN flood holds millions of attempts outstanding at once (2,000,000 SYNs in 20 s, none
 //! answered, all inside the 21 s give-up time), so the state per outstanding attempt is what
-//! bounds memory. Here it is one [`Slot`] of 56 bytes plus 4 to 8 bytes of [`TupleIndex`]:
+//! bounds memory. Here it is one [`Slot`] of 56 bytes plus 16 to 32 bytes of [`TupleIndex`]
+//! (8-byte buckets, a quarter to half full):
 //! - addresses are [`Addr`] keys (IPv4 inline, IPv6 interned once per capture), 4 bytes and
 //!   a flag bit each in a slot;
 //! - times are nanoseconds since the Unix epoch (UTC, capture clock) with the precision kept
@@ -151,6 +152,8 @@ pub(crate) struct Slot {
 impl Slot {
     /// A new attempt from its first SYN.
     pub(crate) fn new(src: Addr, dst: Addr, ports: (u16, u16), isn: u32, frame: u64) -> Slot {
+        // Keys from `Addrs::key` are below 2^33 (`Addr::NONE` is never stored).
+        debug_assert!(src.0 < 1 << 33 && dst.0 < 1 << 33, "not an Addrs key");
         let v6 = |a: Addr, bit: u8| if a.0 & V6_FLAG != 0 { bit } else { 0 };
         Slot {
             src: a_bits(src),
