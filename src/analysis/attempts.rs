@@ -141,21 +141,18 @@ impl Attempts {
     pub(crate) fn intervals_by_sender(
         &self,
     ) -> impl Iterator<Item = (IpAddr, Vec<(UtcTime, UtcTime)>)> + '_ {
-        let key = |i: &u32| self.slots.get(*i as usize).map(|s| (s.src(), s.first_syn));
-        self.by_sender
-            .chunk_by(move |a, b| key(a).map(|k| k.0) == key(b).map(|k| k.0))
-            .filter_map(|group| {
-                let first = self.slots.get(*group.first()? as usize)?;
-                let spans = group
-                    .iter()
-                    .filter_map(|i| self.slots.get(*i as usize))
-                    .map(|s| {
-                        let end = UtcTime::from_unix_nanos(s.end, s.answer_digits);
-                        (s.first_syn_time(), end)
-                    })
-                    .collect();
-                Some((self.addrs.ip(first.src()), spans))
-            })
+        super::sender_order::sender_runs(&self.slots, &self.by_sender).filter_map(|group| {
+            let first = self.slots.get(*group.first()? as usize)?;
+            let spans = group
+                .iter()
+                .filter_map(|i| self.slots.get(*i as usize))
+                .map(|s| {
+                    let end = UtcTime::from_unix_nanos(s.end, s.answer_digits);
+                    (s.first_syn_time(), end)
+                })
+                .collect();
+            Some((self.addrs.ip(first.src()), spans))
+        })
     }
 
     /// The public form of a settled slot.

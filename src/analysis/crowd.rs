@@ -13,7 +13,8 @@
 //! Cost: one sort of `u32` slot numbers by (sender, first SYN), then a sweep per sender with a
 //! buffer as long as that sender's attempts: n log n time, 4 bytes per attempt of memory.
 
-use super::slots::{Addr, NO_TIME, Retx, Slot};
+use super::sender_order::sender_runs;
+use super::slots::{Retx, Slot};
 use crate::model::UtcTime;
 
 /// More SYN senders than this in one capture make it a crowd.
@@ -56,23 +57,13 @@ impl CrowdFold {
 /// crowd. `slots` must be settled: `end` is the end of each half-open interval; `order` is
 /// [`super::sender_order::sender_order`] of `slots`.
 pub(crate) fn folded(slots: &[Slot], order: &[u32], limit: u32) -> Option<(Vec<bool>, u64)> {
-    let key = |i: &u32| {
-        slots
-            .get(*i as usize)
-            .map_or((Addr::NONE, NO_TIME), |s| (s.src(), s.first_syn))
-    };
-    let senders = order
-        .windows(2)
-        .filter(|w| key(&w[0]).0 != key(&w[1]).0)
-        .count()
-        + usize::from(!order.is_empty());
-    if senders <= CROWD_SENDERS {
+    if sender_runs(slots, order).count() <= CROWD_SENDERS {
         return None;
     }
     let mut fold = vec![false; slots.len()];
     let mut folded_senders = 0u64;
     let mut closes: Vec<i64> = Vec::new();
-    for group in order.chunk_by(|a, b| key(a).0 == key(b).0) {
+    for group in sender_runs(slots, order) {
         if peak(slots, group, &mut closes).saturating_mul(2) < limit {
             folded_senders += 1;
             for &i in group {

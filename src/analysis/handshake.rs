@@ -131,6 +131,30 @@ pub struct HandshakeTracker {
 /// nine tenths of `push` on a 2,000,000-sender flood). The result is the same as one by one.
 const BATCH: usize = 16;
 
+/// What a TCP segment does to connect attempts ([`role`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A SYN without ACK: opens or retransmits an attempt of its own 4-tuple.
+    Syn,
+    /// A SYN-ACK (`syn_ack`) or an RST: answers the attempt of the reversed 4-tuple.
+    Answer { syn_ack: bool },
+    /// Anything else.
+    Other,
+}
+
+/// The [`Role`] of a segment with TCP flag bits `bits` (module docs).
+#[inline(always)]
+fn role(bits: u8) -> Role {
+    let (syn, ack) = (bits & flags::SYN != 0, bits & flags::ACK != 0);
+    if syn && !ack {
+        Role::Syn
+    } else if syn || bits & flags::RST != 0 {
+        Role::Answer { syn_ack: syn }
+    } else {
+        Role::Other
+    }
+}
+
 /// The packet counters of [`HandshakeReport`].
 #[derive(Debug, Default, Clone, Copy)]
 struct PacketCounts {
@@ -173,13 +197,10 @@ impl HandshakeTracker {
     /// Loads the index bucket `p` will probe ([`BATCH`]): a SYN its own 4-tuple, a SYN-ACK or
     /// RST the reversed one (as [`Self::track`] does).
     fn touch(&self, p: &TcpPacket) {
-        let (syn, ack) = (p.seg.flags & flags::SYN != 0, p.seg.flags & flags::ACK != 0);
-        let tuple = if syn && !ack {
-            self.known_tuple(p, false)
-        } else if syn || p.seg.flags & flags::RST != 0 {
-            self.known_tuple(p, true)
-        } else {
-            None
+        let tuple = match role(p.seg.flags) {
+            Role::Syn => self.known_tuple(p, false),
+            Role::Answer { .. } => self.known_tuple(p, true),
+            Role::Other => None,
         };
         if let Some(t) = tuple {
             self.by_tuple.touch(t);
@@ -208,22 +229,21 @@ impl HandshakeTracker {
 
     /// Tracks one packet, after the packets before it.
     fn track(&mut self, p: &TcpPacket) {
-        let syn = p.seg.flags & flags::SYN != 0;
-        let ack = p.seg.flags & flags::ACK != 0;
-        let rst = p.seg.flags & flags::RST != 0;
-        if rst {
+        if p.seg.flags & flags::RST != 0 {
             self.counts.rst += 1;
         }
-        if syn && !ack {
-            self.counts.tcp_syn += 1;
-            self.syn(p);
-            return;
-        }
-        if syn && ack {
-            self.counts.syn_ack += 1;
-        }
-        if (syn && ack) || rst {
-            self.answer(p, syn);
+        match role(p.seg.flags) {
+            Role::Syn => {
+                self.counts.tcp_syn += 1;
+                self.syn(p);
+            }
+            Role::Answer { syn_ack } => {
+                if syn_ack {
+                    self.counts.syn_ack += 1;
+                }
+                self.answer(p, syn_ack);
+            }
+            Role::Other => {}
         }
     }
 

@@ -26,6 +26,16 @@ pub(crate) fn sender_order(slots: &[Slot]) -> Vec<u32> {
     }
 }
 
+/// The runs of one sender each in `order` ([`sender_order`] of `slots`): per sender its slot
+/// numbers, oldest first. An index outside `slots` (none is) would count as [`Addr::NONE`].
+pub(crate) fn sender_runs<'a>(
+    slots: &'a [Slot],
+    order: &'a [u32],
+) -> impl Iterator<Item = &'a [u32]> + 'a {
+    let sender = |i: &u32| slots.get(*i as usize).map_or(Addr::NONE, Slot::src);
+    order.chunk_by(move |a, b| sender(a) == sender(b))
+}
+
 /// The keyed sort of [`sender_order`] with each (sender, first SYN, index) key packed into one
 /// `u128`: the [`Addr`] bits (below 2^33) at the top, the first SYN's nanoseconds after the
 /// capture's earliest (below 2^63) in the middle, the slot index in the low 32 bits. The packed
@@ -65,16 +75,16 @@ fn sender_groups(slots: &[Slot]) -> Option<(Vec<u32>, usize)> {
     let mut last: Option<(Addr, u32)> = None;
     // Per slot the sender's first-appearance number, then (below) its rank by address.
     let mut group: Vec<u32> = Vec::with_capacity(slots.len());
-    for s in slots {
+    for src in slots.iter().map(Slot::src) {
         let g = match last {
-            Some((a, g)) if a == s.src() => g,
+            Some((a, g)) if a == src => g,
             _ => {
                 let next = u32::try_from(rank.len()).ok()?;
-                let g = *rank.entry(s.src()).or_insert(next);
+                let g = *rank.entry(src).or_insert(next);
                 if rank.len() > MAX_COUNTED_SENDERS {
                     return None;
                 }
-                last = Some((s.src(), g));
+                last = Some((src, g));
                 g
             }
         };
@@ -157,17 +167,16 @@ mod tests {
             slots.push(s);
         }
         assert!(sender_groups(&slots).is_some(), "counted");
-        assert_eq!(sender_order(&slots), naive_order(&slots));
+        assert_eq!(sender_order(&slots), by_definition(&slots));
         assert!(sender_order(&[]).is_empty());
     }
 
-    fn naive_order(slots: &[Slot]) -> Vec<u32> {
-        let mut naive: Vec<(Addr, i64, u32)> = (0u32..)
-            .zip(slots)
-            .map(|(i, s)| (s.src(), s.first_syn, i))
-            .collect();
-        naive.sort_unstable();
-        naive.into_iter().map(|(_, _, i)| i).collect()
+    /// The order by its definition, written apart from the code under test: a stable sort of
+    /// the slot numbers by (sender, first SYN), so ties keep capture order.
+    fn by_definition(slots: &[Slot]) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..slots.len() as u32).collect();
+        order.sort_by_key(|&i| (slots[i as usize].src(), slots[i as usize].first_syn));
+        order
     }
 
     #[test]
@@ -184,7 +193,7 @@ mod tests {
         slots.push(Slot::new(Addr(5), Addr(9), (1, 2), 0, 0));
         assert!(sender_groups(&slots).is_none(), "keyed sort");
         let order = sender_order(&slots);
-        assert_eq!(order, naive_order(&slots));
+        assert_eq!(order, by_definition(&slots));
         // Sender 1 (the lowest address) first: its second attempt (index 2n - 1) is older.
         assert_eq!(order[..2], [2 * n as u32 - 1, n as u32 - 1]);
     }
@@ -206,8 +215,7 @@ mod tests {
         }
         assert!(sender_groups(&slots).is_none(), "keyed sort");
         let packed = packed_order(&slots).expect("fits");
-        assert_eq!(packed, naive_order(&slots));
-        assert_eq!(keyed_order(&slots), packed);
+        assert_eq!(packed, by_definition(&slots));
         // The widest keys that fit: the highest addresses (odd ones, whose lowest bit would
         // fall on the span's highest if the fields overlapped), first SYNs up to 2^63 - 1 ns
         // after the earliest, spans with and without bit 62 in one sender.
@@ -230,10 +238,10 @@ mod tests {
                 s
             })
             .collect();
-        assert_eq!(packed_order(&wide).expect("fits"), naive_order(&wide));
+        assert_eq!(packed_order(&wide).expect("fits"), by_definition(&wide));
         // A slot without a time (i64::MIN) puts the span past 2^63 ns: the tuple sort takes over.
         slots.push(Slot::new(Addr(5), Addr(9), (1, 2), 0, 0));
         assert_eq!(packed_order(&slots), None);
-        assert_eq!(sender_order(&slots), naive_order(&slots));
+        assert_eq!(sender_order(&slots), by_definition(&slots));
     }
 }
