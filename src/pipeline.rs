@@ -330,11 +330,13 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
         half_open_limit: config.half_open_limit,
     });
     let mut alarm = AlarmTracker::new(&config.alarm_settings());
-    let read = read_capture(path, &mut |p: &TcpPacket| {
+    let mut read = read_capture(path, &mut |p: &TcpPacket| {
         tracker.push(p);
         alarm.push(p);
     })?;
     let handshakes = tracker.finish(read.last_time);
+    // Packets the tracker could not take are skipped data like any other (issue 17 §2).
+    read.problems.extend(handshakes.untracked.clone());
     let half_open = half_open_of(
         &handshakes.attempts,
         &QueueSettings::with_limit(config.half_open_limit),

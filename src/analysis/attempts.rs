@@ -3,6 +3,7 @@
 //! slots, `analysis::slots`, each [`Attempt`] built when asked for). The rules that decide an
 //! attempt's outcome and half-open interval are in [`super::handshake`]'s module docs.
 
+use super::sender_order::SenderOrder;
 use super::slots::{Addrs, Answer, Retx, Slot};
 use crate::model::UtcTime;
 use std::net::IpAddr;
@@ -100,7 +101,7 @@ pub struct Attempts {
     pub(super) slots: Vec<Slot>,
     pub(super) retx: Retx,
     /// Indexes of `slots` in [`super::sender_order::sender_order`], sorted once.
-    pub(super) by_sender: Vec<u32>,
+    pub(super) by_sender: SenderOrder,
 }
 
 impl PartialEq for Attempts {
@@ -141,7 +142,7 @@ impl Attempts {
     pub(crate) fn intervals_by_sender(
         &self,
     ) -> impl Iterator<Item = (IpAddr, Vec<(UtcTime, UtcTime)>)> + '_ {
-        super::sender_order::sender_runs(&self.slots, &self.by_sender).filter_map(|group| {
+        self.by_sender.runs().filter_map(|group| {
             let first = self.slots.get(*group.first()? as usize)?;
             let spans = group
                 .iter()
@@ -167,13 +168,13 @@ impl Attempts {
             dst: self.addrs.ip(s.dst()),
             dport: s.dport,
             isn: s.isn,
-            frame: s.frame,
+            frame: u64::from(s.frame),
             first_syn: s.first_syn_time(),
             retransmissions: self.retx.times(s),
             outcome: outcome_of(s.answer),
             answered_at: answered,
             half_open_until: UtcTime::from_unix_nanos(s.end, s.answer_digits),
-            answer_frame: answered.map(|_| s.answer_frame),
+            answer_frame: answered.map(|_| u64::from(s.answer_frame)),
         }
     }
 }

@@ -23,15 +23,15 @@
 //! interval ends at `capture_end`. When a new attempt reuses the 4-tuple before an unanswered one
 //! gave up, the old one ends at the new first SYN (a port is not reused while in SYN_SENT).
 //!
-//! Cost: per attempt one 56-byte slot and 16–32 bytes of 4-tuple index (`analysis::slots`); a
+//! Cost: per attempt one 48-byte slot and 16–32 bytes of 4-tuple index (`analysis::slots`); a
 //! packet allocates only when the slot list or the retransmission list grows.
 
 use super::attempts::outcome_of;
 pub use super::attempts::{Attempt, Attempts, Outcome};
 use super::crowd::CrowdFold;
-use super::slots::{Addrs, Answer, NO_TIME, Retx, Slot, Tuple, TupleIndex};
+use super::slots::{Addrs, Answer, MAX_TRACKED_FRAME, NO_TIME, Retx, Slot, Tuple, TupleIndex};
 use crate::ingest::capture::{TcpPacket, flags};
-use crate::model::UtcTime;
+use crate::model::{Locator, Problem, UtcTime};
 
 /// Settings of the handshake model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -106,11 +106,16 @@ pub struct HandshakeReport {
     pub outcomes: OutcomeCounts,
     /// The crowd's folded senders, when the capture is a crowd ([`super::crowd`]).
     pub crowd: Option<CrowdFold>,
+    /// The first packet the tracker could not take, with why (its frame number is past
+    /// 2^32 - 1, Wireshark's limit too, so it and every later packet are neither counted nor
+    /// tracked; or the capture's 4,294,967,295th connect attempt, after which new attempts are
+    /// counted in `tcp_syn` only). The caller reports it with the capture's problems.
+    pub untracked: Option<Problem>,
 }
 
 /// Feeds TCP packets in capture order; `finish` gives the report.
 ///
-/// While the capture streams, attempts are kept compact (`analysis::slots`: 56 bytes each plus
+/// While the capture streams, attempts are kept compact (`analysis::slots`: 48 bytes each plus
 /// the 4-tuple index); `finish` folds a crowd's senders ([`super::crowd`]) and builds
 /// [`Attempt`]s only for the senders kept.
 #[derive(Debug, Default)]
@@ -123,6 +128,8 @@ pub struct HandshakeTracker {
     counts: PacketCounts,
     /// Packets taken but not yet tracked, in file order, fewer than [`BATCH`].
     pending: Vec<TcpPacket>,
+    /// [`HandshakeReport::untracked`].
+    untracked: Option<Problem>,
 }
 
 /// Packets a [`HandshakeTracker`] tracks together: the 4-tuple index buckets of a batch's SYNs,
@@ -175,10 +182,32 @@ impl HandshakeTracker {
 
     /// Takes one TCP packet (in file order).
     pub fn push(&mut self, p: &TcpPacket) {
+        if p.frame > MAX_TRACKED_FRAME {
+            self.untrack(
+                p,
+                "frame numbers past 4,294,967,295 (32 bits, as in Wireshark): \
+                 this and later packets are not counted or tracked for handshakes",
+            );
+            return;
+        }
         self.pending.push(*p);
         if self.pending.len() >= BATCH {
             self.track_pending();
         }
+    }
+
+    /// Notes the first packet not tracked ([`HandshakeReport::untracked`]).
+    #[cold]
+    fn untrack(&mut self, p: &TcpPacket, why: &str) {
+        self.untracked.get_or_insert_with(|| {
+            Problem::new(
+                Locator::Frame {
+                    number: p.frame,
+                    byte: p.byte,
+                },
+                why,
+            )
+        });
     }
 
     /// Tracks the pending packets ([`BATCH`]).
@@ -270,7 +299,11 @@ impl HandshakeTracker {
             }
         }
         let Ok(ix) = u32::try_from(self.slots.len()) else {
-            // 4 billion attempts in one capture: the SYN is counted in `tcp_syn` only.
+            self.untrack(
+                p,
+                "4,294,967,295 connect attempts tracked in this capture: \
+                 later new attempts are counted as SYNs only",
+            );
             return;
         };
         let mut slot = Slot::new(
@@ -278,7 +311,7 @@ impl HandshakeTracker {
             tuple.dst,
             (tuple.sport, tuple.dport),
             p.seg.seq,
-            p.frame,
+            frame32(p),
         );
         slot.first_syn = time;
         slot.digits = p.time.digits();
@@ -298,7 +331,7 @@ impl HandshakeTracker {
             if a.answer == Answer::None {
                 a.end = p.time.unix_nanos();
                 a.answer_digits = p.time.digits();
-                a.answer_frame = p.frame;
+                a.answer_frame = frame32(p);
                 a.answer = if syn { Answer::SynAck } else { Answer::Rst };
             }
         }
@@ -353,8 +386,15 @@ impl HandshakeTracker {
             attempts,
             outcomes,
             crowd,
+            untracked: self.untracked,
         }
     }
+}
+
+/// The frame number of `p` in the 32 bits a slot keeps: [`HandshakeTracker::push`] takes no
+/// packet past [`MAX_TRACKED_FRAME`].
+fn frame32(p: &TcpPacket) -> u32 {
+    u32::try_from(p.frame).unwrap_or(u32::MAX)
 }
 
 /// Ends the half-open interval of `s` (module docs: the answer; else the give-up time, the
@@ -409,6 +449,36 @@ mod tests {
             tr.push(p);
         }
         tr.finish(Some(t(end)))
+    }
+
+    #[test]
+    fn frames_past_32_bits_are_reported_not_tracked() {
+        // Slots keep 32-bit frame numbers: the last one fits exactly; the next packet (a
+        // second attempt's SYN) and all after it are reported once, at the first of them.
+        let last = MAX_TRACKED_FRAME;
+        let other = |frame, secs, fl| {
+            test_packets::tcp(frame, t(secs), "10.0.0.1:2000", "10.0.0.2:80", true, fl, 9)
+        };
+        let pkts = [
+            pkt(last - 1, 0.0, true, SYN, 100),
+            pkt(last, 0.1, false, SYNACK, 500),
+            other(last + 1, 0.2, SYN),
+            other(last + 2, 0.3, SYN),
+        ];
+        let r = run(&pkts, 1.0);
+        assert_eq!((r.tcp_syn, r.syn_ack, r.attempts.len()), (1, 1, 1));
+        let a = r.attempts.iter().next().unwrap();
+        assert_eq!((a.frame, a.answer_frame), (last - 1, Some(last)));
+        let p = r.untracked.expect("the untracked packets are reported");
+        assert_eq!(
+            p.locator,
+            Locator::Frame {
+                number: last + 1,
+                byte: 0
+            }
+        );
+        assert!(p.reason.contains("not counted or tracked"), "{}", p.reason);
+        assert_eq!(run(&pkts[..2], 1.0).untracked, None);
     }
 
     #[test]

@@ -19,21 +19,88 @@ const MAX_COUNTED_SENDERS: usize = 1 << 16;
 /// the capture was not in time order (a stable sort, so ties stay in capture order). With more
 /// senders it is one sort of (sender, first SYN, index) keys, the keys themselves and not indexes
 /// through a lookup (an indirect sort of 2,000,000 slots was a quarter of a flood's run).
-pub(crate) fn sender_order(slots: &[Slot]) -> Vec<u32> {
+pub(crate) fn sender_order(slots: &[Slot]) -> SenderOrder {
     match sender_groups(slots) {
         Some((group, senders)) => counted_order(slots, group, senders),
         None => packed_order(slots).unwrap_or_else(|| keyed_order(slots)),
     }
 }
 
-/// The runs of one sender each in `order` ([`sender_order`] of `slots`): per sender its slot
-/// numbers, oldest first. An index outside `slots` (none is) would count as [`Addr::NONE`].
-pub(crate) fn sender_runs<'a>(
-    slots: &'a [Slot],
-    order: &'a [u32],
-) -> impl Iterator<Item = &'a [u32]> + 'a {
-    let sender = |i: &u32| slots.get(*i as usize).map_or(Addr::NONE, Slot::src);
-    order.chunk_by(move |a, b| sender(a) == sender(b))
+/// A capture's slot numbers in [`sender_order`], with the start of each sender's run marked:
+/// the runs come without reading a slot (issue 17: finding them from the slots' senders read
+/// every slot again in sender order, a cache miss each, a tenth of a 200-sender flood's run).
+/// Costs 4 bytes and 1 bit per attempt.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SenderOrder {
+    /// Slot numbers, each sender's together, oldest first.
+    order: Vec<u32>,
+    /// Bit `k % 64` of word `k / 64` is set when `order[k]` is its sender's first.
+    starts: Vec<u64>,
+}
+
+impl SenderOrder {
+    /// Room for `n` slot numbers.
+    fn with_capacity(n: usize) -> SenderOrder {
+        SenderOrder {
+            order: Vec::with_capacity(n),
+            starts: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    /// Appends slot number `i`, the first of a new sender's run when `new_sender`.
+    fn push(&mut self, i: u32, new_sender: bool) {
+        if new_sender {
+            self.mark(self.order.len());
+        }
+        self.order.push(i);
+    }
+
+    /// Marks position `k` as the start of a run.
+    fn mark(&mut self, k: usize) {
+        if let Some(w) = self.starts.get_mut(k / 64) {
+            *w |= 1 << (k % 64);
+        }
+    }
+
+    /// The slot numbers in order.
+    #[cfg(test)]
+    fn as_slice(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// The number of senders.
+    pub(crate) fn senders(&self) -> usize {
+        self.starts.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Per sender its slot numbers, oldest first, senders by address.
+    pub(crate) fn runs(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let end = self.next_start(at + 1);
+            let run = self.order.get(at..end).filter(|r| !r.is_empty())?;
+            at = end;
+            Some(run)
+        })
+    }
+
+    /// The first run start at or after position `from`, else the length.
+    fn next_start(&self, from: usize) -> usize {
+        let len = self.order.len();
+        let mut w = from / 64;
+        let Some(&first) = self.starts.get(w) else {
+            return len;
+        };
+        let mut bits = first & (u64::MAX << (from % 64));
+        while bits == 0 {
+            w += 1;
+            match self.starts.get(w) {
+                Some(&b) => bits = b,
+                None => return len,
+            }
+        }
+        (w * 64 + bits.trailing_zeros() as usize).min(len)
+    }
 }
 
 /// The keyed sort of [`sender_order`] with each (sender, first SYN, index) key packed into one
@@ -43,7 +110,7 @@ pub(crate) fn sender_runs<'a>(
 /// sort took 48 MB beside 144 MB of slots, its peak). `None` when a key does not fit: first
 /// SYNs 2^63 ns (292 years) or more apart. Slot numbers are `u32` (the tracker stops making
 /// slots at 2^32) and addresses below 2^33 ([`Slot::src`]).
-fn packed_order(slots: &[Slot]) -> Option<Vec<u32>> {
+fn packed_order(slots: &[Slot]) -> Option<SenderOrder> {
     let earliest = slots.iter().map(|s| s.first_syn).min().unwrap_or(0);
     let mut keys: Vec<u128> = Vec::with_capacity(slots.len());
     for (s, i) in slots.iter().zip(0u32..) {
@@ -54,18 +121,31 @@ fn packed_order(slots: &[Slot]) -> Option<Vec<u32>> {
         keys.push(u128::from(s.src().0) << 95 | u128::from(since) << 32 | u128::from(i));
     }
     keys.sort_unstable();
-    Some(keys.into_iter().map(|k| k as u32).collect())
+    let mut order = SenderOrder::with_capacity(keys.len());
+    let mut last = None;
+    for k in keys {
+        let sender = k >> 95;
+        order.push(k as u32, last != Some(sender));
+        last = Some(sender);
+    }
+    Some(order)
 }
 
 /// The keyed sort of [`sender_order`] with (sender, first SYN, index) tuples: any slots.
-fn keyed_order(slots: &[Slot]) -> Vec<u32> {
+fn keyed_order(slots: &[Slot]) -> SenderOrder {
     let mut keyed: Vec<(Addr, i64, u32)> = slots
         .iter()
         .zip(0u32..)
         .map(|(s, i)| (s.src(), s.first_syn, i))
         .collect();
     keyed.sort_unstable();
-    keyed.into_iter().map(|(_, _, i)| i).collect()
+    let mut order = SenderOrder::with_capacity(keyed.len());
+    let mut last = None;
+    for (sender, _, i) in keyed {
+        order.push(i, last != Some(sender));
+        last = Some(sender);
+    }
+    order
 }
 
 /// Per slot its sender's rank by address, and the number of senders; `None` beyond
@@ -106,7 +186,7 @@ fn sender_groups(slots: &[Slot]) -> Option<(Vec<u32>, usize)> {
 }
 
 /// The counting sort of [`sender_order`]: `group` holds each slot's sender rank (< `senders`).
-fn counted_order(slots: &[Slot], group: Vec<u32>, senders: usize) -> Vec<u32> {
+fn counted_order(slots: &[Slot], group: Vec<u32>, senders: usize) -> SenderOrder {
     // Each rank's start in the output.
     let mut start = vec![0usize; senders + 1];
     for g in &group {
@@ -119,23 +199,37 @@ fn counted_order(slots: &[Slot], group: Vec<u32>, senders: usize) -> Vec<u32> {
     }
     let mut order = vec![0u32; slots.len()];
     let mut next = start.clone();
-    for (i, g) in (0u32..).zip(&group) {
+    // Per rank the latest first SYN so far and whether its run is in time order, found in
+    // this sequential pass: checking the runs afterwards read every slot again in sender
+    // order, a cache miss each (issue 17).
+    let mut latest = vec![(NO_TIME, true); senders];
+    for ((i, g), s) in (0u32..).zip(&group).zip(slots) {
         if let Some(at) = next.get_mut(*g as usize) {
             if let Some(o) = order.get_mut(*at) {
                 *o = i;
             }
             *at += 1;
         }
-    }
-    let first_syn = |i: &u32| slots.get(*i as usize).map_or(NO_TIME, |s| s.first_syn);
-    for w in start.windows(2) {
-        if let Some(run) = order.get_mut(w[0]..w[1]) {
-            if !run.is_sorted_by_key(first_syn) {
-                run.sort_by_key(first_syn);
-            }
+        if let Some((t, in_order)) = latest.get_mut(*g as usize) {
+            *in_order &= s.first_syn >= *t;
+            *t = s.first_syn;
         }
     }
-    order
+    let first_syn = |i: &u32| slots.get(*i as usize).map_or(NO_TIME, |s| s.first_syn);
+    for (w, _) in start.windows(2).zip(&latest).filter(|(_, l)| !l.1) {
+        if let Some(run) = order.get_mut(w[0]..w[1]) {
+            run.sort_by_key(first_syn);
+        }
+    }
+    let mut out = SenderOrder {
+        starts: vec![0; order.len().div_ceil(64)],
+        order,
+    };
+    // Every rank has a slot, so each rank's start is a run's.
+    for &k in start.iter().take(senders) {
+        out.mark(k);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -157,7 +251,7 @@ mod tests {
             } else {
                 (x >> 33) % 7
             };
-            let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i);
+            let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i as u32);
             // Mostly rising times, every 5th one earlier, and many equal ones.
             s.first_syn = if i % 5 == 0 {
                 i as i64 / 3
@@ -167,8 +261,20 @@ mod tests {
             slots.push(s);
         }
         assert!(sender_groups(&slots).is_some(), "counted");
-        assert_eq!(sender_order(&slots), by_definition(&slots));
-        assert!(sender_order(&[]).is_empty());
+        check(&sender_order(&slots), &slots);
+        assert_eq!(sender_order(&[]).runs().count(), 0);
+    }
+
+    /// `got` is the order by its definition, and its runs are the definition's runs of equal
+    /// senders (each a sender's attempts, every sender once).
+    fn check(got: &SenderOrder, slots: &[Slot]) {
+        let want = by_definition(slots);
+        assert_eq!(got.as_slice(), want);
+        let runs: Vec<&[u32]> = want
+            .chunk_by(|a, b| slots[*a as usize].src() == slots[*b as usize].src())
+            .collect();
+        assert_eq!(got.runs().collect::<Vec<_>>(), runs);
+        assert_eq!(got.senders(), runs.len());
     }
 
     /// The order by its definition, written apart from the code under test: a stable sort of
@@ -186,16 +292,20 @@ mod tests {
         let n = MAX_COUNTED_SENDERS as u64 + 1;
         let mut slots = Vec::new();
         for i in 0..2 * n {
-            let mut s = Slot::new(Addr(n - i % n), Addr(9), (1, 2), 0, i);
+            let mut s = Slot::new(Addr(n - i % n), Addr(9), (1, 2), 0, i as u32);
             s.first_syn = 10 * n as i64 - i as i64;
             slots.push(s);
         }
         slots.push(Slot::new(Addr(5), Addr(9), (1, 2), 0, 0));
         assert!(sender_groups(&slots).is_none(), "keyed sort");
         let order = sender_order(&slots);
-        assert_eq!(order, by_definition(&slots));
+        check(&order, &slots);
         // Sender 1 (the lowest address) first: its second attempt (index 2n - 1) is older.
-        assert_eq!(order[..2], [2 * n as u32 - 1, n as u32 - 1]);
+        assert_eq!(order.as_slice()[..2], [2 * n as u32 - 1, n as u32 - 1]);
+        assert_eq!(
+            order.runs().next(),
+            Some(&[2 * n as u32 - 1, n as u32 - 1][..])
+        );
     }
 
     #[test]
@@ -209,13 +319,12 @@ mod tests {
             } else {
                 n - i % n
             };
-            let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i);
+            let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i as u32);
             s.first_syn = (i as i64 % 7 - 3) * 1_000_000_000 + (i as i64 % 3);
             slots.push(s);
         }
         assert!(sender_groups(&slots).is_none(), "keyed sort");
-        let packed = packed_order(&slots).expect("fits");
-        assert_eq!(packed, by_definition(&slots));
+        check(&packed_order(&slots).expect("fits"), &slots);
         // The widest keys that fit: the highest addresses (odd ones, whose lowest bit would
         // fall on the span's highest if the fields overlapped), first SYNs up to 2^63 - 1 ns
         // after the earliest, spans with and without bit 62 in one sender.
@@ -233,15 +342,15 @@ mod tests {
         let wide: Vec<Slot> = (0u64..)
             .zip(spans)
             .map(|(i, (src, span)): (u64, (u64, i64))| {
-                let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i);
+                let mut s = Slot::new(Addr(src), Addr(9), (1, 2), 0, i as u32);
                 s.first_syn = i64::MIN + span;
                 s
             })
             .collect();
-        assert_eq!(packed_order(&wide).expect("fits"), by_definition(&wide));
+        check(&packed_order(&wide).expect("fits"), &wide);
         // A slot without a time (i64::MIN) puts the span past 2^63 ns: the tuple sort takes over.
         slots.push(Slot::new(Addr(5), Addr(9), (1, 2), 0, 0));
-        assert_eq!(packed_order(&slots), None);
-        assert_eq!(sender_order(&slots), by_definition(&slots));
+        assert!(packed_order(&slots).is_none());
+        check(&sender_order(&slots), &slots);
     }
 }

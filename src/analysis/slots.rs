@@ -2,10 +2,11 @@
 //!
 //! A SYN flood holds millions of attempts outstanding at once (2,000,000 SYNs in 20 s, none
 //! answered, all inside the 21 s give-up time), so the state per outstanding attempt is what
-//! bounds memory. Here it is one [`Slot`] of 56 bytes plus 16 to 32 bytes of [`TupleIndex`]
+//! bounds memory. Here it is one [`Slot`] of 48 bytes plus 16 to 32 bytes of [`TupleIndex`]
 //! (8-byte buckets, a quarter to half full):
 //! - addresses are [`Addr`] keys (IPv4 inline, IPv6 interned once per capture), 4 bytes and
 //!   a flag bit each in a slot;
+//! - frame numbers are 32-bit, as Wireshark's are ([`MAX_TRACKED_FRAME`]);
 //! - times are nanoseconds since the Unix epoch (UTC, capture clock) with the precision kept
 //!   in one byte;
 //! - SYN retransmission times live in one shared list of [`RetxNode`]s linked backwards from
@@ -22,6 +23,10 @@ use std::net::{IpAddr, Ipv6Addr};
 
 /// "No time" in an `i64` nanosecond field.
 pub(crate) const NO_TIME: i64 = i64::MIN;
+/// The last frame number the handshake tracker tracks: 2^32 - 1, the last one Wireshark
+/// numbers too (its frame numbers are 32-bit). A slot keeps its frames in 4 bytes each; the
+/// tracker reports the first packet past this as a problem and counts nothing after it.
+pub(crate) const MAX_TRACKED_FRAME: u64 = u32::MAX as u64;
 /// "No node" in a `u32` link.
 const NO_NODE: u32 = u32::MAX;
 
@@ -36,11 +41,6 @@ pub(crate) struct Addr(pub(super) u64);
 
 /// The bit that marks an interned IPv6 address in an [`Addr`].
 pub(super) const V6_FLAG: u64 = 1 << 32;
-
-impl Addr {
-    /// A key no address has (sorts last).
-    pub(crate) const NONE: Addr = Addr(u64::MAX);
-}
 
 /// The IPv6 addresses of one capture, interned.
 #[derive(Debug, Clone, Default)]
@@ -124,12 +124,12 @@ pub(crate) struct Slot {
     pub dport: u16,
     /// Initial sequence number.
     pub isn: u32,
-    /// Frame number of the first SYN.
-    pub frame: u64,
+    /// Frame number of the first SYN (at most [`MAX_TRACKED_FRAME`]).
+    pub frame: u32,
     /// First SYN.
     pub first_syn: i64,
     /// Frame of the answer (meaningful once `answer` is a SYN-ACK or RST).
-    pub answer_frame: u64,
+    pub answer_frame: u32,
     /// One field for three times that never matter at once (8 bytes of every attempt): once
     /// `answer` is a SYN-ACK or RST, the time of that answer; before, the first SYN of the
     /// attempt that superseded this one on its 4-tuple ([`NO_TIME`] if none); after
@@ -151,8 +151,8 @@ pub(crate) struct Slot {
 
 impl Slot {
     /// A new attempt from its first SYN.
-    pub(crate) fn new(src: Addr, dst: Addr, ports: (u16, u16), isn: u32, frame: u64) -> Slot {
-        // Keys from `Addrs::key` are below 2^33 (`Addr::NONE` is never stored).
+    pub(crate) fn new(src: Addr, dst: Addr, ports: (u16, u16), isn: u32, frame: u32) -> Slot {
+        // Keys from `Addrs::key` are below 2^33.
         debug_assert!(src.0 < 1 << 33 && dst.0 < 1 << 33, "not an Addrs key");
         let v6 = |a: Addr, bit: u8| if a.0 & V6_FLAG != 0 { bit } else { 0 };
         Slot {
@@ -412,7 +412,7 @@ mod tests {
         assert_eq!(a.find("fe80::2".parse().unwrap()), None);
         assert_eq!(a.v6.len(), 1);
         // The module docs' figure: a flood's memory is this times its attempts.
-        assert_eq!(std::mem::size_of::<Slot>(), 56);
+        assert_eq!(std::mem::size_of::<Slot>(), 48);
     }
 
     #[test]
