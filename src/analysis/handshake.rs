@@ -106,10 +106,10 @@ pub struct HandshakeReport {
     pub outcomes: OutcomeCounts,
     /// The crowd's folded senders, when the capture is a crowd ([`super::crowd`]).
     pub crowd: Option<CrowdFold>,
-    /// The first packet the tracker could not take, with why (its frame number is past
-    /// 2^32 - 1, Wireshark's limit too, so it and every later packet are neither counted nor
-    /// tracked; or the capture's 4,294,967,295th connect attempt, after which new attempts are
-    /// counted in `tcp_syn` only). The caller reports it with the capture's problems.
+    /// The first packet the tracker could not take, with why: its frame number is past
+    /// 2^32 - 1 (Wireshark's limit too), so it and every later packet are neither counted nor
+    /// tracked; or it opens a new connect attempt after the capture's 4,294,967,296th, and such
+    /// attempts are counted in `tcp_syn` only. The caller reports it with the capture's problems.
     pub untracked: Option<Problem>,
 }
 
@@ -301,7 +301,7 @@ impl HandshakeTracker {
         let Ok(ix) = u32::try_from(self.slots.len()) else {
             self.untrack(
                 p,
-                "4,294,967,295 connect attempts tracked in this capture: \
+                "4,294,967,296 connect attempts tracked in this capture: \
                  later new attempts are counted as SYNs only",
             );
             return;
