@@ -335,8 +335,15 @@ fn read_capture_data(path: &Path, config: &Config) -> Result<InputData, IngestEr
         alarm.push(p);
     })?;
     let handshakes = tracker.finish(read.last_time);
-    // Packets the tracker could not take are skipped data like any other (issue 17 §2).
-    read.problems.extend(handshakes.untracked.clone());
+    // What the tracker could not keep exactly is reported like the reader's own problems, in
+    // file order among them (issue 17 §2).
+    if let Some(p) = handshakes.untracked.clone() {
+        let byte = p.byte().unwrap_or(u64::MAX);
+        let at = read
+            .problems
+            .partition_point(|q| q.byte().is_none_or(|b| b <= byte));
+        read.problems.insert(at, p);
+    }
     let half_open = half_open_of(
         &handshakes.attempts,
         &QueueSettings::with_limit(config.half_open_limit),

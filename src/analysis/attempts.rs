@@ -100,7 +100,8 @@ pub struct Attempts {
     pub(super) addrs: Addrs,
     pub(super) slots: Vec<Slot>,
     pub(super) retx: Retx,
-    /// Indexes of `slots` in [`super::sender_order::sender_order`], sorted once.
+    /// `slots` in [`super::sender_order::sender_order`], each sender's run marked (computed
+    /// on the slots kept after a crowd fold).
     pub(super) by_sender: SenderOrder,
 }
 

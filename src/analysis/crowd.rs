@@ -10,8 +10,8 @@
 //! The peak here uses the half-open rule of [`super::halfopen`] (closes before opens at equal
 //! times; zero-length intervals add nothing).
 //!
-//! Cost: the capture's sender order (`analysis::sender_order`, computed once for the half-open
-//! sweep too), then one pass per sender that keeps at most `limit / 2 + 1` ends in a heap and
+//! Cost: the capture's sender order (`analysis::sender_order`; computed again on the kept
+//! slots for the half-open sweep), then one pass per sender that keeps at most `limit / 2 + 1` ends in a heap and
 //! stops at half the limit: n log limit time, one mark byte per attempt of memory.
 
 use super::sender_order::SenderOrder;

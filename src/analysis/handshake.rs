@@ -29,7 +29,7 @@
 use super::attempts::outcome_of;
 pub use super::attempts::{Attempt, Attempts, Outcome};
 use super::crowd::CrowdFold;
-use super::slots::{Addrs, Answer, MAX_TRACKED_FRAME, NO_TIME, Retx, Slot, Tuple, TupleIndex};
+use super::slots::{Addrs, Answer, MAX_SLOT_FRAME, NO_TIME, Retx, Slot, Tuple, TupleIndex};
 use crate::ingest::capture::{TcpPacket, flags};
 use crate::model::{Locator, Problem, UtcTime};
 
@@ -106,10 +106,11 @@ pub struct HandshakeReport {
     pub outcomes: OutcomeCounts,
     /// The crowd's folded senders, when the capture is a crowd ([`super::crowd`]).
     pub crowd: Option<CrowdFold>,
-    /// The first packet the tracker could not take, with why: its frame number is past
-    /// 2^32 - 1 (Wireshark's limit too), so it and every later packet are neither counted nor
-    /// tracked; or it opens a new connect attempt after the capture's 4,294,967,296th, and such
-    /// attempts are counted in `tcp_syn` only. The caller reports it with the capture's problems.
+    /// The first packet the tracker could not keep exactly, with why: its frame number is
+    /// past 2^32 - 1 (Wireshark's limit too), so it and every later packet are tracked but
+    /// their attempts show frame 2^32 - 1; or it opens a new connect attempt after the
+    /// capture's 4,294,967,296th, and such attempts are counted in `tcp_syn` only. The caller
+    /// reports it with the capture's problems.
     pub untracked: Option<Problem>,
 }
 
@@ -182,13 +183,13 @@ impl HandshakeTracker {
 
     /// Takes one TCP packet (in file order).
     pub fn push(&mut self, p: &TcpPacket) {
-        if p.frame > MAX_TRACKED_FRAME {
+        if p.frame > MAX_SLOT_FRAME {
             self.untrack(
                 p,
-                "frame numbers past 4,294,967,295 (32 bits, as in Wireshark): \
-                 this and later packets are not counted or tracked for handshakes",
+                "frame numbers past 4,294,967,295 (32 bits, as in Wireshark): from this \
+                 frame on, connect attempts and answers are counted and tracked but shown \
+                 at frame 4,294,967,295",
             );
-            return;
         }
         self.pending.push(*p);
         if self.pending.len() >= BATCH {
@@ -391,8 +392,8 @@ impl HandshakeTracker {
     }
 }
 
-/// The frame number of `p` in the 32 bits a slot keeps: [`HandshakeTracker::push`] takes no
-/// packet past [`MAX_TRACKED_FRAME`].
+/// The frame number of `p` in the 32 bits a slot keeps: [`MAX_SLOT_FRAME`] for a later one
+/// ([`HandshakeTracker::push`] reports the first of those).
 fn frame32(p: &TcpPacket) -> u32 {
     u32::try_from(p.frame).unwrap_or(u32::MAX)
 }
@@ -452,10 +453,11 @@ mod tests {
     }
 
     #[test]
-    fn frames_past_32_bits_are_reported_not_tracked() {
-        // Slots keep 32-bit frame numbers: the last one fits exactly; the next packet (a
-        // second attempt's SYN) and all after it are reported once, at the first of them.
-        let last = MAX_TRACKED_FRAME;
+    fn frames_past_32_bits_are_tracked_and_reported() {
+        // Slots keep 32-bit frame numbers: the last one fits exactly; the packets after it (a
+        // second attempt's SYN and its retransmission) are still counted and tracked, shown at
+        // the last frame, and reported once, at the first of them.
+        let last = MAX_SLOT_FRAME;
         let other = |frame, secs, fl| {
             test_packets::tcp(frame, t(secs), "10.0.0.1:2000", "10.0.0.2:80", true, fl, 9)
         };
@@ -466,10 +468,14 @@ mod tests {
             other(last + 2, 0.3, SYN),
         ];
         let r = run(&pkts, 1.0);
-        assert_eq!((r.tcp_syn, r.syn_ack, r.attempts.len()), (1, 1, 1));
-        let a = r.attempts.iter().next().unwrap();
-        assert_eq!((a.frame, a.answer_frame), (last - 1, Some(last)));
-        let p = r.untracked.expect("the untracked packets are reported");
+        assert_eq!((r.tcp_syn, r.syn_retransmissions, r.syn_ack), (3, 1, 1));
+        let frames: Vec<_> = r
+            .attempts
+            .iter()
+            .map(|a| (a.frame, a.answer_frame))
+            .collect();
+        assert_eq!(frames, [(last - 1, Some(last)), (last, None)]);
+        let p = r.untracked.expect("the frames past 32 bits are reported");
         assert_eq!(
             p.locator,
             Locator::Frame {
@@ -477,7 +483,11 @@ mod tests {
                 byte: 0
             }
         );
-        assert!(p.reason.contains("not counted or tracked"), "{}", p.reason);
+        assert!(
+            p.reason.contains("shown at frame 4,294,967,295"),
+            "{}",
+            p.reason
+        );
         assert_eq!(run(&pkts[..2], 1.0).untracked, None);
     }
 

@@ -6,7 +6,7 @@
 //! (8-byte buckets, a quarter to half full):
 //! - addresses are [`Addr`] keys (IPv4 inline, IPv6 interned once per capture), 4 bytes and
 //!   a flag bit each in a slot;
-//! - frame numbers are 32-bit, as Wireshark's are ([`MAX_TRACKED_FRAME`]);
+//! - frame numbers are 32-bit, as Wireshark's are ([`MAX_SLOT_FRAME`]);
 //! - times are nanoseconds since the Unix epoch (UTC, capture clock) with the precision kept
 //!   in one byte;
 //! - SYN retransmission times live in one shared list of [`RetxNode`]s linked backwards from
@@ -23,10 +23,11 @@ use std::net::{IpAddr, Ipv6Addr};
 
 /// "No time" in an `i64` nanosecond field.
 pub(crate) const NO_TIME: i64 = i64::MIN;
-/// The last frame number the handshake tracker tracks: 2^32 - 1, the last one Wireshark
-/// numbers too (its frame numbers are 32-bit). A slot keeps its frames in 4 bytes each; the
-/// tracker reports the first packet past this as a problem and counts nothing after it.
-pub(crate) const MAX_TRACKED_FRAME: u64 = u32::MAX as u64;
+/// The last frame number a slot holds exactly: 2^32 - 1, the last one Wireshark numbers too
+/// (its frame numbers are 32-bit). A slot keeps its frames in 4 bytes each; the tracker still
+/// tracks the packets past this, shows their frame as this one and reports the first of them
+/// as a problem ([`super::handshake::HandshakeReport::untracked`]).
+pub(crate) const MAX_SLOT_FRAME: u64 = u32::MAX as u64;
 /// "No node" in a `u32` link.
 const NO_NODE: u32 = u32::MAX;
 
@@ -124,7 +125,7 @@ pub(crate) struct Slot {
     pub dport: u16,
     /// Initial sequence number.
     pub isn: u32,
-    /// Frame number of the first SYN (at most [`MAX_TRACKED_FRAME`]).
+    /// Frame number of the first SYN (at most [`MAX_SLOT_FRAME`]).
     pub frame: u32,
     /// First SYN.
     pub first_syn: i64,
